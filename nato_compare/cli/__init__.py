@@ -1,0 +1,39 @@
+"""The ``nato-compare`` command line: thin click commands over the library.
+
+Each command opens the database, makes one library call and turns a
+:class:`~nato_compare.errors.NatoCompareError` into one line on stderr with
+exit status 1 (usage errors exit 2, as click does). Data goes to stdout,
+messages to stderr.
+"""
+
+from __future__ import annotations
+
+import click
+
+from .common import DEFAULT_DB
+from .ingest_cmd import ingest
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="nato-compare")
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """Compare how outlets cover the same events, and annotate framing and stance.
+
+    \b
+    Typical session:
+      nato-compare ingest sources/            # clean and store the articles
+      nato-compare align --output pairs.csv   # find the same events across outlets
+      nato-compare tui --annotator alice      # annotate, one event at a time
+
+    Run without a command to open the annotation interface on annotations.db.
+    """
+    if ctx.invoked_subcommand is None:
+        tui_command = main.get_command(ctx, "tui")
+        if tui_command is None:
+            click.echo(ctx.get_help())
+            return
+        ctx.invoke(tui_command, db=DEFAULT_DB)
+
+
+main.add_command(ingest)

@@ -1,0 +1,54 @@
+"""Plain data classes shared by every layer (no I/O, no UI)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+UNKNOWN_OUTLET = "unknown"
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A paragraph (or part of a long one) of an article's cleaned text.
+
+    ``start``/``end`` are character offsets into the article's cleaned text, so
+    ``article.cleaned_text[start:end] == text``.
+    """
+
+    id: str
+    article_id: str
+    seq: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Article:
+    """One article after cleaning; ``passages`` are filled by :mod:`segment`."""
+
+    id: str
+    source: str
+    outlet: str
+    title: str | None
+    date: str | None
+    url: str | None
+    cleaned_text: str
+    raw_text: str = ""
+    removed_lines: list[str] = field(default_factory=list)
+    passages: list[Passage] = field(default_factory=list)
+
+    @property
+    def outlet_key(self) -> str:
+        """The key alignment uses to tell outlets apart.
+
+        Two articles whose outlet is unknown are not assumed to come from the
+        same outlet, so each gets a key of its own.
+        """
+        return outlet_key(self.outlet, self.id)
+
+
+def outlet_key(outlet: str | None, article_id: str) -> str:
+    if not outlet or outlet == UNKNOWN_OUTLET:
+        return f"{UNKNOWN_OUTLET}:{article_id}"
+    return outlet

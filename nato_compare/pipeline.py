@@ -1,0 +1,28 @@
+"""High-level operations shared by the CLI and the TUI (sources → DB → …)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from .errors import NatoCompareError
+from .ingest import read_sources
+from .store import open_db
+from .store.articles import IngestSummary, write_articles
+
+
+def ingest_sources(paths: list[Path], db_path: str | Path) -> IngestSummary:
+    """Read, clean and segment ``paths`` and write them to ``db_path`` in one transaction.
+
+    Every source is read and checked before the database is touched, so a bad
+    file leaves the database as it was.
+    """
+    articles = list(read_sources([Path(p) for p in paths]))
+    duplicates = sorted(i for i, n in Counter(a.id for a in articles).items() if n > 1)
+    if duplicates:
+        raise NatoCompareError(f"two sources give the same article id: {', '.join(duplicates[:5])}")
+    db = open_db(db_path)
+    try:
+        return write_articles(db, articles)
+    finally:
+        db.close()
