@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import click
 
+from .codebook_cmd import codebook
 from .common import DEFAULT_DB
 from .ingest_cmd import ingest
 
@@ -37,3 +38,4 @@ def main(ctx: click.Context) -> None:
 
 
 main.add_command(ingest)
+main.add_command(codebook)
