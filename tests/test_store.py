@@ -1,0 +1,79 @@
+"""The database file: schema as documented, WAL, foreign keys, versions."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+from nato_compare.errors import NatoCompareError
+from nato_compare.store import SCHEMA_VERSION, open_db
+
+
+def test_new_database_has_wal_foreign_keys_and_version(tmp_path: Path) -> None:
+    db = open_db(tmp_path / "x.db")
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION >= 1
+
+
+def test_readme_documents_the_schema_exactly(seed_db: Path) -> None:
+    """`sqlite3 annotations.db .schema` must match the README's schema block."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"<!-- schema:begin -->\n```sql\n(.*?)```\n<!-- schema:end -->", readme, re.S)
+    assert block, "README has no schema block"
+    conn = sqlite3.connect(seed_db)
+    actual = [
+        sql for (sql,) in conn.execute(
+            "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY rowid"
+        )
+    ]
+    conn.close()
+    normalise = lambda s: re.sub(r"\s+", " ", s).replace("( ", "(").replace(" )", ")").strip().rstrip(";")  # noqa: E731
+    documented = [normalise(s) for s in block.group(1).split(";\n") if s.strip()]
+    assert documented == [normalise(s) for s in actual]
+
+
+def test_newer_schema_version_refused(tmp_path: Path) -> None:
+    path = tmp_path / "future.db"
+    open_db(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    with pytest.raises(NatoCompareError, match="newer than this nato-compare understands"):
+        open_db(path)
+
+
+def test_foreign_sqlite_file_refused(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE orders (id INTEGER)")
+    conn.close()
+    with pytest.raises(NatoCompareError, match="not a nato-compare one"):
+        open_db(path)
+
+
+def test_not_a_database_refused(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    path.write_text("just some text, not SQLite at all " * 50)
+    with pytest.raises(NatoCompareError, match="not a SQLite database"):
+        open_db(path)
+
+
+def test_core_imports_without_the_user_interface() -> None:
+    """The domain core must load without Textual (in a subprocess, so nothing is cached).
+
+    (click is not checked here: sqlite-utils itself imports it. The import-linter contract in
+    pyproject.toml forbids our own core modules to import click.)
+    """
+    code = (
+        "import sys, nato_compare.ingest, nato_compare.store, nato_compare.pipeline;"
+        "bad = [m for m in ('textual',) if m in sys.modules];"
+        "sys.exit(f'core imported {bad}' if bad else 0)"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO)
