@@ -1,5 +1,6 @@
 """nato-compare: compare how outlets cover the same events; annotate framing and stance."""
 
+from .align import align
 from .similarity import similarity
 
-__all__ = ["similarity"]
+__all__ = ["align", "similarity"]

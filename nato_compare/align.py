@@ -1,0 +1,398 @@
+"""Find the passages that report the same thing in different outlets, and group them into events.
+
+Pure library: no database, no UI. :func:`align` takes passages (dicts or objects with ``id``,
+``article_id``, ``outlet`` or ``outlet_key``, and ``text``) and returns an
+:class:`AlignmentResult`: scored cross-outlet pairs with the evidence behind each score, and
+events (clusters of passages across outlets).
+
+How it works, stage by stage (each stage reports ``progress(done, total, stage)``):
+
+1. **normalise** — every passage is normalised once by :func:`nato_compare.similarity.normalize`
+   (case, punctuation, currency and number forms, stop words).
+2. **index** — candidate generation without comparing every pair. Each passage puts its
+   ``index_tokens`` rarest content tokens (rarest in the whole input; tokens found in one
+   passage only are skipped, they can match nothing) into an inverted index. Two passages of
+   different outlets become a candidate pair when they share at least ``min_shared`` of those
+   tokens. Rare tokens are what paraphrases keep (names, places, numbers, amounts), so the true
+   counterparts share them while unrelated passages rarely do; the cost grows with the number
+   of candidates, not with the square of the corpus. Tokens indexed by more than
+   ``max_postings`` passages are dropped as too common to tell anything apart.
+3. **score** — candidates are scored by :func:`nato_compare.similarity.similarity_many`
+   (rapidfuzz ``cpdist`` on all cores), in chunks.
+4. **select** — for each passage and each *other* outlet, the ``top`` best counterparts scoring
+   at least ``threshold`` are kept; a pair is kept when either of its passages keeps it.
+5. **events** — kept pairs are merged greedily, best score first, into events (union-find).
+   A merge that would put two passages of the same article into one event
+   (``one_per="article"``; or of the same outlet, ``one_per="outlet"``) is refused, so events
+   cannot chain into giant clusters. Each member's score is the best kept score linking it to
+   another member. Event ids are ``ev-`` + 12 hex digits of SHA-1 over the smallest member
+   passage id: the same input gives the same events and ids, run after run.
+6. **evidence** — for every kept pair, :func:`nato_compare.similarity.evidence` (shared content
+   words, numbers/amounts, entities, the scorers' contributions).
+
+Every parameter is a field of :class:`AlignParams`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .similarity import evidence, normalize, similarity_many_normalized
+from .errors import NatoCompareError
+from .model import outlet_key
+
+Progress = Callable[[int, int, str], None]
+STAGES = ("normalise", "index", "score", "select", "events", "evidence")
+SCORE_CHUNK = 100_000
+
+
+@dataclass(frozen=True)
+class AlignParams:
+    """Every knob of :func:`align`, with its default.
+
+    - ``threshold`` — minimum similarity (0–100) for a pair to be kept.
+    - ``top`` — how many best counterparts each passage keeps in every other outlet.
+    - ``index_tokens`` — how many of a passage's rarest content tokens enter the index.
+    - ``min_shared`` — how many indexed tokens two passages must share to be scored.
+    - ``max_postings`` — tokens indexed by more passages than this are ignored (too common).
+    - ``one_per`` — ``"article"``: an event holds at most one passage per article;
+      ``"outlet"``: at most one per outlet.
+    - ``with_evidence`` — compute the evidence of every kept pair.
+    - ``workers`` — threads for rapidfuzz (-1 = all cores).
+    """
+
+    threshold: float = 60.0
+    top: int = 1
+    index_tokens: int = 12
+    min_shared: int = 1
+    max_postings: int = 2000
+    one_per: str = "article"
+    with_evidence: bool = True
+    workers: int = -1
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.threshold <= 100:
+            raise NatoCompareError(f"threshold must be between 0 and 100, not {self.threshold}")
+        if self.top < 1:
+            raise NatoCompareError(f"top must be at least 1, not {self.top}")
+        if self.index_tokens < 1 or self.min_shared < 1 or self.max_postings < 2:
+            raise NatoCompareError("index_tokens and min_shared must be >= 1, max_postings >= 2")
+        if self.min_shared > self.index_tokens:
+            raise NatoCompareError("min_shared cannot exceed index_tokens")
+        if self.one_per not in ("article", "outlet"):
+            raise NatoCompareError(f"one_per must be 'article' or 'outlet', not {self.one_per!r}")
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class AlignedPair:
+    """Two passages of different outlets that report the same thing (``a`` < ``b`` by id)."""
+
+    a: str
+    b: str
+    score: float
+    event_id: str | None = None
+    evidence: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class EventMember:
+    passage_id: str
+    score: float  # the best kept score linking this passage to another member
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    seq: int
+    label: str
+    members: tuple[EventMember, ...]
+    outlets: int
+
+    @property
+    def passage_ids(self) -> list[str]:
+        return [m.passage_id for m in self.members]
+
+
+@dataclass
+class AlignmentResult:
+    params: AlignParams
+    pairs: list[AlignedPair]
+    events: list[Event]
+    stats: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class _Input:
+    """The passages as parallel arrays, sorted by id so that runs are reproducible."""
+
+    ids: list[str]
+    articles: list[str]
+    texts: list[str]
+    outlet_codes: np.ndarray  # int32, one code per outlet key
+    article_codes: np.ndarray  # int32
+
+
+def _field(item: Any, name: str, default: Any = None) -> Any:
+    if isinstance(item, dict):
+        return item.get(name, default)
+    return getattr(item, name, default)
+
+
+def _prepare(passages: Iterable[Any]) -> _Input:
+    rows = []
+    for item in passages:
+        pid, article = str(_field(item, "id")), str(_field(item, "article_id"))
+        key = _field(item, "outlet_key") or outlet_key(_field(item, "outlet"), article)
+        rows.append((pid, article, key, str(_field(item, "text") or "")))
+    rows.sort()
+    if len({r[0] for r in rows}) != len(rows):
+        raise NatoCompareError("two passages have the same id")
+    outlet_names = {k: i for i, k in enumerate(sorted({r[2] for r in rows}))}
+    article_names = {k: i for i, k in enumerate(sorted({r[1] for r in rows}))}
+    return _Input(
+        ids=[r[0] for r in rows],
+        articles=[r[1] for r in rows],
+        texts=[r[3] for r in rows],
+        outlet_codes=np.array([outlet_names[r[2]] for r in rows], dtype=np.int32),
+        article_codes=np.array([article_names[r[1]] for r in rows], dtype=np.int32),
+    )
+
+
+def _index_entries(normalized: Sequence[str], params: AlignParams
+                   ) -> tuple[np.ndarray, np.ndarray, dict[str, int]]:
+    """``(passage, token)`` entries of the index (each passage's rarest shared tokens),
+    and the number of passages each token occurs in."""
+    vocab: dict[str, int] = {}
+    docs: list[int] = []
+    toks: list[int] = []
+    for i, text in enumerate(normalized):
+        for token in set(text.split()):
+            docs.append(i)
+            toks.append(vocab.setdefault(token, len(vocab)))
+    doc = np.array(docs, dtype=np.int64)
+    tok = np.array(toks, dtype=np.int64)
+    if not len(tok):
+        return doc, tok, {}
+    df = np.bincount(tok)
+    corpus_df = dict(zip(vocab, df.tolist()))
+    keep = df[tok] >= 2
+    doc, tok = doc[keep], tok[keep]
+    # rarest first within each passage; ties broken by token id (deterministic for sorted input)
+    order = np.lexsort((tok, df[tok], doc))
+    doc, tok = doc[order], tok[order]
+    starts = np.searchsorted(doc, doc, side="left")
+    rank = np.arange(len(doc)) - starts
+    keep = rank < params.index_tokens
+    return doc[keep], tok[keep], corpus_df
+
+
+def _pairs_sharing_tokens(doc: np.ndarray, tok: np.ndarray, params: AlignParams) -> np.ndarray:
+    """Candidate pairs ``(i, j)``, ``i < j``, sharing >= ``min_shared`` indexed tokens."""
+    if not len(tok):
+        return np.zeros((0, 2), dtype=np.int64)
+    order = np.lexsort((doc, tok))
+    doc, tok = doc[order], tok[order]
+    sizes = np.bincount(tok)
+    usable = (sizes[tok] >= 2) & (sizes[tok] <= params.max_postings)
+    doc, tok = doc[usable], tok[usable]
+    group_end = np.searchsorted(tok, tok, side="right")
+    position = np.arange(len(tok))
+    later = group_end - position - 1  # entries after this one in its token's posting list
+    total = int(later.sum())
+    if total == 0:
+        return np.zeros((0, 2), dtype=np.int64)
+    left = np.repeat(position, later)
+    offsets = np.arange(total) - np.repeat(np.cumsum(later) - later, later)
+    right = left + 1 + offsets
+    a, b = doc[left], doc[right]
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    n = int(doc.max()) + 1
+    keys, counts = np.unique(lo * n + hi, return_counts=True)
+    keys = keys[counts >= params.min_shared]
+    return np.stack([keys // n, keys % n], axis=1)
+
+
+def _score(normalized: list[str], pairs: np.ndarray, params: AlignParams,
+           report: Callable[[int, int], None]) -> np.ndarray:
+    scores = np.zeros(len(pairs), dtype=np.float64)
+    for start in range(0, len(pairs), SCORE_CHUNK):
+        chunk = pairs[start:start + SCORE_CHUNK]
+        a = [normalized[i] for i in chunk[:, 0]]
+        b = [normalized[j] for j in chunk[:, 1]]
+        scores[start:start + len(chunk)] = similarity_many_normalized(a, b, workers=params.workers)
+        report(start + len(chunk), len(pairs))
+    return scores
+
+
+def _select(pairs: np.ndarray, scores: np.ndarray, outlets: np.ndarray, top: int) -> np.ndarray:
+    """Indices of the pairs kept: the ``top`` best per passage and other outlet."""
+    n_pairs = len(pairs)
+    if not n_pairs:
+        return np.zeros(0, dtype=np.int64)
+    # each pair seen from both sides: (passage, counterpart's outlet, -score, counterpart)
+    me = np.concatenate([pairs[:, 0], pairs[:, 1]])
+    other = np.concatenate([pairs[:, 1], pairs[:, 0]])
+    pair_index = np.concatenate([np.arange(n_pairs), np.arange(n_pairs)])
+    s = np.concatenate([scores, scores])
+    order = np.lexsort((other, -s, outlets[other], me))
+    me, other, pair_index = me[order], other[order], pair_index[order]
+    group = me.astype(np.int64) * (int(outlets.max()) + 1) + outlets[other]
+    rank = np.arange(len(group)) - np.searchsorted(group, group, side="left")
+    return np.unique(pair_index[rank < top])
+
+
+def _event_id(first_passage_id: str) -> str:
+    return "ev-" + hashlib.sha1(first_passage_id.encode()).hexdigest()[:12]
+
+
+def _group_events(data: _Input, pairs: np.ndarray, scores: np.ndarray,
+                  params: AlignParams) -> tuple[list[list[int]], dict[int, float]]:
+    """Greedy union-find over kept pairs, best first, refusing same-article (or outlet) merges."""
+    parent: dict[int, int] = {}
+    owners: dict[int, set[int]] = {}  # root -> articles (or outlets) in its event
+    joined: set[int] = set()
+    keys = data.article_codes if params.one_per == "article" else data.outlet_codes
+
+    def find(x: int) -> int:
+        root = x
+        while parent.get(root, root) != root:
+            root = parent[root]
+        while parent.get(x, x) != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    order = np.lexsort((pairs[:, 1], pairs[:, 0], -scores))
+    for k in order:
+        i, j = int(pairs[k, 0]), int(pairs[k, 1])
+        ri, rj = find(i), find(j)
+        if ri == rj:
+            continue
+        oi = owners.get(ri, {int(keys[i])})
+        oj = owners.get(rj, {int(keys[j])})
+        if oi & oj:
+            continue
+        if len(oi) < len(oj):
+            ri, rj, oi, oj = rj, ri, oj, oi
+        parent[rj] = ri
+        joined.update((i, j))
+        owners[ri] = oi | oj
+        owners.pop(rj, None)
+    clusters: dict[int, list[int]] = {}
+    for x in sorted(joined):
+        clusters.setdefault(find(x), []).append(x)
+    member_score: dict[int, float] = {}
+    for k in range(len(pairs)):
+        i, j = int(pairs[k, 0]), int(pairs[k, 1])
+        if find(i) == find(j):
+            for x in (i, j):
+                member_score[x] = max(member_score.get(x, 0.0), float(scores[k]))
+    groups = [sorted(members) for members in clusters.values() if len(members) >= 2]
+    groups.sort(key=lambda g: (data.articles[g[0]], data.ids[g[0]]))
+    return groups, member_score
+
+
+def _event_label(normalized: list[str], members: list[int], corpus_df: dict[str, int],
+                 words: int = 6) -> str:
+    """The content words most members share; among equals the rarer in the corpus first."""
+    counts = Counter(t for i in members for t in set(normalized[i].split()) if len(t) > 2)
+    shared = sorted((t for t, c in counts.items() if c >= 2),
+                    key=lambda t: (-counts[t], corpus_df.get(t, 0), t))
+    return " ".join(shared[:words]) or normalized[members[0]][:60]
+
+
+def align(passages: Iterable[Any], *, params: AlignParams | None = None,
+          progress: Progress | None = None, **overrides: Any) -> AlignmentResult:
+    """Align ``passages`` across outlets; see the module docstring for the method.
+
+    ``params`` gives every setting (:class:`AlignParams`); keyword ``overrides`` such as
+    ``threshold=70`` or ``top=2`` replace single fields. ``progress(done, total, stage)`` is
+    called as work advances (stages: :data:`STAGES`).
+    """
+    base = params or AlignParams()
+    params = AlignParams(**{**base.to_dict(), **overrides}) if overrides else base
+    report = progress or (lambda done, total, stage: None)
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[stage] = round(now - clock, 3)
+        clock = now
+
+    data = _prepare(passages)
+    n = len(data.ids)
+    report(0, n, "normalise")
+    normalized = [normalize(t) for t in data.texts]
+    report(n, n, "normalise")
+    lap("normalise")
+
+    report(0, 1, "index")
+    doc, tok, corpus_df = _index_entries(normalized, params)
+    candidates = _pairs_sharing_tokens(doc, tok, params)
+    if len(candidates):
+        cross = data.outlet_codes[candidates[:, 0]] != data.outlet_codes[candidates[:, 1]]
+        candidates = candidates[cross]
+    report(1, 1, "index")
+    lap("index")
+
+    scores = _score(normalized, candidates, params, lambda d, t: report(d, t, "score"))
+    lap("score")
+
+    report(0, 1, "select")
+    above = scores >= params.threshold
+    pairs, pair_scores = candidates[above], scores[above]
+    kept = _select(pairs, pair_scores, data.outlet_codes, params.top)
+    pairs, pair_scores = pairs[kept], pair_scores[kept]
+    report(1, 1, "select")
+    lap("select")
+
+    report(0, 1, "events")
+    groups, member_score = _group_events(data, pairs, pair_scores, params)
+    events: list[Event] = []
+    event_of: dict[int, str] = {}
+    for seq, members in enumerate(groups, 1):
+        event_id = _event_id(min(data.ids[i] for i in members))
+        for i in members:
+            event_of[i] = event_id
+        outlets = len({int(data.outlet_codes[i]) for i in members})
+        events.append(Event(
+            id=event_id, seq=seq, label=_event_label(normalized, members, corpus_df),
+            members=tuple(EventMember(data.ids[i], round(member_score[i], 2)) for i in members),
+            outlets=outlets,
+        ))
+    report(1, 1, "events")
+    lap("events")
+
+    result_pairs: list[AlignedPair] = []
+    for k in range(len(pairs)):
+        i, j = int(pairs[k, 0]), int(pairs[k, 1])
+        same_event = event_of.get(i) if event_of.get(i) == event_of.get(j) else None
+        found = evidence(data.texts[i], data.texts[j]) if params.with_evidence else {}
+        result_pairs.append(AlignedPair(data.ids[i], data.ids[j], round(float(pair_scores[k]), 2),
+                                        same_event, found))
+        if k % 1000 == 999:
+            report(k + 1, len(pairs), "evidence")
+    report(len(pairs), len(pairs), "evidence")
+    lap("evidence")
+
+    stats = {
+        "passages": n,
+        "outlets": len(set(data.outlet_codes.tolist())),
+        "candidates": int(len(candidates)),
+        "above_threshold": int(above.sum()),
+        "pairs": len(result_pairs),
+        "events": len(events),
+        "seconds": timings,
+    }
+    return AlignmentResult(params=params, pairs=result_pairs, events=events, stats=stats)
