@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 from .errors import NatoCompareError
@@ -11,11 +12,16 @@ from .store import open_db
 from .store.articles import IngestSummary, write_articles
 
 
-def ingest_sources(paths: list[Path], db_path: str | Path) -> IngestSummary:
+def ingest_sources(
+    paths: list[Path],
+    db_path: str | Path,
+    progress: Callable[[int, int], None] | None = None,
+) -> IngestSummary:
     """Read, clean and segment ``paths`` and write them to ``db_path`` in one transaction.
 
     Every source is read and checked before the database is touched, so a bad
-    file leaves the database as it was.
+    file leaves the database as it was. ``progress(done, total)`` reports the
+    articles written.
     """
     articles = list(read_sources([Path(p) for p in paths]))
     duplicates = sorted(i for i, n in Counter(a.id for a in articles).items() if n > 1)
@@ -23,6 +29,6 @@ def ingest_sources(paths: list[Path], db_path: str | Path) -> IngestSummary:
         raise NatoCompareError(f"two sources give the same article id: {', '.join(duplicates[:5])}")
     db = open_db(db_path)
     try:
-        return write_articles(db, articles)
+        return write_articles(db, articles, progress)
     finally:
         db.close()

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ..errors import NatoCompareError
 from ..store import DEFAULT_DB
 
-__all__ = ["DEFAULT_DB", "db_option", "reports_errors"]
+__all__ = ["DEFAULT_DB", "db_option", "reports_errors", "stderr_progress"]
 
 
 def db_option(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -42,3 +45,24 @@ def reports_errors(func: Callable[..., Any]) -> Callable[..., Any]:
                     click.echo(f"warning: {warning.message}", err=True)
 
     return wrapper
+
+
+@contextlib.contextmanager
+def stderr_progress(description: str) -> Iterator[Callable[..., None]]:
+    """A rich progress bar on stderr; yields ``update(done, total, stage=None)``.
+
+    The bar is drawn only when stderr is a terminal, so logs and CI output stay clean.
+    """
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        yield lambda done, total, stage=None: None
+        return
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task(description, total=None)
+
+        def update(done: int, total: int, stage: str | None = None) -> None:
+            bar.update(task, completed=done, total=total,
+                       description=f"{description}: {stage}" if stage else description)
+
+        yield update

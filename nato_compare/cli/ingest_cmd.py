@@ -5,7 +5,7 @@ from pathlib import Path
 import click
 
 from ..pipeline import ingest_sources
-from .common import db_option, reports_errors
+from .common import db_option, reports_errors, stderr_progress
 
 
 @click.command()
@@ -30,7 +30,8 @@ def ingest(sources: tuple[Path, ...], db: str) -> None:
       nato-compare ingest sources/ --db annotations.db
     """
     paths = list(sources) or [Path("sources")]
-    summary = ingest_sources(paths, db)
+    with stderr_progress("Writing articles") as progress:
+        summary = ingest_sources(paths, db, progress)
     click.echo(
         f"{summary.articles} articles: {len(summary.added)} added, {len(summary.updated)} updated, "
         f"{len(summary.unchanged)} unchanged; {summary.passages_added} passages added, "

@@ -10,6 +10,7 @@ exports. A passage that comes back in a later version is revived.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -71,14 +72,16 @@ def write_article(db: sqlite_utils.Database, article: Article, summary: IngestSu
 
     old_ids = {r[0] for r in db.execute("SELECT id FROM passages WHERE article_id = ?", [article.id])}
     new_ids = {p.id for p in article.passages}
+    fresh = []
     for passage in article.passages:
         values = {"article_id": article.id, "seq": passage.seq, "start": passage.start,
                   "end": passage.end, "text": passage.text, "superseded_at": None}
         if passage.id in old_ids:
             db["passages"].update(passage.id, values)
         else:
-            db["passages"].insert({"id": passage.id, **values, "created_at": stamp})
-            summary.passages_added += 1
+            fresh.append({"id": passage.id, **values, "created_at": stamp})
+    db["passages"].insert_all(fresh)
+    summary.passages_added += len(fresh)
     gone = old_ids - new_ids
     if gone:
         marks = ",".join("?" * len(gone))
@@ -89,12 +92,21 @@ def write_article(db: sqlite_utils.Database, article: Article, summary: IngestSu
         summary.passages_superseded += cursor.rowcount
 
 
-def write_articles(db: sqlite_utils.Database, articles: list[Article]) -> IngestSummary:
-    """Write all articles in one transaction: all of them land, or none."""
+def write_articles(
+    db: sqlite_utils.Database,
+    articles: list[Article],
+    progress: Callable[[int, int], None] | None = None,
+) -> IngestSummary:
+    """Write all articles in one transaction: all of them land, or none.
+
+    ``progress(done, total)`` is called after each article.
+    """
     summary = IngestSummary()
     with db.atomic():
-        for article in articles:
+        for done, article in enumerate(articles, 1):
             write_article(db, article, summary)
+            if progress:
+                progress(done, len(articles))
     return summary
 
 
