@@ -1,0 +1,200 @@
+"""The annotator's work list: events with progress, filters, an event's passages, next unannotated.
+
+Read-only queries over ``events``/``event_passages`` (written by alignment) and
+``annotations``. Only the latest alignment run's events are listed. Progress
+counts a passage as annotated by an annotator when it has one of their rows in
+a dimension other than ``note`` (see :mod:`.annotations`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..model import outlet_key
+
+ANNOTATED = "annotated"
+UNANNOTATED = "unannotated"
+
+_IS_ANNOTATED = (
+    "EXISTS (SELECT 1 FROM annotations a WHERE a.annotator = :annotator "
+    "AND a.passage_id = {ep}.passage_id AND a.dimension != 'note')"
+)
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """Which events to list; every field left ``None`` means no restriction."""
+
+    outlet: str | None = None                # an outlet name (articles.outlet)
+    label: tuple[str, str] | None = None     # (dimension, label) this annotator gave a passage
+    status: str | None = None                # ANNOTATED (all passages) or UNANNOTATED (some left)
+    text: str | None = None                  # words that a passage contains (case-insensitive)
+
+    @property
+    def active(self) -> bool:
+        return any(v not in (None, "") for v in (self.outlet, self.label, self.status, self.text))
+
+    def describe(self) -> str:
+        parts = []
+        if self.outlet:
+            parts.append(f"outlet={self.outlet}")
+        if self.label:
+            parts.append(f"{self.label[0]}={self.label[1]}")
+        if self.status:
+            parts.append(self.status)
+        if self.text:
+            parts.append(f'"{self.text}"')
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class EventSummary:
+    id: str
+    seq: int
+    label: str
+    outlets: int
+    total: int      # passages in the event
+    done: int       # of which this annotator has annotated
+
+
+@dataclass(frozen=True)
+class EventPassage:
+    id: str
+    article_id: str
+    seq: int
+    text: str
+    outlet: str
+    title: str | None
+    date: str | None
+    score: float
+    superseded: bool
+
+    @property
+    def column(self) -> str:
+        """The outlet column this passage belongs in (unknown outlets: one per article)."""
+        return outlet_key(self.outlet, self.article_id)
+
+
+def _filter_sql(flt: EventFilter | None, params: dict) -> str:
+    if flt is None:
+        return ""
+    clauses = []
+    if flt.outlet:
+        params["outlet"] = flt.outlet
+        clauses.append(
+            "EXISTS (SELECT 1 FROM event_passages fo JOIN passages po ON po.id = fo.passage_id "
+            "JOIN articles ao ON ao.id = po.article_id "
+            "WHERE fo.event_id = e.id AND ao.outlet = :outlet)"
+        )
+    if flt.label:
+        params["dimension"], params["label"] = flt.label
+        clauses.append(
+            "EXISTS (SELECT 1 FROM event_passages fl JOIN annotations al "
+            "ON al.passage_id = fl.passage_id AND al.annotator = :annotator "
+            "AND al.dimension = :dimension AND al.label = :label WHERE fl.event_id = e.id)"
+        )
+    if flt.text and flt.text.strip():
+        escaped = flt.text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        params["pattern"] = f"%{escaped}%"
+        clauses.append(
+            "EXISTS (SELECT 1 FROM event_passages ft JOIN passages pt ON pt.id = ft.passage_id "
+            "WHERE ft.event_id = e.id AND pt.text LIKE :pattern ESCAPE '\\')"
+        )
+    if flt.status == ANNOTATED:
+        clauses.append("prog.done = prog.total")
+    elif flt.status == UNANNOTATED:
+        clauses.append("prog.done < prog.total")
+    return "".join(f" AND {c}" for c in clauses)
+
+
+def _latest_run(db) -> int | None:
+    row = db.execute("SELECT max(run_id) FROM events").fetchone()
+    return row[0] if row else None
+
+
+def list_events(db, annotator: str, flt: EventFilter | None = None) -> list[EventSummary]:
+    """The latest run's events in order, with the annotator's progress, restricted by ``flt``."""
+    run = _latest_run(db)
+    if run is None:
+        return []
+    params: dict = {"annotator": annotator, "run": run}
+    where = _filter_sql(flt, params)
+    sql = f"""
+        WITH prog AS (
+            SELECT ep.event_id, count(*) AS total, sum({_IS_ANNOTATED.format(ep='ep')}) AS done
+            FROM events e JOIN event_passages ep ON ep.event_id = e.id
+            WHERE e.run_id = :run GROUP BY ep.event_id
+        )
+        SELECT e.id, e.seq, e.label, e.outlets, coalesce(prog.total, 0), coalesce(prog.done, 0)
+        FROM events e LEFT JOIN prog ON prog.event_id = e.id
+        WHERE e.run_id = :run {where}
+        ORDER BY e.seq
+    """
+    return [EventSummary(*row) for row in db.execute(sql, params)]
+
+
+def event_progress(db, annotator: str, event_id: str) -> tuple[int, int]:
+    """(annotated passages, all passages) of one event for this annotator."""
+    row = db.execute(
+        f"SELECT count(*), coalesce(sum({_IS_ANNOTATED.format(ep='ep')}), 0) "
+        "FROM event_passages ep WHERE ep.event_id = :event",
+        {"annotator": annotator, "event": event_id},
+    ).fetchone()
+    return row[1], row[0]
+
+
+def event_passages(db, event_id: str) -> list[EventPassage]:
+    """An event's passages, grouped by outlet column, in reading order within each article."""
+    rows = db.execute(
+        """
+        SELECT p.id, p.article_id, p.seq, p.text, a.outlet, a.title, a.date, ep.score,
+               p.superseded_at IS NOT NULL
+        FROM event_passages ep
+        JOIN passages p ON p.id = ep.passage_id
+        JOIN articles a ON a.id = p.article_id
+        WHERE ep.event_id = ?
+        """,
+        [event_id],
+    ).fetchall()
+    passages = [EventPassage(*row[:8], bool(row[8])) for row in rows]
+    passages.sort(key=lambda p: (p.column.casefold(), p.article_id, p.seq))
+    return passages
+
+
+def next_unannotated_event(
+    db, annotator: str, after_seq: int, flt: EventFilter | None = None
+) -> str | None:
+    """The first event after ``after_seq`` (wrapping round) with a passage the annotator has
+    not annotated, among the events ``flt`` lets through; ``None`` when all are done."""
+    run = _latest_run(db)
+    if run is None:
+        return None
+    params: dict = {"annotator": annotator, "run": run, "after": after_seq}
+    # The status filter is moot here: the event found has unannotated passages by definition.
+    status_free = EventFilter(flt.outlet, flt.label, None, flt.text) if flt else None
+    where = _filter_sql(status_free, params)
+    unannotated = (
+        "EXISTS (SELECT 1 FROM event_passages ep WHERE ep.event_id = e.id AND NOT "
+        + _IS_ANNOTATED.format(ep="ep") + ")"
+    )
+    for condition in ("e.seq > :after", "e.seq <= :after"):
+        row = db.execute(
+            f"SELECT e.id FROM events e WHERE e.run_id = :run AND {condition} "
+            f"AND {unannotated} {where} ORDER BY e.seq LIMIT 1",
+            params,
+        ).fetchone()
+        if row:
+            return row[0]
+    return None
+
+
+def outlets(db) -> list[str]:
+    """Every outlet name in the database, for the outlet filter."""
+    return [r[0] for r in db.execute("SELECT DISTINCT outlet FROM articles ORDER BY outlet")]
+
+
+def event_count(db) -> int:
+    run = _latest_run(db)
+    if run is None:
+        return 0
+    return db.execute("SELECT count(*) FROM events WHERE run_id = ?", [run]).fetchone()[0]
