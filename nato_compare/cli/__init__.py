@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import click
 
+from .agreement_cmd import agreement_command, report
 from .codebook_cmd import codebook
 from .common import DEFAULT_DB
+from .export_cmd import export, import_
 from .ingest_cmd import ingest
+from .merge_cmd import merge
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -39,3 +42,8 @@ def main(ctx: click.Context) -> None:
 
 main.add_command(ingest)
 main.add_command(codebook)
+main.add_command(export)
+main.add_command(import_)
+main.add_command(merge)
+main.add_command(agreement_command)
+main.add_command(report)

@@ -1,0 +1,113 @@
+"""``agreement`` and ``report``: inter-coder agreement and per-outlet label distributions."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+import click
+
+from ..agreement import agreement as compute
+from ..export import check_output
+from ..report import distribution, terminal_chart, write_image
+from .common import db_option, reports_errors
+
+_AGREEMENT_COLUMNS = ("dimension", "label", "outlet", "measure", "coders", "units", "pairable",
+                      "value", "reason")
+
+
+def _text_table(rows: list[list[str]], header: list[str]) -> str:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(header)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip()]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+    return "\n".join(lines)
+
+
+@click.command(name="agreement")
+@db_option
+@click.option("--dimension", help="Only this dimension (e.g. frame or stance).")
+@click.option("--format", "fmt", type=click.Choice(["text", "csv", "json"]), default="text",
+              show_default=True, help="Output format.")
+@reports_errors
+def agreement_command(db: str, dimension: str | None, fmt: str) -> None:
+    """Inter-coder agreement: Krippendorff's alpha (nominal) and pairwise Cohen's kappa.
+
+    Per dimension, over all outlets ('all') and per outlet. Units are the
+    passages coded by at least one annotator for the dimension; a passage an
+    annotator did not code is a missing code. For a multi-label dimension
+    (frame) every label gets its own figures as present/absent, and label '*'
+    pools all passage x label decisions into one overall figure. 'units' is
+    what the figure covers, 'pairable' the units coded by two or more coders;
+    a value is empty when undefined ('reason' says why).
+
+    \b
+    Example:
+      nato-compare agreement --db annotations.db --dimension stance
+    """
+    figures = compute(db, dimension)
+    records = [
+        {**asdict(f), "coders": " ".join(f.coders) if f.measure == "alpha" else "~".join(f.coders)}
+        for f in figures
+    ]
+    if fmt == "json":
+        for record in records:
+            click.echo(json.dumps(record, ensure_ascii=False))
+        return
+    if fmt == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=_AGREEMENT_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        for record in records:
+            writer.writerow({**record, "value": "" if record["value"] is None else repr(record["value"])})
+        return
+    rows = [[r["dimension"], r["label"], r["outlet"], r["measure"], r["coders"], str(r["units"]),
+             str(r["pairable"]), "n/a" if r["value"] is None else f"{r['value']:.3f}", r["reason"]]
+            for r in records]
+    click.echo(_text_table(rows, list(_AGREEMENT_COLUMNS)))
+
+
+@click.command()
+@db_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the chart as a PNG image to this file.")
+@click.option("--annotator", help="Only this annotator's labels.")
+@click.option("--format", "fmt", type=click.Choice(["text", "csv", "json"]), default="text",
+              show_default=True, help="text: table and terminal chart; csv/json: the table only.")
+@click.option("--no-chart", is_flag=True, help="Text format without the terminal chart.")
+@reports_errors
+def report(db: str, output: Path | None, annotator: str | None, fmt: str, no_chart: bool) -> None:
+    """Per-outlet distribution of frames and stance: a table, a terminal chart, a PNG.
+
+    Each row counts the annotations with one label on one outlet's passages;
+    'share' is that label's part of all the outlet's labels in the dimension
+    (so shares add up to 1 per outlet and dimension). Outlets recorded as
+    'unknown' are listed per article.
+
+    \b
+    Example:
+      nato-compare report --db annotations.db --output report.png
+    """
+    if output is not None:
+        check_output(output)
+    table = distribution(db, annotator=annotator)
+    if fmt == "json":
+        for row in table:
+            click.echo(json.dumps(row, ensure_ascii=False))
+    elif fmt == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(table[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({**r, "share": f"{r['share']:.4f}"} for r in table)
+    else:
+        click.echo(_text_table(
+            [[r["dimension"], r["outlet"], r["label"], str(r["count"]), f"{r['share']:.1%}"] for r in table],
+            ["dimension", "outlet", "label", "count", "share"],
+        ))
+        if not no_chart:
+            width = max(60, min(120, shutil.get_terminal_size((100, 24)).columns))
+            click.echo("\n" + terminal_chart(table, width=width), nl=False)
+    if output is not None:
+        write_image(table, output)
+        click.echo(f"chart written -> {output}", err=True)

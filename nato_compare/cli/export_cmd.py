@@ -1,0 +1,93 @@
+"""``export`` and ``import``: annotations as CSV/JSONL, and the events × outlets coverage."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..export import FORMATS, export_annotations, export_coverage, import_annotations
+from .common import db_option, reports_errors
+
+_SHOWN = 10  # rows listed one by one in a warning before "... and N more"
+
+
+@click.command()
+@db_option
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True,
+              help="csv (spreadsheets, pandas, R) or jsonl (one JSON object per line, exact values).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write (default: stdout). Written to a temp file, then renamed.")
+@click.option("--annotator", help="Only this annotator's annotations.")
+@click.option("--outlet", help="Only annotations on this outlet's articles.")
+@click.option("--excel", is_flag=True,
+              help="CSV for Excel: UTF-8 with a byte-order mark and CRLF line ends.")
+@click.option("--events", is_flag=True,
+              help="Export events x outlets instead: one row per event, one column per outlet "
+                   "holding its number of passages in the event (0 = the outlet omitted it).")
+@reports_errors
+def export(db: str, fmt: str, output: Path | None, annotator: str | None, outlet: str | None,
+           excel: bool, events: bool) -> None:
+    """Write annotations as CSV or JSONL, one row per annotation.
+
+    Columns: annotation_id, annotator, created_at, dimension, label, note,
+    passage_id, passage_text, article_id, outlet, title, date, event_id,
+    alignment_score. In CSV, a cell beginning with = + - @ (or tab, CR) gets a
+    leading ' against spreadsheet formula injection, and so does a cell that
+    really begins with ' : 'import' removes exactly one leading '.
+
+    \b
+    Example:
+      nato-compare export --db annotations.db --output annotations.csv
+      nato-compare export --annotator alice --format jsonl > alice.jsonl
+      nato-compare export --events --output coverage.csv
+    """
+    if events:
+        if annotator or outlet:
+            raise click.UsageError("--events takes no --annotator or --outlet")
+        count = export_coverage(db, output, fmt=fmt, excel=excel)
+        click.echo(f"{count} events exported" + (f" -> {output}" if output else ""), err=True)
+        return
+    count = export_annotations(db, output, fmt=fmt, annotator=annotator, outlet=outlet, excel=excel)
+    click.echo(f"{count} annotations exported" + (f" -> {output}" if output else ""), err=True)
+
+
+@click.command(name="import")
+@click.argument("file", type=click.Path(path_type=Path))
+@db_option
+@click.option("--strict", is_flag=True,
+              help="Refuse the whole file if any row matches no passage in the database.")
+@reports_errors
+def import_(file: Path, db: str, strict: bool) -> None:
+    """Read annotations written by 'export' (CSV or JSONL) into the database.
+
+    The database must hold the same sources (ingest them first): passages are
+    matched by id. Importing is idempotent (an annotation already present, by
+    id or by annotator + passage + dimension + label, is skipped). Rows whose
+    passage is unknown, and rows that conflict with a stored annotation (e.g.
+    a second stance for the same annotator and passage), are reported and not
+    imported. One transaction: a malformed file writes nothing.
+
+    \b
+    Example:
+      nato-compare import bob.csv --db annotations.db
+    """
+    result = import_annotations(file, db, strict=strict)
+    _warn_rows(result.unknown, "matches no passage in the database (ingest the same sources first)",
+               lambda r: f"passage {r['passage_id']}")
+    _warn_rows([r for r, _ in result.conflicts], "conflicts with a stored annotation, not imported",
+               lambda r: f"{r['annotator']} {r['dimension']}={r['label']!r} on {r['passage_id']}",
+               reasons=[why for _, why in result.conflicts])
+    click.echo(
+        f"{result.inserted} annotations imported, {result.already_present} already present, "
+        f"{len(result.unknown)} unknown passage(s), {len(result.conflicts)} conflict(s) -> {db}",
+        err=True,
+    )
+
+
+def _warn_rows(rows: list[dict], problem: str, describe, reasons: list[str] | None = None) -> None:
+    for i, row in enumerate(rows[:_SHOWN]):
+        why = f" ({reasons[i]})" if reasons else ""
+        click.echo(f"warning: annotation {row['id']} ({describe(row)}) {problem}{why}", err=True)
+    if len(rows) > _SHOWN:
+        click.echo(f"warning: ... and {len(rows) - _SHOWN} more", err=True)

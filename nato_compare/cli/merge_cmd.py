@@ -1,0 +1,51 @@
+"""``merge``: bring other annotators' databases (same sources) into one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..export import merge_databases
+from .common import db_option, reports_errors
+from .export_cmd import _warn_rows
+
+
+@click.command()
+@click.argument("others", nargs=-1, required=True, type=click.Path(path_type=Path))
+@db_option
+@reports_errors
+def merge(others: tuple[Path, ...], db: str) -> None:
+    """Copy the annotations and event notes of OTHERS into the database.
+
+    OTHERS are nato-compare databases built from the same sources (so the same
+    passages have the same ids). Merging is idempotent: merging twice adds
+    nothing the second time. Two annotators' different labels for the same
+    passage are both kept. A row that conflicts with a stored one (same
+    annotation id with other content, a second stance for the same annotator
+    and passage, another note) is reported and the stored one kept.
+    Annotations on passages this database lacks are reported, not copied:
+    ingest the same sources, then merge again. OTHERS are only read; all
+    of them are merged in one transaction.
+
+    \b
+    Example:
+      nato-compare merge alice.db bob.db --db team.db
+    """
+    merged = merge_databases(list(others), db)
+    for other, result in merged.per_database.items():
+        _warn_rows([r for r, _ in result.conflicts], "conflicts with a stored annotation, not copied",
+                   lambda r: f"{r['annotator']} {r['dimension']}={r['label']!r} on {r['passage_id']}",
+                   reasons=[why for _, why in result.conflicts])
+        for note, why in result.note_conflicts:
+            click.echo(f"warning: {other}: event note of {note['annotator']} on {note['event_id']} "
+                       f"not copied ({why})", err=True)
+        click.echo(
+            f"{other}: {result.inserted} annotations copied, {result.already_present} already present, "
+            f"{len(result.conflicts)} conflict(s), {len(result.unknown)} on unknown passages; "
+            f"{result.notes_inserted} event notes copied, {result.notes_present} already present",
+            err=True,
+        )
+    for article, count in sorted(merged.missing_articles.items(), key=lambda kv: str(kv[0])):
+        click.echo(f"warning: {count} annotation(s) on passages of article {article} that {db} "
+                   f"lacks: ingest the same sources and merge again", err=True)

@@ -1,0 +1,382 @@
+"""Annotations out and in: CSV/JSONL export, import, merge, events × outlets coverage.
+
+Shared by the command line and the annotation interface's export screen.
+
+**CSV.** RFC 4180 quoting by the :mod:`csv` module (fields with a comma, quote
+or line break are quoted, quotes doubled), UTF-8, ``\\n`` between records;
+``excel=True`` writes a byte-order mark and ``\\r\\n`` so Excel reads UTF-8.
+
+**Formula injection.** A spreadsheet runs a cell that begins with ``=``,
+``+``, ``-`` or ``@`` (and, per OWASP, a tab or carriage return) as a formula.
+Such a cell is written with one ``'`` in front. A cell that really begins with
+``'`` gets one too, so the rule is unambiguous and exactly reversible: **a CSV
+cell that begins with ``'`` had one ``'`` added; import removes exactly one.**
+So ``=SUM(A1)`` is written ``'=SUM(A1)``, ``- a dash`` ``'- a dash`` and
+``'quoted'`` ``''quoted'``. JSONL is not read by spreadsheets and holds the
+exact values.
+
+Import and merge rules (ids, natural keys, conflicts, unknown passages) are in
+:mod:`nato_compare.store.exchange`.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import IO
+
+from .errors import NatoCompareError
+from .store import open_db
+from .store import exchange as sql
+
+#: Export columns, in order (the README documents each one).
+COLUMNS = (
+    "annotation_id", "annotator", "created_at", "dimension", "label", "note", "passage_id",
+    "passage_text", "article_id", "outlet", "title", "date", "event_id", "alignment_score",
+)
+#: Columns ``import`` needs; the others describe the passage and are looked up again.
+REQUIRED_COLUMNS = ("annotation_id", "annotator", "created_at", "dimension", "label", "note",
+                    "passage_id")
+FORMATS = ("csv", "jsonl")
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_ESCAPE = "'"
+
+
+def neutralise(cell: str) -> str:
+    """Prefix ``'`` to a cell a spreadsheet would run as a formula, or that begins with ``'``."""
+    return _ESCAPE + cell if cell.startswith(_FORMULA_STARTS + (_ESCAPE,)) else cell
+
+
+def restore(cell: str) -> str:
+    """Undo :func:`neutralise`: drop exactly one leading ``'``."""
+    return cell[1:] if cell.startswith(_ESCAPE) else cell
+
+
+def single_label_dimensions() -> frozenset[str]:
+    """Dimensions where an annotator gives one label per passage (from the default codebook)."""
+    try:
+        from .codebook import load_codebook
+    except ImportError:  # the codebook module is optional for exchange
+        return frozenset({"stance"})
+    return frozenset(d.name for d in load_codebook().dimensions if not d.multi)
+
+
+# ---------------------------------------------------------------- writing
+
+
+def check_output(path: Path) -> None:
+    """Refuse an output path that cannot be written, before anything is computed or written."""
+    if path.is_dir():
+        raise NatoCompareError(f"cannot write {path}: it is a folder")
+    parent = path.parent
+    if not parent.is_dir():
+        raise NatoCompareError(f"cannot write {path}: folder {parent} does not exist")
+    if not os.access(parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise NatoCompareError(f"cannot write {path}: permission denied")
+
+
+@contextmanager
+def atomic_output(path: Path, *, excel: bool = False, binary: bool = False) -> Iterator[IO]:
+    """A stream to a temp file beside ``path``, renamed over it only when all went well.
+
+    So a failure half-way never leaves a half-written file (text streams are
+    UTF-8, with a byte-order mark when ``excel``).
+    """
+    check_output(path)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise NatoCompareError(f"cannot write {path}: {exc.strerror}") from None
+    try:
+        if binary:
+            stream_cm = open(fd, "wb")
+        else:
+            stream_cm = open(fd, "w", encoding="utf-8-sig" if excel else "utf-8", newline="")
+        with stream_cm as stream:
+            yield stream
+        # mkstemp makes the file private: keep the replaced file's mode, or the usual 644
+        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@contextmanager
+def _open_output(output: Path | None, stream: IO[str] | None, excel: bool) -> Iterator[IO[str]]:
+    if output is None:
+        out = stream or sys.stdout
+        if excel:
+            out.write("\ufeff")
+        yield out
+    else:
+        with atomic_output(output, excel=excel) as out:
+            yield out
+
+
+def write_csv(rows: Iterable[dict], stream: IO[str], columns: Iterable[str], *, excel: bool = False) -> int:
+    writer = csv.writer(stream, lineterminator="\r\n" if excel else "\n")
+    columns = list(columns)
+    writer.writerow([neutralise(c) for c in columns])
+    count = 0
+    for row in rows:
+        writer.writerow([neutralise(_cell(row.get(c))) for c in columns])
+        count += 1
+    return count
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return repr(value)  # shortest text that reads back to the same float
+    return str(value)
+
+
+def write_jsonl(rows: Iterable[dict], stream: IO[str]) -> int:
+    count = 0
+    for row in rows:
+        stream.write(json.dumps(row, ensure_ascii=False) + "\n")
+        count += 1
+    return count
+
+
+def _check_format(fmt: str, excel: bool) -> None:
+    if fmt not in FORMATS:
+        raise NatoCompareError(f"unknown format {fmt!r} (use {' or '.join(FORMATS)})")
+    if excel and fmt != "csv":
+        raise NatoCompareError("--excel applies to CSV only")
+
+
+def export_annotations(
+    db_path: str | Path,
+    output: Path | None = None,
+    *,
+    stream: IO[str] | None = None,
+    fmt: str = "csv",
+    annotator: str | None = None,
+    outlet: str | None = None,
+    excel: bool = False,
+) -> int:
+    """Write one row per annotation (see :data:`COLUMNS`) to ``output`` or ``stream``; return the count."""
+    _check_format(fmt, excel)
+    if output is not None:
+        check_output(output)
+    db = open_db(db_path, create=False)
+    try:
+        if annotator is not None and annotator not in (known := sql.annotators(db)):
+            raise NatoCompareError(
+                f"unknown annotator {annotator!r} (annotators in {db_path}: {', '.join(known) or 'none'})"
+            )
+        if outlet is not None and outlet not in (known := sql.outlets(db)):
+            raise NatoCompareError(f"unknown outlet {outlet!r} (outlets in {db_path}: {', '.join(known)})")
+        rows = sql.export_rows(db, annotator=annotator, outlet=outlet)
+        with _open_output(output, stream, excel) as out:
+            if fmt == "csv":
+                return write_csv(rows, out, COLUMNS, excel=excel)
+            return write_jsonl(rows, out)
+    finally:
+        db.close()
+
+
+def export_coverage(
+    db_path: str | Path,
+    output: Path | None = None,
+    *,
+    stream: IO[str] | None = None,
+    fmt: str = "csv",
+    excel: bool = False,
+) -> int:
+    """Events × outlets: one row per event, one column per outlet = its passages in the event.
+
+    A 0 is an omission: the outlet has articles in the database but none of
+    its passages reports this event. Outlets recorded as ``unknown`` count per
+    article (``unknown:<article id>``), as in alignment.
+    """
+    _check_format(fmt, excel)
+    if output is not None:
+        check_output(output)
+    db = open_db(db_path, create=False)
+    try:
+        keys, events = sql.event_coverage(db)
+        if not events:
+            raise NatoCompareError(f"no events in {db_path} (run 'nato-compare align' first)")
+        with _open_output(output, stream, excel) as out:
+            if fmt == "jsonl":
+                return write_jsonl(({**e, "coverage": e.pop("counts")} for e in events), out)
+            flat = ({**{k: v for k, v in e.items() if k != "counts"}, **e["counts"]} for e in events)
+            return write_csv(flat, out, ["event_id", "label", "passages", "outlets", *keys], excel=excel)
+    finally:
+        db.close()
+
+
+# ---------------------------------------------------------------- reading
+
+
+def read_annotation_file(path: Path) -> list[dict]:
+    """Read and check an export (CSV or JSONL); rows use the ``annotations`` column names.
+
+    Raises :class:`NatoCompareError` naming the line of the first bad row.
+    """
+    if not path.is_file():
+        raise NatoCompareError(f"file not found: {path}")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise NatoCompareError(f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    if not text.strip():
+        raise NatoCompareError(f"{path} is empty")
+    is_jsonl = path.suffix.lower() in (".jsonl", ".json", ".ndjson") or (
+        path.suffix.lower() != ".csv" and text.lstrip().startswith("{")
+    )
+    records = _jsonl_records(path, text) if is_jsonl else _csv_records(path, text)
+    return [_checked(path, line, record) for line, record in records]
+
+
+def _csv_records(path: Path, text: str) -> Iterator[tuple[int, dict]]:
+    reader = csv.reader(text.splitlines(keepends=True))
+    try:
+        header = [restore(c) for c in next(reader)]
+        missing = [c for c in REQUIRED_COLUMNS if c not in header]
+        if missing:
+            raise NatoCompareError(f"{path} is missing column(s): {', '.join(missing)}")
+        for cells in reader:
+            if not cells:
+                continue
+            if len(cells) != len(header):
+                raise NatoCompareError(
+                    f"{path} line {reader.line_num}: {len(cells)} fields, the header has {len(header)}"
+                )
+            yield reader.line_num, {h: restore(c) for h, c in zip(header, cells)}
+    except csv.Error as exc:
+        raise NatoCompareError(f"{path} line {reader.line_num}: malformed CSV ({exc})") from None
+
+
+def _jsonl_records(path: Path, text: str) -> Iterator[tuple[int, dict]]:
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise NatoCompareError(f"{path} line {number}: not JSON ({exc.msg})") from None
+        if not isinstance(record, dict):
+            raise NatoCompareError(f"{path} line {number}: expected a JSON object")
+        missing = [c for c in REQUIRED_COLUMNS if c not in record]
+        if missing:
+            raise NatoCompareError(f"{path} line {number}: missing field(s): {', '.join(missing)}")
+        yield number, record
+
+
+def _checked(path: Path, line: int, record: dict) -> dict:
+    where = f"{path} line {line}"
+    for column in REQUIRED_COLUMNS:
+        if not isinstance(record[column], str):
+            raise NatoCompareError(f"{where}: {column} must be text, not {record[column]!r}")
+    for column in ("annotation_id", "annotator", "dimension", "passage_id", "created_at"):
+        if not record[column].strip():
+            raise NatoCompareError(f"{where}: {column} is empty")
+    try:
+        datetime.fromisoformat(record["created_at"])
+    except ValueError:
+        raise NatoCompareError(
+            f"{where}: created_at {record['created_at']!r} is not an ISO date-time"
+        ) from None
+    score = record.get("alignment_score")
+    if score not in (None, ""):
+        try:
+            float(score)
+        except (TypeError, ValueError):
+            raise NatoCompareError(f"{where}: alignment_score {score!r} is not a number") from None
+    row = {k: record[k] for k in REQUIRED_COLUMNS if k != "annotation_id"}
+    return {"id": record["annotation_id"], **row}
+
+
+# ---------------------------------------------------------------- import and merge
+
+
+def import_annotations(path: Path, db_path: str | Path, *, strict: bool = False) -> sql.InsertResult:
+    """Insert the annotations of an export into ``db_path`` in one transaction.
+
+    The file is read and checked completely before the database is opened.
+    With ``strict``, a row whose passage the database lacks refuses the whole
+    import; otherwise such rows are returned in ``result.unknown``.
+    """
+    rows = read_annotation_file(Path(path))
+    db = _open_existing(db_path)
+    try:
+        with db.atomic():
+            result = sql.insert_annotations(db, rows, single_label_dimensions())
+            if strict and result.unknown:
+                raise NatoCompareError(
+                    f"{len(result.unknown)} row(s) match no passage in {db_path} "
+                    f"(first: {result.unknown[0]['passage_id']}); nothing imported"
+                )
+        return result
+    finally:
+        db.close()
+
+
+@dataclass
+class MergeResult:
+    per_database: dict[str, sql.InsertResult] = field(default_factory=dict)
+    #: article id (in the other database) → its annotations on passages this database lacks
+    missing_articles: dict[str | None, int] = field(default_factory=dict)
+
+
+def merge_databases(others: list[Path], db_path: str | Path) -> MergeResult:
+    """Copy annotations and event notes of ``others`` into ``db_path``, in one transaction.
+
+    Every other database is checked (exists, is a nato-compare database of this
+    schema version, is not the target) and read before the target is written.
+    Annotations on passages the target lacks are reported, not copied: the
+    target's passages come only from its own sources, so ingest the same
+    sources and merge again (merging is idempotent).
+    """
+    target = Path(db_path)
+    if not target.is_file():
+        raise NatoCompareError(f"database not found: {target} (run 'nato-compare ingest' first)")
+    loaded = []
+    for other in others:
+        other = Path(other)
+        if not other.is_file():
+            raise NatoCompareError(f"database not found: {other}")
+        if os.path.samefile(other, target):
+            raise NatoCompareError(f"cannot merge {other} into itself")
+        source = open_db(other, create=False)
+        try:
+            annotations = sql.all_annotations(source)
+            articles = sql.passage_article(source, (a["passage_id"] for a in annotations))
+            loaded.append((other, annotations, sql.all_event_notes(source), articles))
+        finally:
+            source.close()
+    db = _open_existing(target)
+    merged = MergeResult()
+    single = single_label_dimensions()
+    try:
+        with db.atomic():
+            for other, annotations, notes, articles in loaded:
+                result = sql.insert_annotations(db, annotations, single)
+                sql.insert_event_notes(db, notes, result)
+                merged.per_database[str(other)] = result
+                for row in result.unknown:
+                    article = articles.get(row["passage_id"])
+                    merged.missing_articles[article] = merged.missing_articles.get(article, 0) + 1
+        return merged
+    finally:
+        db.close()
+
+
+def _open_existing(db_path: str | Path):
+    if not Path(db_path).is_file():
+        raise NatoCompareError(f"database not found: {db_path} (run 'nato-compare ingest' first)")
+    return open_db(db_path)

@@ -1,0 +1,250 @@
+"""SQL for annotations leaving and entering the database: export, import, merge, coverage.
+
+Rules shared by ``import`` and ``merge`` (:func:`insert_annotations`):
+
+- an annotation whose ``id`` is already stored with the same content is
+  skipped (idempotent by id);
+- one whose natural key ``(annotator, passage_id, dimension, label)`` is already
+  stored under another id with the same note is skipped too (idempotent by
+  natural key: the same label set twice on two laptops is one row);
+- the same id or natural key with *different* content (another note, another
+  passage), or a second label of a single-label dimension (``stance``) for the
+  same annotator and passage, is a **conflict**: the stored row is kept and the
+  incoming one reported, never silently replaced;
+- a row whose passage this database lacks is **reported**, not inserted.
+
+Different annotators' labels for the same passage never collide (the
+annotator is part of every key), so both are kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+import sqlite_utils
+
+from ..model import outlet_key
+
+#: The columns of the ``annotations`` table, in export order.
+ANNOTATION_FIELDS = ("id", "annotator", "passage_id", "dimension", "label", "note", "created_at")
+
+# The passage's event: the latest run's event with the best score for it (ties:
+# the smallest event id), so every annotation is exported exactly once.
+_BEST_EVENT = """
+    SELECT passage_id, event_id, score FROM (
+        SELECT ep.passage_id, ep.event_id, ep.score,
+               row_number() OVER (PARTITION BY ep.passage_id
+                                  ORDER BY ep.score DESC, ep.event_id) AS rank
+        FROM event_passages ep
+    ) WHERE rank = 1
+"""
+
+
+def export_rows(
+    db: sqlite_utils.Database, *, annotator: str | None = None, outlet: str | None = None
+) -> Iterator[dict]:
+    """Annotations joined with passage, article and best event, in a stable order."""
+    where, params = [], []
+    if annotator is not None:
+        where.append("an.annotator = ?")
+        params.append(annotator)
+    if outlet is not None:
+        where.append("ar.outlet = ?")
+        params.append(outlet)
+    sql = f"""
+        WITH best AS ({_BEST_EVENT})
+        SELECT an.id AS annotation_id, an.annotator, an.created_at, an.dimension, an.label,
+               an.note, an.passage_id, p.text AS passage_text, p.article_id, ar.outlet,
+               ar.title, ar.date, best.event_id, best.score AS alignment_score
+        FROM annotations an
+        JOIN passages p ON p.id = an.passage_id
+        JOIN articles ar ON ar.id = p.article_id
+        LEFT JOIN best ON best.passage_id = an.passage_id
+        {"WHERE " + " AND ".join(where) if where else ""}
+        ORDER BY p.article_id, p.seq, an.passage_id, an.dimension, an.label, an.annotator, an.id
+    """
+    return db.query(sql, params)
+
+
+def annotators(db: sqlite_utils.Database) -> list[str]:
+    return [r[0] for r in db.execute("SELECT DISTINCT annotator FROM annotations ORDER BY 1")]
+
+
+def outlets(db: sqlite_utils.Database) -> list[str]:
+    return [r[0] for r in db.execute("SELECT DISTINCT outlet FROM articles ORDER BY 1")]
+
+
+def dimensions(db: sqlite_utils.Database) -> list[str]:
+    return [r[0] for r in db.execute("SELECT DISTINCT dimension FROM annotations ORDER BY 1")]
+
+
+def coded_rows(db: sqlite_utils.Database, dimension: str | None = None) -> list[dict]:
+    """Every (annotator, passage, dimension, label) with the passage's outlet key.
+
+    Notes (dimension ``note``) are free text, not codes, and are left out.
+    """
+    sql = """
+        SELECT an.annotator, an.passage_id, an.dimension, an.label, ar.outlet, p.article_id
+        FROM annotations an
+        JOIN passages p ON p.id = an.passage_id
+        JOIN articles ar ON ar.id = p.article_id
+        WHERE an.dimension != 'note' {extra}
+        ORDER BY an.passage_id, an.annotator, an.dimension, an.label
+    """
+    extra, params = ("AND an.dimension = ?", [dimension]) if dimension else ("", [])
+    rows = []
+    for row in db.query(sql.format(extra=extra), params):
+        row["outlet_key"] = outlet_key(row["outlet"], row["article_id"])
+        rows.append(row)
+    return rows
+
+
+# ---------------------------------------------------------------- import / merge
+
+
+@dataclass
+class InsertResult:
+    """What happened to each incoming row; ``unknown`` and ``conflicts`` are reported."""
+
+    inserted: int = 0
+    already_present: int = 0
+    unknown: list[dict] = field(default_factory=list)
+    conflicts: list[tuple[dict, str]] = field(default_factory=list)
+    notes_inserted: int = 0
+    notes_present: int = 0
+    note_conflicts: list[tuple[dict, str]] = field(default_factory=list)
+
+
+def _same(a: dict, b: dict) -> bool:
+    return all(a[k] == b[k] for k in ANNOTATION_FIELDS)
+
+
+def insert_annotations(
+    db: sqlite_utils.Database,
+    rows: Iterable[dict],
+    single_label: frozenset[str],
+    result: InsertResult | None = None,
+) -> InsertResult:
+    """Insert annotation rows by the rules in the module docstring (caller holds the transaction).
+
+    ``rows`` carry the keys of :data:`ANNOTATION_FIELDS`; ``single_label`` names
+    the dimensions where an annotator has one label per passage.
+    """
+    result = result or InsertResult()
+    known = {r[0] for r in db.execute("SELECT id FROM passages")}
+    for row in rows:
+        if row["passage_id"] not in known:
+            result.unknown.append(row)
+            continue
+        by_id = db.execute(
+            f"SELECT {', '.join(ANNOTATION_FIELDS)} FROM annotations WHERE id = ?", [row["id"]]
+        ).fetchone()
+        if by_id:
+            stored = dict(zip(ANNOTATION_FIELDS, by_id))
+            if _same(stored, row):
+                result.already_present += 1
+            else:
+                result.conflicts.append((row, "the same annotation id is stored with other content"))
+            continue
+        by_key = db.execute(
+            "SELECT note FROM annotations WHERE annotator = ? AND passage_id = ? "
+            "AND dimension = ? AND label = ?",
+            [row["annotator"], row["passage_id"], row["dimension"], row["label"]],
+        ).fetchone()
+        if by_key:
+            if by_key[0] == row["note"]:
+                result.already_present += 1
+            else:
+                result.conflicts.append((row, "the annotator's stored note for this passage differs"))
+            continue
+        if row["dimension"] in single_label:
+            other = db.execute(
+                "SELECT label FROM annotations WHERE annotator = ? AND passage_id = ? "
+                "AND dimension = ?",
+                [row["annotator"], row["passage_id"], row["dimension"]],
+            ).fetchone()
+            if other:
+                result.conflicts.append(
+                    (row, f"{row['dimension']} is single-label and {other[0]!r} is stored")
+                )
+                continue
+        db["annotations"].insert({k: row[k] for k in ANNOTATION_FIELDS})
+        result.inserted += 1
+    return result
+
+
+def all_annotations(db: sqlite_utils.Database) -> list[dict]:
+    return list(db.query(f"SELECT {', '.join(ANNOTATION_FIELDS)} FROM annotations ORDER BY id"))
+
+
+def all_event_notes(db: sqlite_utils.Database) -> list[dict]:
+    return list(
+        db.query("SELECT annotator, event_id, note, updated_at FROM event_notes ORDER BY 1, 2")
+    )
+
+
+def insert_event_notes(db: sqlite_utils.Database, notes: Iterable[dict], result: InsertResult) -> None:
+    """Copy event notes keyed by (annotator, event_id); a different stored note is a conflict."""
+    for note in notes:
+        stored = db.execute(
+            "SELECT note FROM event_notes WHERE annotator = ? AND event_id = ?",
+            [note["annotator"], note["event_id"]],
+        ).fetchone()
+        if stored is None:
+            db["event_notes"].insert(note)
+            result.notes_inserted += 1
+        elif stored[0] == note["note"]:
+            result.notes_present += 1
+        else:
+            result.note_conflicts.append((note, "the annotator's stored note for this event differs"))
+
+
+def passage_article(db: sqlite_utils.Database, passage_ids: Iterable[str]) -> dict[str, str]:
+    """Article id of each passage (used to tell the user which sources a DB lacks)."""
+    ids = sorted(set(passage_ids))
+    found: dict[str, str] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        found.update(
+            db.execute(f"SELECT id, article_id FROM passages WHERE id IN ({marks})", chunk).fetchall()
+        )
+    return found
+
+
+# ---------------------------------------------------------------- coverage
+
+
+def event_coverage(db: sqlite_utils.Database) -> tuple[list[str], list[dict]]:
+    """Events × outlets: for each event of the latest run, passages per outlet key.
+
+    Returns the outlet keys of every article in the database (so an outlet that
+    covered no event still gets a column of zeros) and one dict per event with
+    ``event_id``, ``label``, ``passages``, ``outlets`` and ``counts``
+    (outlet key → number of its passages in the event).
+    """
+    keys = sorted({outlet_key(o, a) for a, o in db.execute("SELECT id, outlet FROM articles")})
+    events = {
+        r["id"]: {**r, "counts": dict.fromkeys(keys, 0)}
+        for r in db.query("SELECT id, label, seq FROM events ORDER BY seq, id")
+    }
+    for event_id, outlet, article_id in db.execute(
+        """SELECT ep.event_id, ar.outlet, ar.id FROM event_passages ep
+           JOIN passages p ON p.id = ep.passage_id JOIN articles ar ON ar.id = p.article_id"""
+    ):
+        if event_id in events:
+            events[event_id]["counts"][outlet_key(outlet, article_id)] += 1
+    rows = []
+    for event in events.values():
+        counts = event["counts"]
+        rows.append(
+            {
+                "event_id": event["id"],
+                "label": event["label"],
+                "passages": sum(counts.values()),
+                "outlets": sum(1 for n in counts.values() if n),
+                "counts": counts,
+            }
+        )
+    return keys, rows
