@@ -36,6 +36,7 @@ Every parameter is a field of :class:`AlignParams`.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -44,9 +45,11 @@ from typing import Any
 
 import numpy as np
 
-from .similarity import evidence, normalize, similarity_many_normalized
 from .errors import NatoCompareError
 from .model import outlet_key
+
+# ``nato_compare.similarity`` is shadowed by the function of that name in the package namespace
+_similarity = importlib.import_module(f"{__package__}.similarity")
 
 Progress = Callable[[int, int, str], None]
 STAGES = ("normalise", "index", "score", "select", "events", "evidence")
@@ -229,7 +232,7 @@ def _score(normalized: list[str], pairs: np.ndarray, params: AlignParams,
         chunk = pairs[start:start + SCORE_CHUNK]
         a = [normalized[i] for i in chunk[:, 0]]
         b = [normalized[j] for j in chunk[:, 1]]
-        scores[start:start + len(chunk)] = similarity_many_normalized(a, b, workers=params.workers)
+        scores[start:start + len(chunk)] = _similarity.similarity_many_normalized(a, b, workers=params.workers)
         report(start + len(chunk), len(pairs))
     return scores
 
@@ -333,7 +336,7 @@ def align(passages: Iterable[Any], *, params: AlignParams | None = None,
     data = _prepare(passages)
     n = len(data.ids)
     report(0, n, "normalise")
-    normalized = [normalize(t) for t in data.texts]
+    normalized = [_similarity.normalize(t) for t in data.texts]
     report(n, n, "normalise")
     lap("normalise")
 
@@ -378,7 +381,7 @@ def align(passages: Iterable[Any], *, params: AlignParams | None = None,
     for k in range(len(pairs)):
         i, j = int(pairs[k, 0]), int(pairs[k, 1])
         same_event = event_of.get(i) if event_of.get(i) == event_of.get(j) else None
-        found = evidence(data.texts[i], data.texts[j]) if params.with_evidence else {}
+        found = _similarity.evidence(data.texts[i], data.texts[j]) if params.with_evidence else {}
         result_pairs.append(AlignedPair(data.ids[i], data.ids[j], round(float(pair_scores[k]), 2),
                                         same_event, found))
         if k % 1000 == 999:

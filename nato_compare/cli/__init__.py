@@ -11,6 +11,7 @@ from __future__ import annotations
 import click
 
 from .agreement_cmd import agreement_command, report
+from .align_cmd import align
 from .codebook_cmd import codebook
 from .common import DEFAULT_DB
 from .export_cmd import export, import_
@@ -41,6 +42,7 @@ def main(ctx: click.Context) -> None:
 
 
 main.add_command(ingest)
+main.add_command(align)
 main.add_command(codebook)
 main.add_command(export)
 main.add_command(import_)

@@ -1,0 +1,146 @@
+"""Align the passages of a database and store the run: the entry point of the CLI and the TUI.
+
+:func:`align_db` reads the live passages, runs :func:`nato_compare.align.align`, optionally writes
+the aligned pairs to a CSV or JSONL file, and stores the run. The file is written to a temporary
+name beside its target first and only renamed into place once the database transaction has
+committed, so a failure leaves neither a half-written file nor a changed database; an unwritable
+output path is reported before anything is computed.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import IO, Any
+
+from .align import AlignParams, Progress, align
+from .errors import NatoCompareError
+from .model import outlet_key
+from .store import open_db
+from .store.articles import current_passages
+from .store.events import ALIGNMENT_COLUMNS, alignment_rows, save_run
+
+FORMATS = ("csv", "jsonl")
+
+
+@dataclass(frozen=True)
+class AlignSummary:
+    run_id: int
+    passages: int
+    outlets: int
+    candidates: int
+    above_threshold: int
+    pairs: int
+    events: int
+    seconds: float
+    output: str | None
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def write_alignments(rows: list[dict[str, Any]], stream: IO[str], fmt: str) -> None:
+    """Write alignment rows (:func:`nato_compare.store.events.alignment_rows`) as CSV or JSONL."""
+    if fmt == "csv":
+        writer = csv.DictWriter(stream, fieldnames=ALIGNMENT_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    elif fmt == "jsonl":
+        for row in rows:
+            record = dict(row)
+            record["evidence"] = json.loads(record["evidence"] or "{}")
+            for key in ("shared_numbers", "shared_words", "shared_entities"):
+                record[key] = record["evidence"].get(key, [])
+            stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+    else:
+        raise NatoCompareError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+
+
+def _check_output(output: Path) -> None:
+    """Fail early, with one line, when ``output`` cannot be written."""
+    if output.is_dir():
+        raise NatoCompareError(f"cannot write {output}: it is a directory")
+    parent = output.parent if str(output.parent) else Path(".")
+    if not parent.is_dir():
+        raise NatoCompareError(f"cannot write {output}: no such directory {parent}")
+    if not os.access(parent, os.W_OK) or (output.exists() and not os.access(output, os.W_OK)):
+        raise NatoCompareError(f"cannot write {output}: permission denied")
+
+
+def _open_for_alignment(db_path: Path):
+    if not db_path.exists():
+        raise NatoCompareError(f"database not found: {db_path} (run 'nato-compare ingest' first)")
+    if db_path.is_file() and db_path.stat().st_size == 0:
+        raise NatoCompareError(
+            f"{db_path} is empty: run 'nato-compare ingest SOURCES --db {db_path}' first")
+    return open_db(db_path)
+
+
+def align_db(db_path: str | Path, params: AlignParams | None = None, *,
+             progress: Progress | None = None, output: str | Path | None = None,
+             fmt: str = "csv") -> AlignSummary:
+    """Align the database's live passages, store the run, and write the pairs to ``output``.
+
+    ``output`` ``"-"`` writes to stdout; ``None`` writes no file. Raises
+    :class:`NatoCompareError` (database unchanged) when the database has no passages, only one
+    outlet, or the output cannot be written.
+    """
+    params = params or AlignParams()
+    if fmt not in FORMATS:
+        raise NatoCompareError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    target = Path(output) if output not in (None, "-") else None
+    if target is not None:
+        _check_output(target)
+    db_path = Path(db_path)
+    db = _open_for_alignment(db_path)
+    try:
+        passages = current_passages(db)
+        if not passages:
+            raise NatoCompareError(
+                f"no passages in {db_path}: run 'nato-compare ingest SOURCES --db {db_path}' first")
+        outlets = sorted({outlet_key(p["outlet"], p["article_id"]) for p in passages})
+        if len(outlets) < 2:
+            raise NatoCompareError(
+                f"only one outlet in {db_path} ({outlets[0]}): aligning needs articles "
+                "from at least two outlets")
+        started = _now()
+        result = align(passages, params=params, progress=progress)
+        tmp_name = None
+        if target is not None:
+            handle, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
+            os.close(handle)
+        try:
+            # the file is written inside the transaction: if writing fails, nothing is stored
+            with db.atomic():
+                run_id = save_run(db, result, started_at=started, finished_at=_now())
+                rows = alignment_rows(db) if output is not None else []
+                if tmp_name is not None:
+                    with open(tmp_name, "w", encoding="utf-8", newline="") as stream:
+                        write_alignments(rows, stream, fmt)
+                elif output == "-":
+                    write_alignments(rows, sys.stdout, fmt)
+            if tmp_name is not None:
+                os.replace(tmp_name, target)
+                tmp_name = None
+        except OSError as exc:
+            raise NatoCompareError(f"cannot write {target or 'stdout'}: {exc.strerror or exc}") from None
+        finally:
+            if tmp_name is not None and os.path.exists(tmp_name):
+                os.unlink(tmp_name)
+    finally:
+        db.close()
+    stats = result.stats
+    return AlignSummary(
+        run_id=run_id, passages=stats["passages"], outlets=stats["outlets"],
+        candidates=stats["candidates"], above_threshold=stats["above_threshold"],
+        pairs=stats["pairs"], events=stats["events"],
+        seconds=round(sum(stats["seconds"].values()), 2),
+        output=str(target) if target is not None else ("-" if output == "-" else None),
+    )

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import click
+
+from ..align import AlignParams
+from ..align_pipeline import FORMATS, align_db
+from .common import db_option, reports_errors, stderr_progress
+
+DEFAULTS = AlignParams()
+
+
+@click.command()
+@db_option
+@click.option("--threshold", type=click.FloatRange(0, 100), default=DEFAULTS.threshold,
+              show_default=True, help="Minimum similarity (0-100) for a pair to be kept.")
+@click.option("--top", type=click.IntRange(min=1), default=DEFAULTS.top, show_default=True,
+              help="Best counterparts each passage keeps in every other outlet.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, allow_dash=True),
+              help="Write the aligned pairs to this file ('-' = stdout).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True,
+              help="Format of --output.")
+@reports_errors
+def align(db: str, threshold: float, top: int, output: str | None, fmt: str) -> None:
+    """Find the passages that report the same event in different outlets.
+
+    Every passage keeps its best counterpart(s) in every other outlet that
+    score at least THRESHOLD; the pairs are grouped into events and stored in
+    the database, replacing the previous run's (notes stay attached to events
+    found again). With --output, the pairs are also written one per row:
+    event_id, score, article/outlet/passage/text of both sides, and the
+    evidence (shared numbers, words and names). Without --output nothing is
+    written to stdout.
+
+    \b
+    Example:
+      nato-compare align --db annotations.db --output alignments.csv
+      nato-compare align --threshold 70 --top 2 --output - --format jsonl
+    """
+    params = AlignParams(threshold=threshold, top=top)
+    with stderr_progress("aligning") as update:
+        summary = align_db(db, params, progress=update, output=output, fmt=fmt)
+    where = {None: "", "-": " -> stdout"}.get(summary.output, f" -> {summary.output}")
+    click.echo(
+        f"{summary.passages} passages from {summary.outlets} outlets: "
+        f"{summary.candidates} candidate pairs scored, {summary.pairs} pairs kept "
+        f"(score >= {threshold:g}, top {top}), {summary.events} events "
+        f"in {summary.seconds:.1f} s{where}",
+        err=True,
+    )

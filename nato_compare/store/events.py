@@ -1,0 +1,115 @@
+"""Alignment runs, events and aligned pairs: writing a run and the queries that read it.
+
+A run replaces the previous run's events, memberships and pairs (the ``align_runs`` rows are
+kept as history). Passages are never deleted, and event ids derive from their members (see
+:mod:`nato_compare.align`), so an annotator's ``event_notes`` stay attached to an event that the
+new run finds again.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import sqlite_utils
+
+from ..align import AlignmentResult
+
+ALIGNMENT_COLUMNS = [
+    "event_id", "score",
+    "article_a", "outlet_a", "passage_a", "text_a",
+    "article_b", "outlet_b", "passage_b", "text_b",
+    "shared_numbers", "shared_words", "shared_entities", "evidence",
+]
+
+
+def save_run(db: sqlite_utils.Database, result: AlignmentResult, *, started_at: str,
+             finished_at: str) -> int:
+    """Store ``result`` as the current alignment in one transaction; return the run id."""
+    with db.atomic():
+        cursor = db.execute(
+            "INSERT INTO align_runs(started_at, finished_at, params, passages, pairs, events) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [started_at, finished_at,
+             json.dumps({**result.params.to_dict(), "stats": result.stats}, sort_keys=True),
+             result.stats.get("passages", 0), len(result.pairs), len(result.events)],
+        )
+        run_id = int(cursor.lastrowid)
+        db.execute("DELETE FROM alignments")
+        db.execute("DELETE FROM event_passages")
+        db.execute("DELETE FROM events")
+        db.conn.executemany(
+            "INSERT INTO events(id, run_id, seq, label, passages, outlets) VALUES (?, ?, ?, ?, ?, ?)",
+            [(e.id, run_id, e.seq, e.label, len(e.members), e.outlets) for e in result.events],
+        )
+        db.conn.executemany(
+            "INSERT INTO event_passages(event_id, passage_id, score) VALUES (?, ?, ?)",
+            [(e.id, m.passage_id, m.score) for e in result.events for m in e.members],
+        )
+        db.conn.executemany(
+            "INSERT INTO alignments(run_id, passage_a, passage_b, score, event_id, evidence) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [(run_id, p.a, p.b, p.score, p.event_id, json.dumps(p.evidence, sort_keys=True))
+             for p in result.pairs],
+        )
+    return run_id
+
+
+def latest_run(db: sqlite_utils.Database) -> dict[str, Any] | None:
+    """The most recent alignment run (its ``params`` decoded), or None."""
+    rows = list(db.query("SELECT * FROM align_runs ORDER BY id DESC LIMIT 1"))
+    if not rows:
+        return None
+    row = dict(rows[0])
+    row["params"] = json.loads(row["params"])
+    return row
+
+
+def list_events(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+    """The current events in order: id, seq, label, passages, outlets, run_id."""
+    return list(db.query(
+        "SELECT id, seq, label, passages, outlets, run_id FROM events ORDER BY seq"))
+
+
+def event_passages(db: sqlite_utils.Database, event_id: str) -> list[dict[str, Any]]:
+    """An event's passages with their article, outlet and the score that put them there."""
+    return list(db.query(
+        """
+        SELECT ep.passage_id, ep.score, p.article_id, p.seq, p.text, p.superseded_at,
+               a.outlet, a.title, a.date
+        FROM event_passages ep
+        JOIN passages p ON p.id = ep.passage_id
+        JOIN articles a ON a.id = p.article_id
+        WHERE ep.event_id = ?
+        ORDER BY a.outlet, p.article_id, p.seq
+        """,
+        [event_id],
+    ))
+
+
+def alignment_rows(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+    """The current aligned pairs, one row per pair with :data:`ALIGNMENT_COLUMNS`.
+
+    ``shared_numbers``, ``shared_words`` and ``shared_entities`` are ``"; "``-joined lists taken
+    from the pair's evidence; ``evidence`` is the whole evidence as JSON.
+    """
+    rows = []
+    for row in db.query(
+        """
+        SELECT al.event_id, al.score,
+               pa.article_id AS article_a, aa.outlet AS outlet_a, al.passage_a, pa.text AS text_a,
+               pb.article_id AS article_b, ab.outlet AS outlet_b, al.passage_b, pb.text AS text_b,
+               al.evidence
+        FROM alignments al
+        JOIN passages pa ON pa.id = al.passage_a JOIN articles aa ON aa.id = pa.article_id
+        JOIN passages pb ON pb.id = al.passage_b JOIN articles ab ON ab.id = pb.article_id
+        LEFT JOIN events e ON e.id = al.event_id
+        ORDER BY e.seq IS NULL, e.seq, al.score DESC, al.passage_a, al.passage_b
+        """
+    ):
+        evidence = json.loads(row["evidence"] or "{}")
+        row = dict(row)
+        for key in ("shared_numbers", "shared_words", "shared_entities"):
+            row[key] = "; ".join(str(v) for v in evidence.get(key, []))
+        rows.append({column: row[column] for column in ALIGNMENT_COLUMNS})
+    return rows

@@ -1,0 +1,173 @@
+"""The alignment library: candidates, scoring, top-K per outlet, events, stability."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from nato_compare import align
+from nato_compare.align import STAGES, AlignParams
+from nato_compare.errors import NatoCompareError
+
+RUTTE = ("NATO Secretary-General Mark Rutte said in Brussels that the alliance is on track "
+         "to deliver the €40 billion pledge of military aid to Ukraine next year.")
+RUTTE_PARAPHRASE = ("In Brussels, Mark Rutte, NATO's secretary general, said allies were on track "
+                    "to deliver the 40 billion euros of military aid pledged to Ukraine next year.")
+RUTTE_THIRD = ("Rutte told reporters in Brussels the 40 billion euro military aid pledge to "
+               "Ukraine for next year is on track, the NATO chief said.")
+CAVOLI = ("General Christopher Cavoli told AFP that NATO countries are ready to defend "
+          "themselves but need to increase the production of artillery shells and drones.")
+CAVOLI_PARAPHRASE = ("NATO's top commander in Europe, General Christopher Cavoli, told AFP the "
+                     "allies can defend themselves but must produce more artillery shells and drones.")
+UNRELATED = ("The harvest festival in the village drew record crowds this weekend, with "
+             "pumpkins, cider and a brass band playing until late at night.")
+
+
+def passage(pid: str, article: str, outlet: str, text: str) -> dict:
+    return {"id": pid, "article_id": article, "outlet": outlet, "text": text}
+
+
+def corpus() -> list[dict]:
+    return [
+        passage("p-a1", "art-a", "CGTN", RUTTE),
+        passage("p-a2", "art-a", "CGTN", CAVOLI),
+        passage("p-b1", "art-b", "The Eastern Herald", RUTTE_PARAPHRASE),
+        passage("p-b2", "art-b", "The Eastern Herald", CAVOLI_PARAPHRASE),
+        passage("p-c1", "art-c", "unknown", RUTTE_THIRD),
+        passage("p-c2", "art-c", "unknown", UNRELATED),
+    ]
+
+
+def pair_set(result) -> set[tuple[str, str]]:
+    return {(p.a, p.b) for p in result.pairs}
+
+
+def test_paraphrases_in_different_outlets_are_aligned_with_evidence() -> None:
+    result = align(corpus(), threshold=40)
+    pairs = pair_set(result)
+    assert ("p-a1", "p-b1") in pairs
+    assert ("p-a2", "p-b2") in pairs
+    assert not any("p-c2" in pair for pair in pairs)
+    rutte = next(p for p in result.pairs if (p.a, p.b) == ("p-a1", "p-b1"))
+    assert rutte.score >= 40
+    assert "40" in rutte.evidence["shared_numbers"]
+    assert rutte.evidence["shared_words"]
+
+
+def test_passages_of_one_outlet_are_never_paired() -> None:
+    rows = corpus() + [passage("p-a3", "art-a2", "CGTN", RUTTE_PARAPHRASE)]
+    result = align(rows, threshold=0)
+    outlet_of = {r["id"]: r["outlet"] for r in rows}
+    assert result.pairs
+    for pair in result.pairs:
+        assert outlet_of[pair.a] != outlet_of[pair.b]
+
+
+def test_unknown_outlets_count_as_distinct_sources() -> None:
+    rows = [passage("p-x", "art-x", "unknown", RUTTE), passage("p-y", "art-y", "unknown", RUTTE_PARAPHRASE)]
+    assert pair_set(align(rows, threshold=40)) == {("p-x", "p-y")}
+
+
+def test_a_higher_threshold_drops_exactly_the_weaker_pairs() -> None:
+    low = align(corpus(), threshold=0)
+    scores = sorted(p.score for p in low.pairs)
+    cut = scores[len(scores) // 2] + 0.01
+    high = align(corpus(), threshold=cut)
+    assert 0 < len(high.pairs) < len(low.pairs)
+    assert pair_set(high) == {(p.a, p.b) for p in low.pairs if p.score >= cut}
+
+
+def test_top_keeps_the_best_counterparts_per_other_outlet() -> None:
+    # two CGTN passages both resemble the Herald passage; with top=1 it keeps only the better one
+    rows = [
+        passage("p-1", "art-1", "CGTN", RUTTE),
+        passage("p-2", "art-2", "CGTN", RUTTE_THIRD),
+        passage("p-3", "art-3", "The Eastern Herald", RUTTE_PARAPHRASE),
+    ]
+    scores = {(p.a, p.b): p.score for p in align(rows, threshold=0, top=2).pairs}
+    assert set(scores) == {("p-1", "p-3"), ("p-2", "p-3")}
+    best = max(scores, key=scores.get)
+    # p-3 keeps only its best CGTN counterpart; p-1 and p-2 each keep p-3 (their best Herald one)
+    one = align(rows, threshold=0, top=1)
+    assert best in pair_set(one)
+    assert len(align(rows, threshold=max(scores.values()) - 0.01, top=1).pairs) == 1
+
+
+def test_events_group_pairs_across_outlets() -> None:
+    result = align(corpus(), threshold=40)
+    by_member = {m.passage_id: e for e in result.events for m in e.members}
+    assert by_member["p-a1"].id == by_member["p-b1"].id == by_member["p-c1"].id
+    assert by_member["p-a2"].id == by_member["p-b2"].id != by_member["p-a1"].id
+    rutte = by_member["p-a1"]
+    assert rutte.outlets == 3
+    assert rutte.id.startswith("ev-")
+    pair_scores = {(p.a, p.b): p.score for p in result.pairs}
+    for member in rutte.members:
+        linked = [s for (a, b), s in pair_scores.items() if member.passage_id in (a, b)]
+        assert member.score == max(linked)
+    for pair in result.pairs:
+        assert pair.event_id == by_member[pair.a].id
+
+
+def test_an_event_holds_at_most_one_passage_per_article() -> None:
+    # one article repeats the same report twice: both match the other outlet's passage
+    rows = [
+        passage("p-1", "art-1", "CGTN", RUTTE),
+        passage("p-2", "art-1", "CGTN", RUTTE + " It was repeated."),
+        passage("p-3", "art-2", "The Eastern Herald", RUTTE_PARAPHRASE),
+        passage("p-4", "art-3", "ICARO", RUTTE_THIRD),
+    ]
+    result = align(rows, threshold=40, top=2)
+    article_of = {r["id"]: r["article_id"] for r in rows}
+    assert result.events
+    for event in result.events:
+        articles = [article_of[m.passage_id] for m in event.members]
+        assert len(articles) == len(set(articles))
+
+
+def test_same_input_in_any_order_gives_the_same_result() -> None:
+    rows = corpus()
+    first = align(rows, threshold=40)
+    random.Random(7).shuffle(rows)
+    second = align(rows, threshold=40)
+    assert [(p.a, p.b, p.score, p.event_id) for p in first.pairs] == \
+        [(p.a, p.b, p.score, p.event_id) for p in second.pairs]
+    assert [(e.id, e.seq, e.label, e.members) for e in first.events] == \
+        [(e.id, e.seq, e.label, e.members) for e in second.events]
+
+
+def test_only_passages_sharing_rare_tokens_are_scored() -> None:
+    # 40 unrelated passages in 4 outlets: all-pairs would score 600 cross-outlet pairs
+    rng = random.Random(3)
+    words = [f"w{i:03d}" for i in range(400)]
+    rows = [passage(f"p-{i:02d}", f"art-{i % 8}", f"outlet-{i % 4}", " ".join(rng.sample(words, 12)))
+            for i in range(40)]
+    rows += [passage("p-r1", "art-r1", "outlet-0", RUTTE), passage("p-r2", "art-r2", "outlet-1", RUTTE_PARAPHRASE)]
+    result = align(rows, threshold=50)
+    assert result.stats["candidates"] < 200
+    assert ("p-r1", "p-r2") in pair_set(result)
+
+
+def test_progress_reports_every_stage() -> None:
+    seen: list[tuple[int, int, str]] = []
+    align(corpus(), progress=lambda done, total, stage: seen.append((done, total, stage)))
+    assert [s for s in STAGES if s in {stage for _, _, stage in seen}] == list(STAGES)
+    for stage in STAGES:
+        done, total, _ = [x for x in seen if x[2] == stage][-1]
+        assert done == total
+
+
+def test_no_passages_gives_an_empty_result() -> None:
+    result = align([])
+    assert result.pairs == [] and result.events == [] and result.stats["passages"] == 0
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"threshold": 101}, "threshold must be between 0 and 100, not 101"),
+    ({"top": 0}, "top must be at least 1, not 0"),
+    ({"one_per": "day"}, "one_per must be 'article' or 'outlet', not 'day'"),
+])
+def test_bad_parameters_are_refused(change: dict, message: str) -> None:
+    with pytest.raises(NatoCompareError, match=message):
+        AlignParams(**change)

@@ -1,0 +1,204 @@
+"""`nato-compare align`: stored runs and events, the CSV/JSONL output, and bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from conftest import dump
+from nato_compare.cli import main
+from nato_compare.pipeline import ingest_sources
+
+REQUIRED_COLUMNS = ["event_id", "score", "article_a", "outlet_a", "passage_a", "text_a",
+                    "article_b", "outlet_b", "passage_b", "text_b"]
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, ["align", *args])
+
+
+def rows(db: Path, sql: str) -> list[tuple]:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+def test_seed_alignment_csv_matches_the_stored_run(seed_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "alignments.csv"
+    result = run("--db", str(seed_db), "--output", str(out), "--threshold", "50")
+    assert result.exit_code == 0, result.output
+    frame = pd.read_csv(out)
+    assert list(frame.columns[:10]) == REQUIRED_COLUMNS
+    assert {"shared_numbers", "shared_words"} <= set(frame.columns)
+    stored = rows(seed_db, "SELECT passage_a, passage_b, score FROM alignments")
+    assert len(frame) == len(stored) > 0
+    assert set(zip(frame.passage_a, frame.passage_b)) == {(a, b) for a, b, _ in stored}
+    assert (frame.outlet_a != frame.outlet_b).any()
+    texts = dict(rows(seed_db, "SELECT id, text FROM passages"))
+    first = frame.iloc[0]
+    assert first.text_a == texts[first.passage_a] and first.text_b == texts[first.passage_b]
+    assert (frame.score >= 50).all()
+    # the run is recorded with its parameters, and the summary says what was done
+    (run_params, n_pairs, n_events), = rows(seed_db, "SELECT params, pairs, events FROM align_runs")
+    assert json.loads(run_params)["threshold"] == 50 and n_pairs == len(frame)
+    assert n_events == rows(seed_db, "SELECT count(*) FROM events")[0][0]
+    assert "82 passages from 5 outlets" in result.stderr
+    assert f"{len(frame)} pairs kept" in result.stderr
+
+
+def test_events_are_stored_and_stay_stable_across_runs(seed_db: Path) -> None:
+    assert run("--db", str(seed_db), "--threshold", "50").exit_code == 0
+    events = rows(seed_db, "SELECT id, passages, outlets FROM events ORDER BY seq")
+    members = rows(seed_db, "SELECT event_id, passage_id, score FROM event_passages ORDER BY 1, 2")
+    assert events and all(outlets >= 2 for _, _, outlets in events)
+    for event_id, size, _ in events:
+        assert size == sum(1 for e, _, _ in members if e == event_id)
+    conn = sqlite3.connect(seed_db)
+    with conn:
+        conn.execute("INSERT INTO event_notes VALUES ('alice', ?, 'same pledge', '2026-01-01')",
+                     [events[0][0]])
+    conn.close()
+    assert run("--db", str(seed_db), "--threshold", "50").exit_code == 0
+    assert rows(seed_db, "SELECT id, passages, outlets FROM events ORDER BY seq") == events
+    assert rows(seed_db, "SELECT event_id, passage_id, score FROM event_passages ORDER BY 1, 2") == members
+    assert rows(seed_db, "SELECT count(*) FROM align_runs") == [(2,)]
+    assert rows(seed_db, "SELECT count(*) FROM alignments WHERE run_id = 1") == [(0,)]
+    (note_event,), = rows(seed_db, "SELECT event_id FROM event_notes")
+    assert note_event in {e for e, _, _ in events}
+
+
+def test_a_higher_threshold_keeps_fewer_pairs(seed_db: Path) -> None:
+    assert run("--db", str(seed_db), "--threshold", "50").exit_code == 0
+    low = rows(seed_db, "SELECT count(*) FROM alignments")[0][0]
+    assert run("--db", str(seed_db), "--threshold", "80").exit_code == 0
+    high = rows(seed_db, "SELECT count(*) FROM alignments")[0][0]
+    assert high < low
+    assert rows(seed_db, "SELECT min(score) >= 80 OR count(*) = 0 FROM alignments") == [(1,)]
+
+
+def test_output_dash_writes_jsonl_to_stdout(seed_db: Path) -> None:
+    result = run("--db", str(seed_db), "--output", "-", "--format", "jsonl", "--threshold", "50")
+    assert result.exit_code == 0
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert records and set(REQUIRED_COLUMNS) <= set(records[0])
+    assert isinstance(records[0]["evidence"], dict)
+    assert len(records) == rows(seed_db, "SELECT count(*) FROM alignments")[0][0]
+
+
+def test_without_output_nothing_goes_to_stdout(seed_db: Path) -> None:
+    result = run("--db", str(seed_db))
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert "pairs kept" in result.stderr
+
+
+@pytest.mark.parametrize("option, value, message", [
+    ("--threshold", "120", "Invalid value for '--threshold': 120.0 is not in the range 0<=x<=100."),
+    ("--threshold", "-1", "Invalid value for '--threshold': -1.0 is not in the range 0<=x<=100."),
+    ("--top", "0", "Invalid value for '--top': 0 is not in the range x>=1."),
+])
+def test_out_of_range_options_are_usage_errors(seed_db: Path, option: str, value: str,
+                                               message: str) -> None:
+    before = dump(seed_db)
+    result = run("--db", str(seed_db), option, value)
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert dump(seed_db) == before
+
+
+def test_an_empty_database_file_is_refused_and_left_empty(tmp_path: Path) -> None:
+    db = tmp_path / "empty.db"
+    db.write_bytes(b"")
+    result = run("--db", str(db))
+    assert result.exit_code == 1
+    assert result.stderr == (f"Error: {db} is empty: run 'nato-compare ingest SOURCES --db {db}' "
+                             "first\n")
+    assert db.read_bytes() == b""
+
+
+def test_a_database_without_passages_is_refused(tmp_path: Path) -> None:
+    from nato_compare.store import open_db
+
+    db = tmp_path / "blank.db"
+    open_db(db).close()
+    before = dump(db)
+    result = run("--db", str(db))
+    assert result.exit_code == 1
+    assert result.stderr == (f"Error: no passages in {db}: run 'nato-compare ingest SOURCES "
+                             f"--db {db}' first\n")
+    assert dump(db) == before
+
+
+def test_a_missing_database_is_refused(tmp_path: Path) -> None:
+    db = tmp_path / "missing.db"
+    result = run("--db", str(db))
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: database not found: {db} (run 'nato-compare ingest' first)\n"
+    assert not db.exists()
+
+
+def test_a_single_outlet_is_refused(tmp_path: Path) -> None:
+    corpus = tmp_path / "one-outlet.jsonl"
+    lines = [{"id": f"cgtn-{i}", "outlet": "CGTN", "text": f"NATO met in Brussels on day {i} "
+              "to discuss military aid to Ukraine and the pledge."} for i in range(3)]
+    corpus.write_text("\n".join(json.dumps(line) for line in lines), encoding="utf-8")
+    db = tmp_path / "one.db"
+    ingest_sources([corpus], db)
+    before = dump(db)
+    result = run("--db", str(db))
+    assert result.exit_code == 1
+    assert result.stderr == (f"Error: only one outlet in {db} (CGTN): aligning needs articles "
+                             "from at least two outlets\n")
+    assert dump(db) == before
+
+
+def test_an_unwritable_output_leaves_the_database_unchanged(seed_db: Path, tmp_path: Path) -> None:
+    before = dump(seed_db)
+    missing_dir = tmp_path / "no" / "such" / "out.csv"
+    result = run("--db", str(seed_db), "--output", str(missing_dir))
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: cannot write {missing_dir}: no such directory {missing_dir.parent}\n"
+    result = run("--db", str(seed_db), "--output", str(tmp_path))
+    assert result.exit_code == 2  # click refuses a directory for a file option
+    assert dump(seed_db) == before
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write to read-only folders")
+def test_a_read_only_output_folder_leaves_the_database_unchanged(seed_db: Path, tmp_path: Path) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    before = dump(seed_db)
+    try:
+        result = run("--db", str(seed_db), "--output", str(locked / "out.csv"))
+    finally:
+        locked.chmod(0o700)
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: cannot write {locked / 'out.csv'}: permission denied\n"
+    assert dump(seed_db) == before
+    assert list(locked.iterdir()) == []
+
+
+def test_a_failed_write_rolls_the_run_back(seed_db: Path, tmp_path: Path, monkeypatch) -> None:
+    from nato_compare import align_pipeline
+
+    def broken(rows, stream, fmt):
+        stream.write("event_id,score\n")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(align_pipeline, "write_alignments", broken)
+    before = dump(seed_db)
+    out = tmp_path / "out.csv"
+    result = run("--db", str(seed_db), "--output", str(out))
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: cannot write {out}: No space left on device\n"
+    assert dump(seed_db) == before
+    assert list(tmp_path.glob("*out.csv*")) == []
