@@ -22,6 +22,7 @@ Import and merge rules (ids, natural keys, conflicts, unknown passages) are in
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import sys
@@ -243,7 +244,9 @@ def read_annotation_file(path: Path) -> list[dict]:
 
 
 def _csv_records(path: Path, text: str) -> Iterator[tuple[int, dict]]:
-    reader = csv.reader(text.splitlines(keepends=True))
+    # StringIO(newline="") splits lines at \n, \r and \r\n only, as the csv module
+    # expects (str.splitlines would also split at U+2028, U+0085 ... inside a cell)
+    reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [restore(c) for c in next(reader)]
         missing = [c for c in REQUIRED_COLUMNS if c not in header]
@@ -262,7 +265,7 @@ def _csv_records(path: Path, text: str) -> Iterator[tuple[int, dict]]:
 
 
 def _jsonl_records(path: Path, text: str) -> Iterator[tuple[int, dict]]:
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in enumerate(text.split("\n"), 1):  # not splitlines(): see _csv_records
         if not line.strip():
             continue
         try:
