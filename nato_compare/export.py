@@ -231,7 +231,8 @@ def read_annotation_file(path: Path) -> list[dict]:
     if not path.is_file():
         raise NatoCompareError(f"file not found: {path}")
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        # bytes, not read_text(): universal newlines would turn a \r\n inside a cell into \n
+        text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise NatoCompareError(f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     if not text.strip():

@@ -1,0 +1,204 @@
+"""Import (round trip, idempotence, unknown passages, conflicts) and merge of databases."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from conftest import SOURCES, dump
+from exchange_helpers import (
+    AWKWARD_TEXTS,
+    add_events,
+    annotate,
+    annotation_rows,
+    awkward_db,
+    passage_ids,
+    set_schema_version,
+)
+from nato_compare.errors import NatoCompareError
+from nato_compare.export import export_annotations, import_annotations, merge_databases
+from nato_compare.pipeline import ingest_sources
+
+
+def annotated_awkward(path: Path) -> Path:
+    awkward_db(path)
+    ids = passage_ids(path)
+    annotate(path, [("alice", p, "note", "", AWKWARD_TEXTS[i]) for i, p in enumerate(ids)])
+    annotate(path, [("alice", ids[0], "frame", "Economic"), ("alice", ids[0], "frame", "Morality"),
+                    ("bob", ids[0], "frame", "Economic"), ("bob", ids[1], "stance", "AGAINST"),
+                    ("alice", ids[1], "stance", "'FAVOR")])
+    add_events(path, {"e-1": [(ids[0], 0.8125), (ids[2], 0.5)]})
+    return path
+
+
+def fresh(path: Path) -> Path:
+    """The same sources and events, no annotations."""
+    awkward_db(path)
+    ids = passage_ids(path)
+    add_events(path, {"e-1": [(ids[0], 0.8125), (ids[2], 0.5)]})
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_round_trip_export_import_export_gives_the_same_rows(tmp_path, fmt):
+    first = annotated_awkward(tmp_path / "first.db")
+    exported = tmp_path / f"first.{fmt}"
+    export_annotations(first, exported, fmt=fmt)
+    second = fresh(tmp_path / "second.db")
+    result = import_annotations(exported, second)
+    assert (result.inserted, result.already_present, result.unknown, result.conflicts) == \
+        (len(AWKWARD_TEXTS) + 5, 0, [], [])
+    again = tmp_path / f"second.{fmt}"
+    export_annotations(second, again, fmt=fmt)
+    assert again.read_bytes() == exported.read_bytes()
+    assert annotation_rows(second) == annotation_rows(first)
+
+
+def test_excel_export_imports_too(tmp_path):
+    first = annotated_awkward(tmp_path / "first.db")
+    exported = tmp_path / "excel.csv"
+    export_annotations(first, exported, excel=True)
+    second = fresh(tmp_path / "second.db")
+    import_annotations(exported, second)
+    assert annotation_rows(second) == annotation_rows(first)
+
+
+def test_import_twice_is_the_same_as_once(tmp_path):
+    first = annotated_awkward(tmp_path / "first.db")
+    exported = tmp_path / "first.csv"
+    export_annotations(first, exported)
+    second = fresh(tmp_path / "second.db")
+    import_annotations(exported, second)
+    before = dump(second)
+    result = import_annotations(exported, second)
+    assert (result.inserted, result.already_present) == (0, len(AWKWARD_TEXTS) + 5)
+    assert dump(second) == before
+
+
+def test_same_label_under_another_id_is_already_present(tmp_path):
+    first = annotated_awkward(tmp_path / "first.db")
+    exported = tmp_path / "first.csv"
+    export_annotations(first, exported)
+    second = fresh(tmp_path / "second.db")
+    ids = passage_ids(second)
+    annotate(second, [("bob", ids[0], "frame", "Economic")])  # same natural key, own id
+    result = import_annotations(exported, second)
+    assert result.already_present == 1 and result.inserted == len(AWKWARD_TEXTS) + 4
+    rows = [r for r in annotation_rows(second) if r[1:5] == ("bob", ids[0], "frame", "Economic")]
+    assert len(rows) == 1
+
+
+def test_rows_of_unknown_passages_are_reported_and_the_rest_imported(tmp_path, seed_db):
+    first = annotated_awkward(tmp_path / "first.db")
+    exported = tmp_path / "first.csv"
+    export_annotations(first, exported)
+    half = fresh(tmp_path / "half.db")
+    conn = sqlite3.connect(half)
+    gone = passage_ids(half)[-2:]
+    conn.execute("DELETE FROM passages WHERE id IN (?, ?)", gone)
+    conn.commit()
+    conn.close()
+    result = import_annotations(exported, half)
+    assert sorted(r["passage_id"] for r in result.unknown) == sorted(gone)
+    assert result.inserted == len(AWKWARD_TEXTS) + 5 - 2
+    before = dump(seed_db)
+    refused = rf"^{len(AWKWARD_TEXTS) + 5} row\(s\) match no passage in .*seed.db \(first: p-0-00\); nothing imported$"
+    with pytest.raises(NatoCompareError, match=refused):
+        import_annotations(exported, seed_db, strict=True)
+    assert dump(seed_db) == before
+
+
+def test_a_second_stance_of_the_same_annotator_is_a_conflict(tmp_path):
+    first = annotated_awkward(tmp_path / "first.db")
+    exported = tmp_path / "first.csv"
+    export_annotations(first, exported)
+    second = fresh(tmp_path / "second.db")
+    ids = passage_ids(second)
+    annotate(second, [("bob", ids[1], "stance", "FAVOR")])
+    result = import_annotations(exported, second)
+    assert [(r["annotator"], r["label"]) for r, _ in result.conflicts] == [("bob", "AGAINST")]
+    assert "stance is single-label and 'FAVOR' is stored" in result.conflicts[0][1]
+    stances = [r[4] for r in annotation_rows(second) if r[1] == "bob" and r[3] == "stance"]
+    assert stances == ["FAVOR"]
+
+
+# ---------------------------------------------------------------- merge
+
+
+@pytest.fixture
+def laptops(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """alice's and bob's databases and the team's, all from the seed sources."""
+    paths = []
+    for name in ("alice", "bob", "team"):
+        path = tmp_path / f"{name}.db"
+        ingest_sources([SOURCES], path)
+        paths.append(path)
+    alice, bob, team = paths
+    p = passage_ids(team)
+    annotate(alice, [("alice", p[0], "stance", "FAVOR"), ("alice", p[0], "frame", "Economic"),
+                     ("alice", p[1], "note", "", "check the figure")])
+    annotate(bob, [("bob", p[0], "stance", "AGAINST"), ("bob", p[0], "frame", "Morality"),
+                   ("bob", p[2], "stance", "NONE")])
+    conn = sqlite3.connect(bob)
+    conn.execute("INSERT INTO event_notes VALUES ('bob', 'e-1', 'all three outlets', '2026-01-01')")
+    conn.commit()
+    conn.close()
+    return alice, bob, team
+
+
+def test_merge_keeps_both_annotators_labels(laptops):
+    alice, bob, team = laptops
+    merged = merge_databases([alice, bob], team)
+    assert merged.per_database[str(alice)].inserted == 3
+    assert merged.per_database[str(bob)].inserted == 3
+    assert merged.per_database[str(bob)].notes_inserted == 1
+    rows = {(r[1], r[3], r[4]) for r in annotation_rows(team) if r[2] == passage_ids(team)[0]}
+    assert rows == {("alice", "stance", "FAVOR"), ("bob", "stance", "AGAINST"),
+                    ("alice", "frame", "Economic"), ("bob", "frame", "Morality")}
+    assert sorted(annotation_rows(team)) == sorted(annotation_rows(alice) + annotation_rows(bob))
+
+
+def test_merge_twice_is_the_same_as_once(laptops):
+    alice, bob, team = laptops
+    merge_databases([alice, bob], team)
+    once = dump(team)
+    merged = merge_databases([alice, bob], team)
+    assert dump(team) == once
+    assert [r.inserted for r in merged.per_database.values()] == [0, 0]
+    assert [r.already_present for r in merged.per_database.values()] == [3, 3]
+    assert merged.per_database[str(bob)].notes_present == 1
+    # and merging the merged database back into a laptop brings only the other's rows
+    result = merge_databases([team], alice).per_database[str(team)]
+    assert (result.inserted, result.already_present) == (3, 3)
+
+
+def test_merge_reports_passages_the_target_lacks(laptops, tmp_path):
+    alice, _, _ = laptops
+    small = tmp_path / "small.db"
+    ingest_sources([SOURCES / "cgtn-2024-03-nato-dilemma-invest-in-ukraine.txt",
+                    SOURCES / "icaro-2024-stoltenberg-pushes-ukraine-support.txt"], small)
+    p = passage_ids(alice)
+    last_article = sqlite3.connect(alice).execute(
+        "SELECT article_id FROM passages WHERE id = ?", [p[-1]]).fetchone()[0]
+    annotate(alice, [("alice", p[-1], "stance", "NONE")])
+    merged = merge_databases([alice], small)
+    result = merged.per_database[str(alice)]
+    assert [r["passage_id"] for r in result.unknown] == [p[-1]]
+    assert merged.missing_articles == {last_article: 1}
+    assert result.inserted == 3
+
+
+def test_merge_refuses_itself_a_newer_schema_and_a_missing_file_leaving_the_target_as_is(laptops, tmp_path):
+    alice, bob, team = laptops
+    before = dump(team)
+    with pytest.raises(NatoCompareError, match=r"^cannot merge .*team.db into itself$"):
+        merge_databases([alice, team], team)
+    set_schema_version(bob, 99)
+    with pytest.raises(NatoCompareError, match=r"bob.db has schema version 99, newer than"):
+        merge_databases([alice, bob], team)
+    with pytest.raises(NatoCompareError, match=r"^database not found: .*carol.db$"):
+        merge_databases([alice, tmp_path / "carol.db"], team)
+    assert dump(team) == before
+    assert not (tmp_path / "carol.db").exists()
