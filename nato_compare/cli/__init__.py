@@ -16,6 +16,7 @@ from .codebook_cmd import codebook
 from .common import DEFAULT_DB
 from .export_cmd import export, import_
 from .ingest_cmd import ingest
+from .tui_cmd import tui
 from .merge_cmd import merge
 
 
@@ -44,6 +45,7 @@ def main(ctx: click.Context) -> None:
 main.add_command(ingest)
 main.add_command(align)
 main.add_command(codebook)
+main.add_command(tui)
 main.add_command(export)
 main.add_command(import_)
 main.add_command(merge)

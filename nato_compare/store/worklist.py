@@ -198,3 +198,23 @@ def event_count(db) -> int:
     if run is None:
         return 0
     return db.execute("SELECT count(*) FROM events WHERE run_id = ?", [run]).fetchone()[0]
+
+
+def get_event(db, annotator: str, event_id: str) -> EventSummary | None:
+    """One event with the annotator's progress; ``None`` if there is no such event."""
+    row = db.execute("SELECT id, seq, label, outlets FROM events WHERE id = ?", [event_id]).fetchone()
+    if row is None:
+        return None
+    done, total = event_progress(db, annotator, event_id)
+    return EventSummary(*row, total=total, done=done)
+
+
+def event_of_passage(db, passage_id: str) -> str | None:
+    """The first event of the latest run that holds this passage."""
+    row = db.execute(
+        "SELECT e.id FROM event_passages ep JOIN events e ON e.id = ep.event_id "
+        "WHERE ep.passage_id = ? AND e.run_id = (SELECT max(run_id) FROM events) "
+        "ORDER BY e.seq LIMIT 1",
+        [passage_id],
+    ).fetchone()
+    return row[0] if row else None

@@ -1,0 +1,57 @@
+"""The annotation app: ``make_app(db_path, annotator, codebook_path)`` builds it for the CLI,
+the tests and the benchmark alike."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import App
+from textual.worker import Worker, WorkerState
+
+from ..codebook import Codebook, load_codebook
+from ..errors import NatoCompareError
+from .data import DatabaseThread
+from .screens.event_screen import EventScreen
+
+
+class AnnotateApp(App):
+    """Compare one event across outlets and label its passages from the keyboard."""
+
+    TITLE = "nato-compare"
+    CSS_PATH = "app.tcss"
+    ENABLE_COMMAND_PALETTE = False
+
+    def __init__(self, db: DatabaseThread, annotator: str | None, codebook: Codebook) -> None:
+        super().__init__()
+        self.db = db
+        self.annotator = annotator
+        self.codebook = codebook
+
+    def get_default_screen(self) -> EventScreen:
+        return EventScreen(self.codebook)
+
+    def report_worker_error(self, event: Worker.StateChanged) -> None:
+        """A failed database worker becomes an error notification, never a crash.
+
+        (``Worker.StateChanged`` does not bubble: screens forward it here.)"""
+        if event.state != WorkerState.ERROR:
+            return
+        error = event.worker.error
+        if isinstance(error, NatoCompareError):
+            message = str(error)
+        else:
+            message = f"unexpected error: {type(error).__name__}: {error}"
+        self.log.error(message)
+        self.notify(message, title="Not saved" if event.worker.group == "write" else "Error",
+                    severity="error", timeout=10)
+
+    async def on_unmount(self) -> None:
+        self.db.close()
+
+
+def make_app(db_path: str | Path, annotator: str | None = None,
+             codebook_path: str | Path | None = None) -> AnnotateApp:
+    """The app on the database at ``db_path``; without ``annotator`` the remembered one is
+    used, or the app asks. Raises :class:`NatoCompareError` for a bad codebook."""
+    codebook = load_codebook(codebook_path)
+    return AnnotateApp(DatabaseThread(db_path), annotator.strip() if annotator else None, codebook)

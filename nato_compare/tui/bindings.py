@@ -1,0 +1,74 @@
+"""Every key of the annotation screen, in one list: the footer, the help screen and the
+README's key table are generated from it, and binding ids let users remap keys.
+
+Codebook labels get their keys from the codebook (:func:`label_bindings`);
+the keys below are the ones a codebook may not use
+(:data:`nato_compare.codebook.RESERVED_KEYS`).
+"""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+from textual.keys import _character_to_key
+
+from ..codebook import Codebook
+
+COMMAND_BINDINGS: list[Binding] = [
+    Binding("right_square_bracket", "next_event", "Next event", key_display="]", id="event.next"),
+    Binding("left_square_bracket", "previous_event", "Prev event", key_display="[", id="event.previous"),
+    Binding("n", "next_unannotated", "Next unannotated", id="passage.next_unannotated"),
+    Binding("down,j", "move(0, 1)", "Passage below", show=False, key_display="↓ j", id="passage.down"),
+    Binding("up,k", "move(0, -1)", "Passage above", show=False, key_display="↑ k", id="passage.up"),
+    Binding("right,l", "move(1, 0)", "Next outlet", show=False, key_display="→ l", id="passage.right"),
+    Binding("left,h", "move(-1, 0)", "Previous outlet", show=False, key_display="← h", id="passage.left"),
+    Binding("pagedown", "scroll_column(1)", "Scroll column down", show=False, key_display="PgDn",
+            id="column.page_down"),
+    Binding("pageup", "scroll_column(-1)", "Scroll column up", show=False, key_display="PgUp",
+            id="column.page_up"),
+    Binding("u", "undo", "Undo", id="annotation.undo"),
+    Binding("r", "redo", "Redo", id="annotation.redo"),
+    Binding("m", "passage_note", "Note", id="annotation.passage_note"),
+    Binding("e", "event_note", "Event note", id="annotation.event_note"),
+    Binding("slash", "search", "Search", key_display="/", id="events.search"),
+    Binding("f", "filter", "Filter", id="events.filter"),
+    Binding("a", "toggle_adjudication", "All annotators", id="annotation.adjudication"),
+    Binding("tab", "app.focus_next", "Event list ⇄ passages", show=False, key_display="Tab",
+            id="focus.next"),
+    Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
+    Binding("q", "quit", "Quit", id="app.quit"),
+]
+
+
+def key_name(character: str) -> str:
+    """Textual's name for the key that types ``character`` ("+" → "plus")."""
+    return _character_to_key(character)
+
+
+def label_bindings(codebook: Codebook) -> list[Binding]:
+    """One binding per codebook label; hidden from the footer, which cannot hold them all
+    (the label bar above it shows every label key with its state)."""
+    return [
+        Binding(
+            key_name(label.key),
+            f"label({dim.name!r}, {label.name!r})",
+            f"{dim.title}: {label.name}",
+            show=False,
+            key_display=label.key,
+            id=f"label.{dim.name}.{label.name}",
+        )
+        for dim in codebook.dimensions
+        for label in dim.labels
+    ]
+
+
+def key_rows(codebook: Codebook | None = None) -> list[tuple[str, str]]:
+    """(keys, what they do) for the help screen and the README, commands first."""
+    rows = [(b.key_display or b.key, b.description) for b in COMMAND_BINDINGS]
+    rows.append(("Enter", "in the event list: open the highlighted event"))
+    rows.append(("Esc", "close a dialog without saving"))
+    if codebook is not None:
+        for dim in codebook.dimensions:
+            how = "toggle" if dim.multi else "set (again: clear)"
+            for label in dim.labels:
+                rows.append((label.key, f"{how} {dim.title.lower()} {label.name}"))
+    return rows

@@ -1,0 +1,161 @@
+"""The app's way to the database: one thread that owns the connection, and what it runs.
+
+Every query and every write runs on a single database thread, so the UI thread
+never waits on SQLite, and writes happen in the order the keys were pressed
+(a FIFO executor; separate worker threads could reorder "label" then "undo").
+The functions below are what the app submits: each does one user action
+through the store (one transaction) and reads back what the screen needs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import sqlite_utils
+
+import nato_compare.store.annotations as annotations_store
+from ..codebook import Dimension
+from ..store import get_setting, open_db, set_setting
+from ..store.worklist import (
+    EventFilter,
+    EventPassage,
+    EventSummary,
+    event_count,
+    event_of_passage,
+    event_passages,
+    get_event,
+    list_events,
+    next_unannotated_event,
+    outlets,
+)
+
+ANNOTATOR_SETTING = "annotator"
+
+
+class DatabaseThread:
+    """A single thread owning the SQLite connection; ``submit`` keeps call order."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nato-compare-db")
+        self._db: sqlite_utils.Database | None = None
+
+    def _connection(self) -> sqlite_utils.Database:
+        if self._db is None:
+            self._db = open_db(self.path)
+        return self._db
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Future:
+        """Queue ``fn(db, *args)``; call from the UI thread so the queue order is the key order."""
+        return self._executor.submit(lambda: fn(self._connection(), *args))
+
+    async def call(self, fn: Callable[..., Any], *args: Any) -> Any:
+        return await asyncio.wrap_future(self.submit(fn, *args))
+
+    def close(self) -> None:
+        def close_connection() -> None:
+            if self._db is not None:
+                self._db.close()
+                self._db = None
+
+        self._executor.submit(close_connection)
+        self._executor.shutdown(wait=True)
+
+
+@dataclass
+class EventView:
+    summary: EventSummary
+    passages: list[EventPassage]
+    labels: dict[str, annotations_store.PassageLabels]
+    note: str
+
+
+@dataclass
+class Change:
+    """What an action changed, for the screen: a passage's labels and its event's progress."""
+
+    description: str
+    event_id: str | None
+    passage_id: str | None = None
+    labels: annotations_store.PassageLabels | None = None
+    summary: EventSummary | None = None
+    event_note: str | None = None
+
+
+def remembered_annotator(db) -> str | None:
+    return get_setting(db, ANNOTATOR_SETTING)
+
+
+def remember_annotator(db, name: str) -> None:
+    set_setting(db, ANNOTATOR_SETTING, name)
+
+
+def load_events(db, annotator: str, flt: EventFilter | None) -> tuple[list[EventSummary], int]:
+    """The filtered events and the number of events with no filter."""
+    events = list_events(db, annotator, flt)
+    if flt is None or not flt.active:
+        return events, len(events)
+    return events, event_count(db)
+
+
+def load_event(db, annotator: str, event_id: str) -> EventView | None:
+    summary = get_event(db, annotator, event_id)
+    if summary is None:
+        return None
+    passages = event_passages(db, event_id)
+    labels = annotations_store.labels_for_passages(db, annotator, [p.id for p in passages])
+    return EventView(summary, passages, labels, annotations_store.event_note(db, annotator, event_id))
+
+
+def _passage_change(db, annotator: str, description: str, passage_id: str, event_id: str | None) -> Change:
+    labels = annotations_store.labels_for_passages(db, annotator, [passage_id])[passage_id]
+    summary = get_event(db, annotator, event_id) if event_id else None
+    return Change(description, event_id, passage_id, labels, summary)
+
+
+def apply_label(db, annotator: str, dimension: Dimension, label: str, passage_id: str, event_id: str) -> Change:
+    """The label's key was pressed: toggle it (multi-label) or set/clear it (single-label)."""
+    if dimension.multi:
+        action = annotations_store.toggle_label(db, annotator, passage_id, dimension.name, label)
+    else:
+        current = annotations_store.labels_for_passages(db, annotator, [passage_id])[passage_id]
+        same = label in current.labels.get(dimension.name, [])
+        action = annotations_store.set_single_label(
+            db, annotator, passage_id, dimension.name, None if same else label)
+    return _passage_change(db, annotator, action["description"], passage_id, event_id)
+
+
+def apply_passage_note(db, annotator: str, passage_id: str, event_id: str, text: str) -> Change:
+    action = annotations_store.set_passage_note(db, annotator, passage_id, text)
+    return _passage_change(db, annotator, action["description"], passage_id, event_id)
+
+
+def apply_event_note(db, annotator: str, event_id: str, text: str) -> Change:
+    action = annotations_store.set_event_note(db, annotator, event_id, text)
+    return Change(action["description"], event_id, event_note=annotations_store.event_note(db, annotator, event_id))
+
+
+def apply_undo(db, annotator: str, redo: bool = False) -> Change | None:
+    """Undo (or redo) the annotator's last action; the change says where it happened."""
+    action = (annotations_store.redo if redo else annotations_store.undo)(db, annotator)
+    if action is None:
+        return None
+    if action["kind"] == "event_note":
+        event_id = action["event_id"]
+        return Change(action["description"], event_id,
+                      event_note=annotations_store.event_note(db, annotator, event_id))
+    passage_id = action["passage_id"]
+    return _passage_change(db, annotator, action["description"], passage_id,
+                           event_of_passage(db, passage_id))
+
+
+def find_next_unannotated(db, annotator: str, after_seq: int, flt: EventFilter | None) -> str | None:
+    return next_unannotated_event(db, annotator, after_seq, flt)
+
+
+def adjudication(db, passage_id: str) -> dict[str, annotations_store.PassageLabels]:
+    return annotations_store.all_annotators_labels(db, passage_id)

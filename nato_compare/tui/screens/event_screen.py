@@ -1,0 +1,472 @@
+"""The event view: the event list, the selected event's passages side by side, label keys.
+
+All database work goes through the app's database thread in workers that post
+messages back; the handlers only touch widgets. Writes are queued on the
+database thread in the handler itself, so they happen in key-press order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from concurrent.futures import Future
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import BindingsMap
+from textual.containers import Horizontal, HorizontalScroll, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+
+from ...codebook import Codebook
+from ...store.worklist import EventFilter
+from .. import data
+from ..bindings import COMMAND_BINDINGS, label_bindings
+from ..messages import AdjudicationLoaded, Changed, EventLoaded, EventsLoaded, NextUnannotatedFound
+from ..widgets.event_list import EventList
+from ..widgets.highlight import legend, shared_words
+from ..widgets.label_bar import AdjudicationPanel, LabelBar
+from ..widgets.outlet_column import OutletColumn, PassageView
+from .annotator_screen import AnnotatorScreen
+from .filter_screen import FilterScreen
+from .help_screen import HelpScreen
+from .note_screen import NoteScreen
+
+
+#: Outlet columns are never narrower than this; more columns than fit scroll sideways.
+COLUMN_MIN_WIDTH = 38
+
+
+class EventScreen(Screen):
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+
+    def __init__(self, codebook: Codebook) -> None:
+        super().__init__()
+        self.codebook = codebook
+        # The keys come from one list plus the codebook, so they are set per instance.
+        for key, bindings in BindingsMap(COMMAND_BINDINGS + label_bindings(codebook)).key_to_bindings.items():
+            self._bindings.key_to_bindings[key] = bindings
+        self.events = []
+        self.event_index: dict[str, int] = {}
+        self.view: data.EventView | None = None
+        self.wanted_event: str | None = None
+        self.grid: list[list[PassageView]] = []
+        self.column = 0
+        self.row = 0
+        self.filter = EventFilter()
+        self.outlets: list[str] = []
+        self.show_all = False
+
+    # --- layout --------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="◧")
+        with Horizontal(id="main"):
+            yield EventList(id="events")
+            with Vertical(id="event-pane"):
+                yield Static("Opening the database …", id="event-header")
+                yield HorizontalScroll(id="columns", can_focus=False)
+                yield AdjudicationPanel(id="adjudication", classes="hidden")
+        yield LabelBar(self.codebook, id="label-bar")
+        yield Footer()
+
+    @property
+    def event_list(self) -> EventList:
+        return self.query_one(EventList)
+
+    @property
+    def annotator(self) -> str:
+        return self.app.annotator
+
+    def on_mount(self) -> None:
+        self.start()
+
+    @work(group="startup", exit_on_error=False)
+    async def start(self) -> None:
+        if self.app.annotator is None:
+            self.app.annotator = await self.app.db.call(data.remembered_annotator)
+        if self.app.annotator is None:
+            self.app.push_screen(AnnotatorScreen(), self._annotator_chosen)
+            return
+        await self.app.db.call(data.remember_annotator, self.app.annotator)
+        self._annotator_ready()
+
+    def _annotator_chosen(self, name: str | None) -> None:
+        if not name:
+            self.app.exit(message="no annotator name given")
+            return
+        self.app.annotator = name
+        self.app.db.submit(data.remember_annotator, name)
+        self._annotator_ready()
+
+    def _annotator_ready(self) -> None:
+        self.app.sub_title = f"{self.annotator} · {self.app.db.path.name}"
+        self.load_events()
+
+    def on_worker_state_changed(self, event) -> None:
+        self.app.report_worker_error(event)
+
+    # --- loading -------------------------------------------------------------
+
+    @work(group="events", exclusive=True, exit_on_error=False)
+    async def load_events(self) -> None:
+        events, total = await self.app.db.call(data.load_events, self.annotator, self.filter)
+        outlets = self.outlets or await self.app.db.call(data.outlets)
+        self.post_message(EventsLoaded(events, total, outlets))
+
+    def on_events_loaded(self, message: EventsLoaded) -> None:
+        self.events = message.events
+        self.outlets = message.outlets
+        self.event_index = {e.id: i for i, e in enumerate(self.events)}
+        self.event_list.border_subtitle = (
+            f"{len(self.events)} of {message.total} · {self.filter.describe()}"
+            if self.filter.active else f"{message.total}"
+        )
+        current = self.view.summary.id if self.view else None
+        if current not in self.event_index:
+            current = self.events[0].id if self.events else None
+        self.event_list.show_events(self.events, current)
+        if not self.events:
+            self._show_empty(message.total)
+        elif self.view is None or self.view.summary.id != current:
+            self.open_event(current)
+
+    def _show_empty(self, total: int) -> None:
+        self.view = None
+        self.grid = []
+        self.query_one("#columns").remove_children()
+        if total == 0:
+            text = (f"No events in {self.app.db.path.name} yet: run "
+                    f"'nato-compare align --db {self.app.db.path}' to find the events the outlets "
+                    "share, then open this again.")
+        else:
+            text = f"No event matches the filter ({self.filter.describe()}): press f to change it."
+        self.query_one("#event-header", Static).update(Text(text, style="bold"))
+
+    def open_event(self, event_id: str, focus_passage: str | None = None) -> None:
+        self.wanted_event = event_id
+        self.event_list.select_event(event_id)
+        self._load_event(event_id, focus_passage)
+
+    @work(group="event", exclusive=True, exit_on_error=False)
+    async def _load_event(self, event_id: str, focus_passage: str | None) -> None:
+        view = await self.app.db.call(data.load_event, self.annotator, event_id)
+        self.post_message(EventLoaded(view, event_id, focus_passage))
+
+    async def on_event_loaded(self, message: EventLoaded) -> None:
+        if message.event_id != self.wanted_event:
+            return  # the annotator has moved on since
+        view = message.view
+        if view is None:
+            self.notify(f"event {message.event_id} is gone: run the alignment again?", severity="error")
+            return
+        self.view = view
+        by_column: dict[str, list] = {}
+        for passage in view.passages:
+            by_column.setdefault(passage.column, []).append(passage)
+        shared = shared_words({k: [p.text for p in ps] for k, ps in by_column.items()})
+        compare = len(by_column) > 1
+        columns = [OutletColumn(k, ps, shared[k], compare, view.labels) for k, ps in by_column.items()]
+        container = self.query_one("#columns", HorizontalScroll)
+        with self.app.batch_update():
+            await container.remove_children()
+            await container.mount_all(columns)
+        self.grid = [c.passage_views for c in columns]
+        self._size_columns()
+        self._update_header()
+        self.event_list.update_event(view.summary)
+        self.column, self.row = 0, 0
+        if message.focus_passage == _FIRST_UNANNOTATED:
+            flat = [v for column in self.grid for v in column]
+            first = next((v for v in flat if not v.annotated), flat[0] if flat else None)
+            if first is not None:
+                self._focus_passage_id(first.passage.id)
+        elif message.focus_passage:
+            self._focus_passage_id(message.focus_passage)
+        else:
+            self._focus_cell(0, 0)
+
+    def on_resize(self) -> None:
+        self._size_columns()
+
+    def _size_columns(self) -> None:
+        """Share the pane's width among the outlet columns, none narrower than is readable;
+        when they do not fit (a narrow terminal) the pane scrolls sideways (h/l, ←/→)."""
+        container = self.query_one("#columns", HorizontalScroll)
+        columns = list(container.query(OutletColumn))
+        if not columns:
+            return
+        available = container.size.width or self.size.width
+        fitting = max(1, available // COLUMN_MIN_WIDTH)
+        width = max(1, available // min(fitting, len(columns)))
+        for column in columns:
+            column.styles.width = width
+        self.query_one(LabelBar).refresh_layout_for(self.size.width)
+
+    def _update_header(self) -> None:
+        if self.view is None:
+            return
+        s = self.view.summary
+        columns = len(self.grid)
+        text = Text.assemble(
+            (f"{s.seq}/{len(self.events) or '?'} ", "dim"), (s.label, "bold"), "\n",
+            (f"{s.done}/{s.total} annotated · {len(self.view.passages)} passages · "
+             f"{columns} outlets", "dim"), "   ", legend(),
+        )
+        if self.view.note:
+            text.append("\nevent note: ", style="dim")
+            text.append(self.view.note, style="italic")
+        self.query_one("#event-header", Static).update(text)
+
+    # --- focus and navigation --------------------------------------------------
+
+    @property
+    def focused_passage(self) -> PassageView | None:
+        if not self.grid:
+            return None
+        try:
+            return self.grid[self.column][self.row]
+        except IndexError:
+            return None
+
+    def _focus_cell(self, column: int, row: int) -> None:
+        if not self.grid:
+            return
+        self.column = max(0, min(column, len(self.grid) - 1))
+        self.row = max(0, min(row, len(self.grid[self.column]) - 1))
+        self.grid[self.column][self.row].focus(scroll_visible=False)
+        self._show_column(self.column)
+        self._after_focus()
+
+    def _show_column(self, index: int) -> None:
+        """Scroll sideways so the focused column is wholly in view, aligned to a column edge."""
+        container = self.query_one("#columns", HorizontalScroll)
+        columns = list(container.query(OutletColumn))
+        if not columns or index >= len(columns):
+            return
+        width = columns[0].styles.width.value if columns[0].styles.width else 0
+        start, view = int(index * width), container.scrollable_content_region.width
+        if start < container.scroll_x or start + width > container.scroll_x + view:
+            container.scroll_to(x=start, animate=False, immediate=True)
+        passage = self.grid[self.column][self.row]
+        passage.parent.scroll_to_widget(passage, animate=False, immediate=True)
+
+    def _focus_passage_id(self, passage_id: str) -> bool:
+        for c, column in enumerate(self.grid):
+            for r, view in enumerate(column):
+                if view.passage.id == passage_id:
+                    self._focus_cell(c, r)
+                    return True
+        self._focus_cell(0, 0)
+        return False
+
+    def on_descendant_focus(self, event) -> None:
+        widget = event.widget
+        if isinstance(widget, PassageView):
+            for c, column in enumerate(self.grid):
+                if widget in column:
+                    self.column, self.row = c, column.index(widget)
+                    self._after_focus()
+
+    def _after_focus(self) -> None:
+        passage = self.focused_passage
+        self.query_one(LabelBar).show_labels(passage.labels if passage else None)
+        if self.show_all and passage is not None:
+            self._load_adjudication(passage.passage.id)
+
+    def action_move(self, dx: int, dy: int) -> None:
+        if isinstance(self.focused, OptionList):
+            return  # the event list handles its own arrows
+        current = self.focused_passage
+        if current is not None and dy:
+            # A passage taller than the column is read by scrolling before moving on.
+            column = current.parent
+            if dy > 0 and current.region.bottom > column.region.bottom:
+                column.scroll_relative(y=max(1, column.region.height - 2), animate=False)
+                return
+            if dy < 0 and current.region.y < column.region.y:
+                column.scroll_relative(y=-max(1, column.region.height - 2), animate=False)
+                return
+        self._focus_cell(self.column + dx, self.row + dy)
+
+    def action_scroll_column(self, direction: int) -> None:
+        current = self.focused_passage
+        if current is not None:
+            column = current.parent
+            column.scroll_relative(y=direction * max(1, column.region.height - 2), animate=False)
+
+    def _step_event(self, step: int) -> None:
+        if not self.events:
+            return
+        current = self.event_index.get(self.wanted_event or "", -1)
+        target = max(0, min(len(self.events) - 1, current + step)) if current >= 0 else 0
+        if current != target or self.view is None:
+            self.open_event(self.events[target].id)
+
+    def action_next_event(self) -> None:
+        self._step_event(1)
+
+    def action_previous_event(self) -> None:
+        self._step_event(-1)
+
+    @on(OptionList.OptionHighlighted, "#events")
+    def _event_highlighted(self, message: OptionList.OptionHighlighted) -> None:
+        if message.option_id and message.option_id != self.wanted_event:
+            self.open_event(message.option_id)
+
+    @on(OptionList.OptionSelected, "#events")
+    def _event_selected(self, message: OptionList.OptionSelected) -> None:
+        if message.option_id != self.wanted_event:
+            self.open_event(message.option_id)
+        self._focus_cell(self.column, self.row)
+
+    def action_next_unannotated(self) -> None:
+        flat = [view for column in self.grid for view in column]
+        current = self.focused_passage
+        start = flat.index(current) + 1 if current in flat else 0
+        for view in flat[start:]:
+            if not view.annotated:
+                self._focus_passage_id(view.passage.id)
+                return
+        seq = self.view.summary.seq if self.view else 0
+        self._find_next_unannotated(seq)
+
+    @work(group="next", exclusive=True, exit_on_error=False)
+    async def _find_next_unannotated(self, seq: int) -> None:
+        event_id = await self.app.db.call(data.find_next_unannotated, self.annotator, seq, self.filter)
+        self.post_message(NextUnannotatedFound(event_id))
+
+    def on_next_unannotated_found(self, message: NextUnannotatedFound) -> None:
+        if message.event_id is None:
+            self.notify("Every passage of these events is annotated.", title="All done")
+            return
+        if self.view and message.event_id == self.view.summary.id:
+            for view in (v for column in self.grid for v in column):
+                if not view.annotated:
+                    self._focus_passage_id(view.passage.id)
+                    return
+        self.open_event(message.event_id, focus_passage=_FIRST_UNANNOTATED)
+
+    # --- annotating ------------------------------------------------------------
+
+    def action_label(self, dimension: str, label: str) -> None:
+        passage = self.focused_passage
+        if passage is None or self.view is None:
+            self.notify("No passage to label here.", severity="warning")
+            return
+        dim = self.codebook.dimension(dimension)
+        future = self.app.db.submit(
+            data.apply_label, self.annotator, dim, label, passage.passage.id, self.view.summary.id)
+        self._finish_write(future, "")
+
+    def action_undo(self) -> None:
+        self._finish_write(self.app.db.submit(data.apply_undo, self.annotator, False), "Undone")
+
+    def action_redo(self) -> None:
+        self._finish_write(self.app.db.submit(data.apply_undo, self.annotator, True), "Redone")
+
+    def action_passage_note(self) -> None:
+        passage = self.focused_passage
+        if passage is None or self.view is None:
+            return
+        event_id, passage_id = self.view.summary.id, passage.passage.id
+        note = passage.labels.note if passage.labels else ""
+
+        def save(text: str | None) -> None:
+            if text is not None and text.strip() != note:
+                self._finish_write(self.app.db.submit(
+                    data.apply_passage_note, self.annotator, passage_id, event_id, text), "")
+
+        self.app.push_screen(NoteScreen(f"Note on {passage.passage.outlet} ¶{passage.passage.seq + 1}",
+                                        note), save)
+
+    def action_event_note(self) -> None:
+        if self.view is None:
+            return
+        event_id, note = self.view.summary.id, self.view.note
+
+        def save(text: str | None) -> None:
+            if text is not None and text.strip() != note:
+                self._finish_write(self.app.db.submit(
+                    data.apply_event_note, self.annotator, event_id, text), "")
+
+        self.app.push_screen(NoteScreen(f"Note on event {self.view.summary.seq}", note), save)
+
+    @work(group="write", exit_on_error=False)
+    async def _finish_write(self, future: Future, verb: str) -> None:
+        change = await asyncio.wrap_future(future)
+        self.post_message(Changed(change, verb))
+
+    def on_changed(self, message: Changed) -> None:
+        change = message.change
+        if change is None:
+            self.notify(f"Nothing to {message.verb.lower().rstrip('ne') or 'do'}.", severity="warning")
+            return
+        if message.verb:
+            self.notify(f"{message.verb}: {change.description}")
+        if change.summary is not None:
+            self.event_list.update_event(change.summary)
+        in_view = self.view is not None and change.event_id == self.view.summary.id
+        if change.passage_id is not None:
+            if in_view:
+                if change.summary is not None:
+                    self.view.summary = change.summary
+                for view in (v for column in self.grid for v in column):
+                    if view.passage.id == change.passage_id:
+                        view.set_labels(change.labels)
+                        self.view.labels[change.passage_id] = change.labels
+                if message.verb:
+                    self._focus_passage_id(change.passage_id)
+                self._after_focus()
+            elif change.event_id is not None and message.verb:
+                self.open_event(change.event_id, focus_passage=change.passage_id)
+        elif change.event_note is not None:
+            if in_view:
+                self.view.note = change.event_note
+            elif message.verb and change.event_id:
+                self.open_event(change.event_id)
+        self._update_header()
+
+    # --- blind coding / adjudication -----------------------------------------
+
+    def action_toggle_adjudication(self) -> None:
+        self.show_all = not self.show_all
+        panel = self.query_one(AdjudicationPanel)
+        panel.set_class(not self.show_all, "hidden")
+        if self.show_all and self.focused_passage is not None:
+            self._load_adjudication(self.focused_passage.passage.id)
+
+    @work(group="adjudication", exclusive=True, exit_on_error=False)
+    async def _load_adjudication(self, passage_id: str) -> None:
+        labels = await self.app.db.call(data.adjudication, passage_id)
+        self.post_message(AdjudicationLoaded(passage_id, labels))
+
+    def on_adjudication_loaded(self, message: AdjudicationLoaded) -> None:
+        passage = self.focused_passage
+        if passage is None or passage.passage.id != message.passage_id:
+            return
+        self.query_one(AdjudicationPanel).show_annotators(
+            f"{passage.passage.outlet} ¶{passage.passage.seq + 1}", message.by_annotator)
+
+    # --- filters and help ----------------------------------------------------------
+
+    def _open_filter(self, search_first: bool) -> None:
+        def apply(flt: EventFilter | None) -> None:
+            if flt is not None and flt != self.filter:
+                self.filter = flt
+                self.load_events()
+
+        self.app.push_screen(FilterScreen(self.filter, self.outlets, self.codebook, search_first), apply)
+
+    def action_filter(self) -> None:
+        self._open_filter(False)
+
+    def action_search(self) -> None:
+        self._open_filter(True)
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen(self.codebook))
+
+
+#: Passed as the passage to focus when opening an event at its first unannotated passage.
+_FIRST_UNANNOTATED = "\x00first-unannotated"

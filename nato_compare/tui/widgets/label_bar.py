@@ -1,0 +1,66 @@
+"""The codebook's keys above the footer, with the focused passage's labels lit up."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from ...codebook import Codebook
+from ...store.annotations import PassageLabels
+
+
+class LabelBar(Static):
+    def __init__(self, codebook: Codebook, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.codebook = codebook
+        self.labels: PassageLabels | None = None
+        self.short = False
+
+    def on_mount(self) -> None:
+        self.show_labels(None)
+
+    def refresh_layout_for(self, width: int) -> None:
+        """Use each label's first word when the full names would take more than two lines."""
+        full = sum(len(dim.title) + 4 + sum(len(l.name) + 5 for l in dim.labels)
+                   for dim in self.codebook.dimensions)
+        short = full > 2 * max(width - 2, 1)
+        if short != self.short:
+            self.short = short
+            self.show_labels(self.labels)
+
+    def _display_name(self, name: str, on: bool) -> str:
+        if self.short and not on:
+            return name.split()[0].rstrip(",")
+        return name
+
+    def show_labels(self, labels: PassageLabels | None) -> None:
+        self.labels = labels
+        text = Text()
+        for dim in self.codebook.dimensions:
+            given = set(labels.labels.get(dim.name, [])) if labels else set()
+            heading = dim.title + (f" → {dim.target}" if dim.target and not self.short else "")
+            text.append(f"{heading}: ", style="bold")
+            for label in dim.labels:
+                on = label.name in given
+                text.append(f" {label.key} ", style="reverse bold" if not on else "bold black on green")
+                text.append(f"{self._display_name(label.name, on)}{' ✓' if on else ''}", style="bold green" if on else "")
+                text.append("  ")
+            text.append("\n" if not self.short else "  ")
+        text.rstrip()
+        self.update(text)
+
+
+class AdjudicationPanel(Static):
+    """Every annotator's labels for the focused passage (hidden unless asked for)."""
+
+    def show_annotators(self, passage_label: str, by_annotator: dict[str, PassageLabels]) -> None:
+        text = Text(f"All annotators on {passage_label}:", style="bold")
+        if not by_annotator:
+            text.append("  nobody has labelled this passage yet", style="dim")
+        for name, labels in by_annotator.items():
+            text.append(f"\n  {name}: ", style="bold")
+            parts = [f"{dim}={', '.join(v)}" for dim, v in labels.labels.items() if v]
+            if labels.note:
+                parts.append(f'note "{labels.note}"')
+            text.append("; ".join(parts) or "—")
+        self.update(text)
