@@ -94,11 +94,23 @@ def terminal_chart(table: list[dict], width: int = 100, height: int | None = Non
         figure.theme("colorless")
         figure.title(f"{dimension}: share of labels per outlet")
         markers = (_MARKERS * (len(labels) // len(_MARKERS) + 1))[: len(labels)]
-        figure.draw(figure.bar(outlets, shares, orientation="h", stacked=True, marker=markers))
+        names = _short_names(outlets)
+        figure.draw(figure.bar(names, shares, orientation="h", stacked=True, marker=markers))
         figure.ruler("x").lim(0, 1)
         legend = "  ".join(f"{m} {label}" for m, label in zip(markers, labels))
         parts.append(figure.build().string(colorless=True).rstrip() + "\n" + legend)
     return "\n\n".join(parts) + "\n"
+
+
+def _short_names(outlets: list[str], limit: int = 30) -> list[str]:
+    """Outlet names cut to ``limit`` characters (unknown outlets carry a long article id), kept distinct."""
+    names: list[str] = []
+    for outlet in outlets:
+        name = outlet if len(outlet) <= limit else outlet[: limit - 1] + "…"
+        while name in names:
+            name = name[:-2] + "…" + str(len(names))[-1]
+        names.append(name)
+    return names
 
 
 def render_image(table: list[dict]) -> bytes:
@@ -112,11 +124,12 @@ def render_image(table: list[dict]) -> bytes:
     heights = [1.2 + 0.45 * len(outlets) for outlets, _, _ in series.values()]
     fig, axes = plt.subplots(len(series), 1, figsize=(11, sum(heights) + 0.6 * len(series)),
                              gridspec_kw={"height_ratios": heights}, squeeze=False)
-    colours = plt.get_cmap("tab20").colors
+    colours = plt.get_cmap("tab10").colors + plt.get_cmap("Set2").colors
     for ax, (dimension, (outlets, labels, shares)) in zip(axes[:, 0], series.items()):
         left = [0.0] * len(outlets)
         for i, (label, values) in enumerate(zip(labels, shares)):
-            ax.barh(outlets, values, left=left, label=label, color=colours[i % len(colours)])
+            ax.barh(_short_names(outlets, 40), values, left=left, label=label,
+                    color=colours[i % len(colours)])
             left = [a + b for a, b in zip(left, values)]
         ax.set_xlim(0, 1)
         ax.set_title(f"{dimension}: share of labels per outlet")
