@@ -202,3 +202,24 @@ def test_merge_refuses_itself_a_newer_schema_and_a_missing_file_leaving_the_targ
         merge_databases([alice, tmp_path / "carol.db"], team)
     assert dump(team) == before
     assert not (tmp_path / "carol.db").exists()
+
+
+def test_merge_reports_a_changed_note_and_event_note_and_keeps_the_stored_ones(laptops):
+    alice, bob, team = laptops
+    merge_databases([alice, bob], team)
+    conn = sqlite3.connect(alice)  # alice edits her note on her laptop after the first merge
+    conn.execute("UPDATE annotations SET note = 'figure checked: 40 billion' WHERE dimension = 'note'")
+    conn.commit()
+    conn.close()
+    conn = sqlite3.connect(bob)
+    conn.execute("UPDATE event_notes SET note = 'two outlets only'")
+    conn.commit()
+    conn.close()
+    before = dump(team)
+    merged = merge_databases([alice, bob], team)
+    conflicts = merged.per_database[str(alice)].conflicts
+    assert [(row["note"], why) for row, why in conflicts] == [
+        ("figure checked: 40 billion", "the same annotation id is stored with other content")]
+    assert [why for _, why in merged.per_database[str(bob)].note_conflicts] == [
+        "the annotator's stored note for this event differs"]
+    assert dump(team) == before  # the stored note and event note are kept
