@@ -166,8 +166,6 @@ def compute_agreement(rows: Iterable[dict], multi: Iterable[str] = ("frame",)) -
 
 def agreement(db_path: str | Path, dimension: str | None = None) -> list[Figure]:
     """Agreement figures for the annotations in ``db_path`` (all coded dimensions, or one)."""
-    from .export import single_label_dimensions
-
     db = open_db(db_path, create=False)
     try:
         known = [d for d in sql.dimensions(db) if d != "note"]
@@ -185,6 +183,11 @@ def agreement(db_path: str | Path, dimension: str | None = None) -> list[Figure]
             f"agreement needs annotations by two or more annotators; {db_path} has "
             f"{len(coders)}{' (' + ', '.join(coders) + ')' if coders else ''}"
         )
-    single = single_label_dimensions()
-    multi = {r["dimension"] for r in rows if r["dimension"] not in single}
-    return compute_agreement(rows, multi)
+    return compute_agreement(rows, multi_label_dimensions())
+
+
+def multi_label_dimensions() -> frozenset[str]:
+    """Multi-label dimensions of the default codebook; others count as multi only if the data is."""
+    from .codebook import load_codebook
+
+    return frozenset(d.name for d in load_codebook().dimensions if d.multi)

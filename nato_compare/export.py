@@ -64,10 +64,8 @@ def restore(cell: str) -> str:
 
 def single_label_dimensions() -> frozenset[str]:
     """Dimensions where an annotator gives one label per passage (from the default codebook)."""
-    try:
-        from .codebook import load_codebook
-    except ImportError:  # the codebook module is optional for exchange
-        return frozenset({"stance"})
+    from .codebook import load_codebook
+
     return frozenset(d.name for d in load_codebook().dimensions if not d.multi)
 
 
@@ -350,8 +348,7 @@ def merge_databases(others: list[Path], db_path: str | Path) -> MergeResult:
     if not target.is_file():
         raise NatoCompareError(f"database not found: {target} (run 'nato-compare ingest' first)")
     loaded = []
-    for other in others:
-        other = Path(other)
+    for other in dict.fromkeys(Path(o) for o in others):  # a database named twice is merged once
         if not other.is_file():
             raise NatoCompareError(f"database not found: {other}")
         if os.path.samefile(other, target):

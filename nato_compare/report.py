@@ -52,12 +52,9 @@ def distribution(db_path: str | Path, *, annotator: str | None = None) -> list[d
 
 def _label_order(rows: list[dict]) -> dict[str, list[str]]:
     """Labels per dimension in codebook order when the codebook knows them, then by frequency."""
-    try:
-        from .codebook import load_codebook
+    from .codebook import load_codebook
 
-        book = {d.name: [label.name for label in d.labels] for d in load_codebook().dimensions}
-    except ImportError:
-        book = {}
+    book = {d.name: [label.name for label in d.labels] for d in load_codebook().dimensions}
     frequency: dict[str, Counter] = defaultdict(Counter)
     for row in rows:
         frequency[row["dimension"]][row["label"]] += 1
