@@ -208,7 +208,9 @@ def export_coverage(
     try:
         keys, events = sql.event_coverage(db)
         if not events:
-            raise NatoCompareError(f"no events in {db_path} (run 'nato-compare align' first)")
+            hint = ("the latest alignment found none" if sql.has_align_runs(db)
+                    else "run 'nato-compare align' first")
+            raise NatoCompareError(f"no events in {db_path} ({hint})")
         with _open_output(output, stream, excel) as out:
             if fmt == "jsonl":
                 return write_jsonl(({**e, "coverage": e.pop("counts")} for e in events), out)

@@ -184,3 +184,9 @@ def test_coverage_counts_passages_per_outlet_and_zero_for_omissions(awkward, tmp
 def test_coverage_without_events_says_to_align_first(seed_db):
     with pytest.raises(NatoCompareError, match=r"no events in .* \(run 'nato-compare align' first\)"):
         export_coverage(seed_db, stream=io.StringIO())
+
+
+def test_coverage_after_an_alignment_without_events_says_so(seed_db):
+    add_events(seed_db, {})  # a run that found nothing
+    with pytest.raises(NatoCompareError, match=r"no events in .* \(the latest alignment found none\)$"):
+        export_coverage(seed_db, stream=io.StringIO())

@@ -216,6 +216,10 @@ def passage_article(db: sqlite_utils.Database, passage_ids: Iterable[str]) -> di
 # ---------------------------------------------------------------- coverage
 
 
+def has_align_runs(db: sqlite_utils.Database) -> bool:
+    return db.execute("SELECT EXISTS (SELECT 1 FROM align_runs)").fetchone()[0] == 1
+
+
 def event_coverage(db: sqlite_utils.Database) -> tuple[list[str], list[dict]]:
     """Events × outlets: for each event of the latest run, passages per outlet key.
 
