@@ -57,12 +57,16 @@ def insert_seed_events(db_path: Path) -> list[str]:
 def build_event_db(db_path: Path) -> Path:
     """Seed articles ingested, then aligned (the real alignment if there is one)."""
     ingest_sources([SOURCES], db_path)
-    try:
-        align = importlib.import_module("nato_compare.align")
-    except ImportError:
-        align = None
-    if align is not None and hasattr(align, "align_db"):
-        align.align_db(db_path)
+    align_db = None
+    for module in ("nato_compare.align_pipeline", "nato_compare.align"):
+        try:
+            align_db = getattr(importlib.import_module(module), "align_db", None)
+        except ImportError:
+            continue
+        if align_db is not None:
+            break
+    if align_db is not None:
+        align_db(db_path)
         db = open_db(db_path)
         try:
             enough = db.execute("SELECT count(*) FROM events").fetchone()[0] >= 2

@@ -66,7 +66,7 @@ class EventScreen(Screen):
             with Vertical(id="event-pane"):
                 yield Static("Opening the database …", id="event-header")
                 yield HorizontalScroll(id="columns", can_focus=False)
-                yield AdjudicationPanel(id="adjudication", classes="hidden")
+                yield AdjudicationPanel(self.codebook, id="adjudication", classes="hidden")
         yield LabelBar(self.codebook, id="label-bar")
         yield Footer()
 
@@ -166,7 +166,8 @@ class EventScreen(Screen):
             by_column.setdefault(passage.column, []).append(passage)
         shared = shared_words({k: [p.text for p in ps] for k, ps in by_column.items()})
         compare = len(by_column) > 1
-        columns = [OutletColumn(k, ps, shared[k], compare, view.labels) for k, ps in by_column.items()]
+        columns = [OutletColumn(k, ps, shared[k], compare, view.labels, self.codebook)
+                   for k, ps in by_column.items()]
         container = self.query_one("#columns", HorizontalScroll)
         with self.app.batch_update():
             await container.remove_children()

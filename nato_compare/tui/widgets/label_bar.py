@@ -7,6 +7,7 @@ from textual.widgets import Static
 
 from ...codebook import Codebook
 from ...store.annotations import PassageLabels
+from .outlet_column import ordered_labels
 
 
 class LabelBar(Static):
@@ -53,13 +54,17 @@ class LabelBar(Static):
 class AdjudicationPanel(Static):
     """Every annotator's labels for the focused passage (hidden unless asked for)."""
 
+    def __init__(self, codebook: Codebook, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.codebook = codebook
+
     def show_annotators(self, passage_label: str, by_annotator: dict[str, PassageLabels]) -> None:
         text = Text(f"All annotators on {passage_label}:", style="bold")
         if not by_annotator:
             text.append("  nobody has labelled this passage yet", style="dim")
         for name, labels in by_annotator.items():
             text.append(f"\n  {name}: ", style="bold")
-            parts = [f"{dim}={', '.join(v)}" for dim, v in labels.labels.items() if v]
+            parts = [f"{dim}={', '.join(v)}" for dim, v in ordered_labels(labels, self.codebook)]
             if labels.note:
                 parts.append(f'note "{labels.note}"')
             text.append("; ".join(parts) or "—")

@@ -1,0 +1,18 @@
+"""Fixtures for driving the annotation app with Textual's Pilot."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests/ helpers
+
+from events_fixture import build_event_db  # noqa: E402
+
+
+@pytest.fixture
+def event_db(tmp_path: Path) -> Path:
+    """The seed articles, ingested and aligned into events."""
+    return build_event_db(tmp_path / "events.db")

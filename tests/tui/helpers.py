@@ -1,0 +1,61 @@
+"""Helpers for the Pilot tests: wait for the database workers, read what the widgets show."""
+
+from __future__ import annotations
+
+import io
+import sqlite3
+from pathlib import Path
+
+from rich.console import Console, Group
+
+from nato_compare.tui.screens.event_screen import EventScreen
+from nato_compare.tui.widgets.outlet_column import PassageView
+
+
+async def settle(pilot, rounds: int = 30) -> None:
+    """Wait until every database worker has finished and its messages are handled."""
+    app = pilot.app
+    for _ in range(rounds):
+        await pilot.pause()
+        if not any(w.is_running or w.state.name == "PENDING" for w in app.workers):
+            await pilot.pause()
+            if not any(w.is_running for w in app.workers):
+                return
+        await app.workers.wait_for_complete()
+    raise AssertionError("the app did not settle")
+
+
+def screen(app) -> EventScreen:
+    return app.get_screen("_default") if not isinstance(app.screen, EventScreen) else app.screen
+
+
+def focused_passage(app) -> PassageView:
+    widget = app.focused
+    assert isinstance(widget, PassageView), f"focus is on {widget!r}, not a passage"
+    return widget
+
+
+def widget_text(widget) -> str:
+    """The plain text a Static widget shows."""
+    content = widget.content
+    if isinstance(content, Group):
+        return "\n".join(getattr(r, "plain", str(r)) for r in content.renderables)
+    if hasattr(content, "plain"):
+        return content.plain
+    console = Console(width=200, record=True, file=io.StringIO())
+    console.print(content)
+    return console.export_text()
+
+
+def db_rows(db_path: Path, sql: str, params=()) -> list[tuple]:
+    conn = sqlite3.connect(db_path)
+    try:
+        return [tuple(r) for r in conn.execute(sql, params)]
+    finally:
+        conn.close()
+
+
+def labels_of(db_path: Path, passage_id: str, annotator: str = "alice") -> list[tuple[str, str]]:
+    return db_rows(db_path, "SELECT dimension, label FROM annotations WHERE annotator = ? AND "
+                            "passage_id = ? AND dimension != 'note' ORDER BY dimension, label",
+                   (annotator, passage_id))

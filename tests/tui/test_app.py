@@ -1,0 +1,350 @@
+"""The annotation app driven through the Pilot: assertions on the database rows and on the widgets."""
+
+from __future__ import annotations
+
+from helpers import db_rows, focused_passage, labels_of, screen, settle, widget_text
+
+from nato_compare.store import open_db
+from nato_compare.store.worklist import event_passages, list_events
+from nato_compare.tui.app import make_app
+from nato_compare.tui.screens.annotator_screen import AnnotatorScreen
+from nato_compare.tui.screens.filter_screen import FilterScreen
+from nato_compare.tui.screens.help_screen import HelpScreen
+from nato_compare.tui.widgets.event_list import EventList
+from nato_compare.tui.widgets.label_bar import AdjudicationPanel, LabelBar
+from nato_compare.tui.widgets.outlet_column import OutletColumn
+
+import nato_compare.store.annotations as annotations_store
+
+
+def events_in(db_path, annotator="alice"):
+    db = open_db(db_path)
+    try:
+        return list_events(db, annotator), {e.id: event_passages(db, e.id) for e in list_events(db, annotator)}
+    finally:
+        db.close()
+
+
+async def test_opens_on_the_first_event_with_one_column_per_outlet(event_db):
+    events, passages = events_in(event_db)
+    app = make_app(event_db, "alice")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        view = screen(app)
+        assert view.query_one(EventList).option_count == len(events)
+        first = events[0]
+        assert first.label in widget_text(view.query_one("#event-header"))
+        columns = list(view.query(OutletColumn))
+        assert [c.key for c in columns] == list(dict.fromkeys(p.column for p in passages[first.id]))
+        assert focused_passage(app).passage.id == passages[first.id][0].id
+        assert "0/%d" % first.total in str(view.query_one(EventList).get_option_at_index(0).prompt)
+
+
+async def test_moving_between_events_and_passages(event_db):
+    events, passages = events_in(event_db)
+    app = make_app(event_db, "alice")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        view = screen(app)
+        assert view.view.summary.id == events[1].id
+        assert events[1].label in widget_text(view.query_one("#event-header"))
+        assert view.query_one(EventList).highlighted == 1
+        await pilot.press("l")
+        second_column = [p for p in passages[events[1].id]
+                         if p.column != passages[events[1].id][0].column][0]
+        assert focused_passage(app).passage.id == second_column.id
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert view.view.summary.id == events[0].id
+        assert focused_passage(app).passage.id == passages[events[0].id][0].id
+
+
+async def test_labelling_by_keys_writes_rows_and_shows_them(event_db):
+    events, passages = events_in(event_db)
+    target = passages[events[0].id][0].id
+    app = make_app(event_db, "alice")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press("1", "8", "plus")
+        await settle(pilot)
+        assert labels_of(event_db, target) == [
+            ("frame", "Economic"), ("frame", "Security and defense"), ("stance", "FAVOR")]
+        shown = widget_text(focused_passage(app))
+        assert "frame: Economic, Security and defense · stance: FAVOR" in shown
+        assert "Economic ✓" in widget_text(screen(app).query_one(LabelBar))
+        prompt = str(screen(app).query_one(EventList).get_option_at_index(0).prompt)
+        assert f"1/{events[0].total}" in prompt
+        # stance is single-label: "-" replaces FAVOR; a frame key again removes the frame
+        await pilot.press("minus", "1")
+        await settle(pilot)
+        assert labels_of(event_db, target) == [("frame", "Security and defense"), ("stance", "AGAINST")]
+        assert "frame: Security and defense · stance: AGAINST" in widget_text(focused_passage(app))
+        rows = db_rows(event_db, "SELECT annotator, created_at FROM annotations")
+        assert all(a == "alice" and t.endswith("+00:00") for a, t in rows)
+
+
+async def test_passage_and_event_notes(event_db):
+    events, passages = events_in(event_db)
+    target = passages[events[0].id][0].id
+    app = make_app(event_db, "alice")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await pilot.press(*"only NATO voices")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert db_rows(event_db, "SELECT dimension, label, note FROM annotations WHERE passage_id = ?",
+                       (target,)) == [("note", "", "only NATO voices")]
+        assert "note: only NATO voices" in widget_text(focused_passage(app))
+        await pilot.press("e")
+        await pilot.press(*"same speech")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert db_rows(event_db, "SELECT event_id, note FROM event_notes WHERE annotator = 'alice'") == [
+            (events[0].id, "same speech")]
+        assert "event note: same speech" in widget_text(screen(app).query_one("#event-header"))
+        await pilot.press("m", "escape")  # cancelled: nothing changes
+        await settle(pilot)
+        assert db_rows(event_db, "SELECT count(*) FROM action_log") == [(2,)]
+
+
+async def test_undo_and_redo(event_db):
+    events, passages = events_in(event_db)
+    target = passages[events[0].id][0].id
+    app = make_app(event_db, "alice")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press("1", "equals_sign")
+        await settle(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        assert labels_of(event_db, target) == [("frame", "Economic")]
+        assert "stance" not in widget_text(focused_passage(app))
+        await pilot.press("u")
+        await settle(pilot)
+        assert labels_of(event_db, target) == []
+        assert "no labels yet" in widget_text(focused_passage(app))
+        await pilot.press("r", "r")
+        await settle(pilot)
+        assert labels_of(event_db, target) == [("frame", "Economic"), ("stance", "NONE")]
+        assert "stance: NONE" in widget_text(focused_passage(app))
+
+
+async def test_undo_jumps_to_the_event_it_changes(event_db):
+    events, passages = events_in(event_db)
+    app = make_app(event_db, "alice")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press("1", "right_square_bracket")
+        await settle(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        assert screen(app).view.summary.id == events[0].id
+        assert focused_passage(app).passage.id == passages[events[0].id][0].id
+        assert labels_of(event_db, passages[events[0].id][0].id) == []
+
+
+async def test_restart_finds_everything_as_left(event_db):
+    events, passages = events_in(event_db)
+    first, second = passages[events[0].id][0].id, passages[events[1].id][0].id
+    app = make_app(event_db, "alice")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press("4", "right_square_bracket")
+        await settle(pilot)
+        await pilot.press("p", "minus", "m", *"hedged", "ctrl+s")
+        await settle(pilot)
+    # a new app on the same database: labels, note and progress as left; undo continues
+    app = make_app(event_db, None)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        assert app.annotator == "alice"  # remembered
+        prompts = [str(o.prompt) for o in screen(app).query_one(EventList).options]
+        assert f"1/{events[0].total}" in prompts[0] and f"1/{events[1].total}" in prompts[1]
+        assert "frame: Fairness and equality" in widget_text(focused_passage(app))
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        shown = widget_text(focused_passage(app))
+        assert "frame: Political · stance: AGAINST" in shown and "note: hedged" in shown
+        await pilot.press("u", "u")
+        await settle(pilot)
+        assert labels_of(event_db, second) == [("frame", "Political")]
+        assert labels_of(event_db, first) == [("frame", "Fairness and equality")]
+
+
+async def test_next_unannotated_passage_then_event(event_db):
+    events, passages = events_in(event_db)
+    first_event = passages[events[0].id]
+    app = make_app(event_db, "alice")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press("1", "n")
+        await settle(pilot)
+        assert focused_passage(app).passage.id == first_event[1].id
+        for _ in first_event[1:]:
+            await pilot.press("8", "n")
+            await settle(pilot)
+        assert screen(app).view.summary.id == events[1].id
+        assert focused_passage(app).passage.id == passages[events[1].id][0].id
+        prompt = str(screen(app).query_one(EventList).get_option_at_index(0).prompt)
+        assert prompt.startswith(f"✓ {len(first_event)}/{len(first_event)}")
+
+
+async def test_search_and_filters_narrow_the_event_list(event_db):
+    events, passages = events_in(event_db)
+    app = make_app(event_db, "alice")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        assert isinstance(app.screen, FilterScreen)
+        await pilot.press(*"40 billion", "enter")
+        await settle(pilot)
+        listed = [o.id for o in screen(app).query_one(EventList).options]
+        expected = [e.id for e in events if any("40 billion" in p.text.lower() for p in passages[e.id])]
+        assert listed == expected and 0 < len(listed) < len(events)
+        assert screen(app).view.summary.id == listed[0]
+        # outlet filter (the search is kept), then clear everything
+        await pilot.press("f")
+        app.screen.query_one("#filter-outlet").value = "ICARO Media Group"
+        await pilot.click("#apply")
+        await settle(pilot)
+        icaro = [e.id for e in events if any(p.outlet == "ICARO Media Group" for p in passages[e.id])
+                 and e.id in expected]
+        assert [o.id for o in screen(app).query_one(EventList).options] == icaro
+        await pilot.press("f")
+        await pilot.click("#clear")
+        await settle(pilot)
+        assert screen(app).query_one(EventList).option_count == len(events)
+
+
+async def test_filter_by_label_and_by_progress(event_db):
+    events, passages = events_in(event_db)
+    app = make_app(event_db, "alice")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        for _ in passages[events[1].id]:
+            await pilot.press("7", "n")
+            await settle(pilot)
+        await pilot.press("f")
+        app.screen.query_one("#filter-label").value = "frame\x1fCrime and punishment"
+        await pilot.click("#apply")
+        await settle(pilot)
+        assert [o.id for o in screen(app).query_one(EventList).options] == [events[1].id]
+        await pilot.press("f")
+        app.screen.query_one("#filter-label").clear()
+        app.screen.query_one("#filter-status").value = "unannotated"
+        await pilot.click("#apply")
+        await settle(pilot)
+        assert [o.id for o in screen(app).query_one(EventList).options] == [
+            e.id for e in events if e.id != events[1].id]
+
+
+async def test_blind_coding_and_the_adjudication_toggle(event_db):
+    events, passages = events_in(event_db)
+    target = passages[events[0].id][0].id
+    db = open_db(event_db)
+    annotations_store.toggle_label(db, "bob", target, "frame", "Morality")
+    annotations_store.set_single_label(db, "bob", target, "stance", "AGAINST")
+    db.close()
+    app = make_app(event_db, "alice")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        assert "Morality" not in widget_text(focused_passage(app))
+        panel = screen(app).query_one(AdjudicationPanel)
+        assert not panel.display
+        await pilot.press("a")
+        await settle(pilot)
+        assert panel.display
+        assert "bob: frame=Morality; stance=AGAINST" in widget_text(panel)
+        await pilot.press("2")
+        await settle(pilot)
+        assert "alice: frame=Capacity and resources" in widget_text(panel)
+        await pilot.press("a")
+        assert not panel.display
+
+
+async def test_asks_for_the_annotator_once(event_db):
+    app = make_app(event_db, None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, AnnotatorScreen)
+        await pilot.press("enter")  # empty: refused
+        assert isinstance(app.screen, AnnotatorScreen)
+        await pilot.press(*"carol", "enter")
+        await settle(pilot)
+        assert app.annotator == "carol"
+        await pilot.press("3")
+        await settle(pilot)
+    assert db_rows(event_db, "SELECT value FROM settings WHERE key = 'annotator'") == [("carol",)]
+    assert db_rows(event_db, "SELECT DISTINCT annotator FROM annotations") == [("carol",)]
+    app = make_app(event_db, None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert not isinstance(app.screen, AnnotatorScreen) and app.annotator == "carol"
+
+
+async def test_a_database_without_events_says_to_align(seed_db):
+    app = make_app(seed_db, "alice")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        header = widget_text(screen(app).query_one("#event-header"))
+        assert f"No events in {seed_db.name} yet: run 'nato-compare align --db {seed_db}'" in header
+        await pilot.press("1", "n", "right_square_bracket")  # nothing to do, nothing breaks
+        await settle(pilot)
+    assert db_rows(seed_db, "SELECT count(*) FROM annotations") == [(0,)]
+
+
+async def test_a_failed_write_is_reported_not_a_crash(event_db):
+    events, passages = events_in(event_db)
+    app = make_app(event_db, "alice")
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(pilot)
+        target = focused_passage(app).passage.id
+        db_rows(event_db, "DELETE FROM passages WHERE id = ?", (target,))  # gone behind the app's back
+        import sqlite3
+        conn = sqlite3.connect(event_db)
+        conn.execute("DELETE FROM event_passages WHERE passage_id = ?", (target,))
+        conn.execute("DELETE FROM passages WHERE id = ?", (target,))
+        conn.commit()
+        conn.close()
+        await pilot.press("1")
+        await settle(pilot)
+        messages = [n.message for n in app._notifications]
+        assert f"no passage {target} in the database" in messages
+        assert app.is_running
+        await pilot.press("l", "1")
+        await settle(pilot)
+    assert len(db_rows(event_db, "SELECT * FROM annotations")) == 1
+
+
+async def test_narrow_terminal_scrolls_sideways_to_each_outlet(event_db):
+    events, passages = events_in(event_db)
+    app = make_app(event_db, "alice")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        columns = list(screen(app).query(OutletColumn))
+        assert len(columns) > 1
+        for index in range(len(columns)):
+            passage = focused_passage(app)
+            assert passage.parent is columns[index]
+            region = passage.region
+            assert region.width > 20 and 0 <= region.x and region.right <= 80, region
+            await pilot.press("l")
+            await settle(pilot)
+
+
+async def test_help_lists_every_key(event_db):
+    app = make_app(event_db, "alice")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = " ".join(widget_text(w) for w in app.screen.query("Static"))
+        for needle in ("Next unannotated", "Undo", "Redo", "All annotators", "Economic", "FAVOR"):
+            assert needle in text
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
