@@ -116,6 +116,11 @@ class InsertResult:
     note_conflicts: list[tuple[dict, str]] = field(default_factory=list)
 
 
+# plain SQL: Table.insert() introspects the table on every call, 10x slower on a big merge
+_INSERT = (f"INSERT INTO annotations ({', '.join(ANNOTATION_FIELDS)}) "
+           f"VALUES ({', '.join('?' * len(ANNOTATION_FIELDS))})")
+
+
 def _same(a: dict, b: dict) -> bool:
     return all(a[k] == b[k] for k in ANNOTATION_FIELDS)
 
@@ -169,7 +174,7 @@ def insert_annotations(
                     (row, f"{row['dimension']} is single-label and {other[0]!r} is stored")
                 )
                 continue
-        db["annotations"].insert({k: row[k] for k in ANNOTATION_FIELDS})
+        db.execute(_INSERT, [row[k] for k in ANNOTATION_FIELDS])
         result.inserted += 1
     return result
 
