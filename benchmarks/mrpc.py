@@ -1,0 +1,116 @@
+"""ROC AUC of the passage similarity on MRPC (the paraphrase corpus in ../shared/eval).
+
+    python benchmarks/mrpc.py          # AUC table: plain rapidfuzz scorers, each feature, shipped score
+    python benchmarks/mrpc.py --fit    # also 5-fold cross-validated fit of the weights (needs scikit-learn)
+
+The corpus stays in shared/ (research use); the script exits with a message when
+it is absent. The cross-validated figure is the mean AUC over the five held-out
+folds of weights fitted on the other four; the shipped weights are the fit on
+all pairs, rounded, and their AUC is printed beside it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from rapidfuzz import fuzz, process, utils
+
+from nato_compare.similarity import (
+    DEFAULT_WEIGHTS, FEATURES, SimilarityWeights, normalize, pair_features,
+    similarity_many_normalized,
+)
+
+MRPC = Path(__file__).resolve().parents[2] / "shared" / "eval" / "mrpc_train.tsv"
+FOLDS = 5
+SEED = 20240621
+
+
+def load_mrpc(path: Path = MRPC) -> tuple[list[str], list[str], np.ndarray]:
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+    return ([r["#1 String"] for r in rows], [r["#2 String"] for r in rows],
+            np.array([int(r["Quality"]) for r in rows]))
+
+
+def roc_auc(labels: np.ndarray, scores: np.ndarray) -> float:
+    """Probability that a random positive outscores a random negative (ties count half)."""
+    order = np.argsort(scores, kind="mergesort")
+    ranks = np.empty(len(scores))
+    sorted_scores = scores[order]
+    # average ranks over ties
+    _, first, counts = np.unique(sorted_scores, return_index=True, return_counts=True)
+    tie_ranks = first + (counts + 1) / 2.0
+    ranks[order] = np.repeat(tie_ranks, counts)
+    positives = labels == 1
+    n_pos, n_neg = positives.sum(), (~positives).sum()
+    return float((ranks[positives].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
+
+
+def fit_weights(features: np.ndarray, labels: np.ndarray) -> tuple[float, SimilarityWeights]:
+    """Mean out-of-fold AUC of a 5-fold fit, and the weights fitted on all pairs."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold
+
+    def model() -> LogisticRegression:
+        return LogisticRegression(C=1.0, class_weight="balanced", max_iter=2000)
+
+    aucs = []
+    folds = StratifiedKFold(FOLDS, shuffle=True, random_state=SEED)
+    for train, test in folds.split(features, labels):
+        fitted = model().fit(features[train], labels[train])
+        aucs.append(roc_auc(labels[test], fitted.decision_function(features[test])))
+    full = model().fit(features, labels)
+    weights = SimilarityWeights(
+        intercept=round(float(full.intercept_[0]), 2),
+        **{name: round(float(c), 2) for name, c in zip(FEATURES, full.coef_[0])},
+    )
+    print(f"out-of-fold AUC per fold: {', '.join(f'{a:.3f}' for a in aucs)}")
+    return float(np.mean(aucs)), weights
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--fit", action="store_true", help="cross-validate and fit the weights")
+    args = parser.parse_args()
+    if not MRPC.exists():
+        print(f"MRPC not found at {MRPC}: skipped", file=sys.stderr)
+        return 0
+    a, b, labels = load_mrpc()
+    print(f"MRPC train: {len(labels)} pairs, {labels.mean():.1%} paraphrases\n")
+
+    print(f"{'scorer':<44} ROC AUC")
+    for name, scorer in [("ratio", fuzz.ratio), ("token_sort_ratio", fuzz.token_sort_ratio),
+                         ("token_set_ratio", fuzz.token_set_ratio), ("WRatio", fuzz.WRatio)]:
+        scores = process.cpdist(a, b, scorer=scorer, processor=utils.default_process)
+        print(f"{'rapidfuzz ' + name + ' (default_process)':<44} {roc_auc(labels, scores):.3f}")
+
+    start = time.perf_counter()
+    na, nb = [normalize(t) for t in a], [normalize(t) for t in b]
+    features = pair_features(na, nb)
+    elapsed = time.perf_counter() - start
+    for i, name in enumerate(FEATURES):
+        print(f"{'feature ' + name + ' (normalised text)':<44} {roc_auc(labels, features[:, i]):.3f}")
+    shipped = similarity_many_normalized(na, nb)
+    print(f"{'similarity (shipped DEFAULT_WEIGHTS)':<44} {roc_auc(labels, shipped):.3f}")
+    print(f"\nnormalise + features: {len(a)} pairs in {elapsed:.2f} s")
+    print(f"paraphrase share at score >= 50: {(shipped[labels == 1] >= 50).mean():.1%}; "
+          f"non-paraphrase share at >= 50: {(shipped[labels == 0] >= 50).mean():.1%}")
+
+    if args.fit:
+        mean_auc, weights = fit_weights(features, labels)
+        print(f"\n{FOLDS}-fold cross-validated AUC (mean of held-out folds): {mean_auc:.3f}")
+        refit = similarity_many_normalized(na, nb, weights=weights)
+        print(f"AUC of the weights fitted on all pairs (rounded): {roc_auc(labels, refit):.3f}")
+        print(f"fitted weights: {weights}")
+        if weights != DEFAULT_WEIGHTS:
+            print("(differ from DEFAULT_WEIGHTS: copy them into nato_compare/similarity.py)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
