@@ -115,7 +115,8 @@ def _rewrite(text: str) -> str:
 @lru_cache(maxsize=200_000)
 def _word_form(word: str) -> str:
     """The normalised form of one lower-case token."""
-    word = _SPELLINGS.get(_NUMBER_WORDS.get(word, word), word)
+    word = _NUMBER_WORDS.get(word, word)
+    word = _SPELLINGS.get(word, word)
     if word[0].isdigit() or word in STOP_WORDS or len(word) < 3:
         return word
     return _stemmer.stemWord(word)

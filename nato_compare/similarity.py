@@ -56,16 +56,16 @@ class SimilarityWeights:
     logistic regression, balanced classes), rounded to two decimals.
     """
 
-    intercept: float = -5.65
+    intercept: float = -5.6
     """Log-odds of "same content" when every feature is 0."""
-    ratio: float = 4.04
+    ratio: float = 3.94
     """``fuzz.ratio`` / 100 of the normalised texts: the same words in the same order."""
-    jaccard: float = 3.74
+    jaccard: float = 3.83
     """Shared content tokens / all content tokens of the two passages (stop words aside)."""
-    number_conflict: float = -0.55
+    number_conflict: float = -0.47
     """1 when both passages carry numbers and share none: different figures, likely
     different facts."""
-    length_ratio: float = 1.13
+    length_ratio: float = 1.1
     """Content tokens of the shorter passage / of the longer one."""
 
     def coefficients(self) -> np.ndarray:

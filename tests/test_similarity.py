@@ -1,0 +1,134 @@
+"""The passage similarity: normalisation, the score's properties, evidence."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from nato_compare import similarity as exported_similarity
+from nato_compare.similarity import (
+    DEFAULT_WEIGHTS, FEATURES, SimilarityWeights, content_tokens, evidence, normalize,
+    similarity, similarity_many, similarity_many_normalized,
+)
+
+TROOPS_A = ("NATO Secretary General Stoltenberg confirmed on Thursday that the alliance has "
+            "no plans to deploy forces in Ukraine.")
+TROOPS_B = ("The largest security alliance in the world does not, as a group, send weapons "
+            "to Ukraine and does not have any plans to station troops there.")
+PLEDGE_A = ("NATO seeks to consolidate its military support for Ukraine at a level of no "
+            "less than 40 billion euros per year.")
+PLEDGE_B = "Rutte said the alliance is on track to meet its €40 billion military aid target."
+UNRELATED = ("Defense equipment manufacturers needed time to increase their production, "
+             "from artillery shells to vehicles and drones.")
+
+
+@pytest.mark.parametrize("variant", [
+    "€20.9 billion", "20.9 billion euros", "EUR 20.9bn", "20.9bn euros", "€ 20.9 billion",
+])
+def test_currency_forms_of_one_amount_normalise_alike(variant: str) -> None:
+    assert normalize(f"Allies pledged {variant} in aid.") == "alli pledg 20.9 billion eur in aid"
+
+
+def test_different_currencies_stay_apart() -> None:
+    assert "40 billion usd" in normalize("some $40 billion")
+    assert "40 billion eur" in normalize("40 billion euros")
+
+
+def test_normalisation_handles_case_punctuation_numbers_and_names() -> None:
+    assert normalize("Two percent of GDP") == normalize("2% of GDP") == "2 percent of gdp"
+    assert normalize("1,000-kilometer front") == "1000 kilomet front"
+    assert normalize("the U.S.-led group") == normalize("the United States led group")
+    assert "usa" not in normalize("they told us")  # the pronoun is not the country
+    assert normalize("Defence ministers") == normalize("defense ministers")
+
+
+def test_content_tokens_drop_stop_words_and_keep_numbers() -> None:
+    assert content_tokens("The alliance has no plans to deploy 2 forces in Ukraine") == \
+        ["allianc", "plan", "deploy", "2", "forc", "ukrain"]
+
+
+def test_identical_passages_score_100() -> None:
+    assert similarity(TROOPS_A, TROOPS_A) == 100.0
+    # differences of case, punctuation and amount form do not matter
+    assert similarity("Allies pledged €40 billion.", "allies pledged 40 billion euros") == 100.0
+
+
+def test_scores_are_symmetric_and_in_range() -> None:
+    texts = [TROOPS_A, TROOPS_B, PLEDGE_A, PLEDGE_B, UNRELATED, "", "NATO"]
+    for a in texts:
+        for b in texts:
+            score = similarity(a, b)
+            assert 0.0 <= score <= 100.0
+            assert score == pytest.approx(similarity(b, a))
+
+
+def test_paraphrases_outscore_unrelated_passages() -> None:
+    assert similarity(TROOPS_A, TROOPS_B) > similarity(TROOPS_A, UNRELATED)
+    assert similarity(PLEDGE_A, PLEDGE_B) > similarity(PLEDGE_A, UNRELATED)
+    assert similarity(PLEDGE_A, PLEDGE_B) > similarity(PLEDGE_A, TROOPS_B)
+
+
+def test_unrelated_passages_score_low() -> None:
+    assert similarity(TROOPS_A, UNRELATED) < 10
+    assert similarity("Rutte warned of authoritarian states.", "Markets rallied on Friday.") < 10
+
+
+def test_a_text_without_content_words_scores_0() -> None:
+    assert similarity("", TROOPS_A) == 0.0
+    assert similarity("it is what it was", "it is what it was") == 0.0
+
+
+def test_conflicting_numbers_lower_the_score() -> None:
+    same = similarity("Allies pledged €40 billion to Ukraine.", "Allies pledged €40 billion for Kyiv.")
+    other = similarity("Allies pledged €40 billion to Ukraine.", "Allies pledged €20 billion for Kyiv.")
+    assert same > other
+
+
+def test_similarity_many_equals_similarity_elementwise() -> None:
+    a = [TROOPS_A, PLEDGE_A, UNRELATED, TROOPS_A, ""]
+    b = [TROOPS_B, PLEDGE_B, TROOPS_B, TROOPS_A, PLEDGE_A]
+    many = similarity_many(a, b, workers=2)
+    assert isinstance(many, np.ndarray) and many.shape == (5,)
+    assert many.tolist() == pytest.approx([similarity(x, y) for x, y in zip(a, b)])
+    normalized = similarity_many_normalized([normalize(t) for t in a], [normalize(t) for t in b])
+    assert normalized.tolist() == pytest.approx(many.tolist())
+
+
+def test_similarity_many_rejects_unequal_lengths_and_accepts_empty() -> None:
+    with pytest.raises(ValueError, match="same length"):
+        similarity_many(["a"], ["a", "b"])
+    assert similarity_many([], []).shape == (0,)
+
+
+def test_evidence_lists_shared_numbers_words_and_names() -> None:
+    found = evidence(PLEDGE_A, "Stoltenberg wants NATO allies to give Ukraine 40 billion euros a year.")
+    assert found["shared_numbers"] == ["40 billion eur"]
+    assert {"ukrain", "billion", "year"} <= set(found["shared_words"])
+    assert found["shared_entities"] == ["NATO", "Ukraine"]
+    assert found["score"] == pytest.approx(
+        similarity(PLEDGE_A, "Stoltenberg wants NATO allies to give Ukraine 40 billion euros a year."),
+        abs=0.01)
+    # every feature reports its value and weighted contribution, which sum to the log-odds
+    scorers = found["scorers"]
+    assert set(FEATURES) | {"intercept"} == set(scorers)
+    z = sum(s["contribution"] for s in scorers.values())
+    assert 100 / (1 + np.exp(-z)) == pytest.approx(found["score"], abs=0.1)
+
+
+def test_evidence_flags_conflicting_numbers() -> None:
+    found = evidence("Allies pledged €40 billion.", "Allies pledged €20.9 billion.")
+    assert found["shared_numbers"] == [] and found["number_conflict"] is True
+
+
+def test_weights_are_named_frozen_and_change_the_score() -> None:
+    assert [f.name for f in dataclasses.fields(SimilarityWeights)] == ["intercept", *FEATURES]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        DEFAULT_WEIGHTS.ratio = 0.0  # type: ignore[misc]
+    strict = dataclasses.replace(DEFAULT_WEIGHTS, intercept=DEFAULT_WEIGHTS.intercept - 3)
+    assert similarity(PLEDGE_A, PLEDGE_B, strict) < similarity(PLEDGE_A, PLEDGE_B)
+
+
+def test_package_exports_the_function() -> None:
+    assert exported_similarity is similarity
