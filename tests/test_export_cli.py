@@ -59,8 +59,8 @@ def test_export_to_a_file_then_import_into_a_fresh_database(two_coders, tmp_path
     ingest_sources([SOURCES], fresh)
     result = run("import", out, "--db", fresh)
     assert result.exit_code == 0
-    assert result.stderr == (f"7 annotations imported, 0 already present, 0 unknown passage(s), "
-                             f"0 conflict(s) -> {fresh}\n")
+    assert result.stderr == (f"7 annotations imported, 0 already present, 0 replaced by a later version, "
+                             f"0 older than the stored one, 0 on unknown passages, 0 conflict(s) -> {fresh}\n")
     assert annotation_rows(fresh) == annotation_rows(two_coders)
     again = run("import", out, "--db", fresh)
     assert "0 annotations imported, 7 already present" in again.stderr
@@ -177,7 +177,8 @@ def test_import_reports_unknown_passages_and_strict_refuses_them(two_coders, tmp
     assert result.stderr.splitlines() == [
         "warning: annotation id1 (passage p-0000000000000000) matches no passage in the database "
         "(ingest the same sources first)",
-        f"1 annotations imported, 0 already present, 1 unknown passage(s), 0 conflict(s) -> {two_coders}",
+        f"1 annotations imported, 0 already present, 0 replaced by a later version, 0 older than the "
+        f"stored one, 1 on unknown passages, 0 conflict(s) -> {two_coders}",
     ]
 
 
@@ -203,8 +204,10 @@ def test_merge_command_summarises_each_database(two_coders, tmp_path):
     ingest_sources([SOURCES], team)
     result = run("merge", two_coders, "--db", team)
     assert result.exit_code == 0
-    assert result.stderr == (f"{two_coders}: 7 annotations copied, 0 already present, 0 conflict(s), "
-                             "0 on unknown passages; 0 event notes copied, 0 already present\n")
+    assert result.stderr == (f"{two_coders}: 7 annotations copied, 0 already present, 0 replaced by a "
+                             "later version, 0 older than the stored one, 0 on unknown passages, "
+                             "0 conflict(s); 0 event notes copied, 0 already present, 0 replaced by a "
+                             "later version\n")
     result = run("merge", two_coders, two_coders, "--db", team)
     assert result.stderr.count("0 annotations copied, 7 already present") == 1  # one line per database
     assert len(annotation_rows(team)) == 7

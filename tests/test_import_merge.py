@@ -110,18 +110,49 @@ def test_rows_of_unknown_passages_are_reported_and_the_rest_imported(tmp_path, s
     assert dump(seed_db) == before
 
 
-def test_a_second_stance_of_the_same_annotator_is_a_conflict(tmp_path):
+def test_a_second_stance_with_the_same_time_is_a_conflict(tmp_path):
     first = annotated_awkward(tmp_path / "first.db")
     exported = tmp_path / "first.csv"
     export_annotations(first, exported)
     second = fresh(tmp_path / "second.db")
     ids = passage_ids(second)
-    annotate(second, [("bob", ids[1], "stance", "FAVOR")])
+    annotate(second, [("bob", ids[1], "stance", "FAVOR")])  # same created_at as the export's
     result = import_annotations(exported, second)
-    assert [(r["annotator"], r["label"]) for r, _ in result.conflicts] == [("bob", "AGAINST")]
-    assert "stance is single-label and 'FAVOR' is stored" in result.conflicts[0][1]
+    assert [(r["annotator"], r["label"], why) for r, why in result.conflicts] == \
+        [("bob", "AGAINST", "'FAVOR' is stored with the same time")]
     stances = [r[4] for r in annotation_rows(second) if r[1] == "bob" and r[3] == "stance"]
     assert stances == ["FAVOR"]
+
+
+def set_time(path: Path, annotator: str, dimension: str, stamp: str) -> None:
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE annotations SET created_at = ? WHERE annotator = ? AND dimension = ?",
+                 [stamp, annotator, dimension])
+    conn.commit()
+    conn.close()
+
+
+def test_the_annotators_later_stance_wins_and_an_earlier_one_is_skipped(tmp_path):
+    first = annotated_awkward(tmp_path / "first.db")  # bob: AGAINST on ids[1]
+    set_time(first, "bob", "stance", "2026-03-01T10:00:00+00:00")
+    exported = tmp_path / "first.csv"
+    export_annotations(first, exported)
+    second = fresh(tmp_path / "second.db")
+    ids = passage_ids(second)
+    annotate(second, [("bob", ids[1], "stance", "FAVOR")])
+    set_time(second, "bob", "stance", "2026-02-01T10:00:00+00:00")  # earlier than the export's
+    result = import_annotations(exported, second)
+    assert (result.replaced, result.outdated, result.conflicts) == (1, 0, [])
+    assert [r[4] for r in annotation_rows(second) if r[1] == "bob" and r[3] == "stance"] == ["AGAINST"]
+    # the older FAVOR, imported back, changes nothing
+    older = tmp_path / "older.db"
+    fresh(older)
+    annotate(older, [("bob", ids[1], "stance", "FAVOR")])
+    set_time(older, "bob", "stance", "2026-02-01T10:00:00+00:00")
+    before = dump(second)
+    result = merge_databases([older], second).per_database[str(older)]
+    assert (result.inserted, result.replaced, result.outdated) == (0, 0, 1)
+    assert dump(second) == before
 
 
 # ---------------------------------------------------------------- merge
@@ -204,10 +235,10 @@ def test_merge_refuses_itself_a_newer_schema_and_a_missing_file_leaving_the_targ
     assert not (tmp_path / "carol.db").exists()
 
 
-def test_merge_reports_a_changed_note_and_event_note_and_keeps_the_stored_ones(laptops):
+def test_merge_takes_a_later_note_and_reports_one_with_the_same_time(laptops):
     alice, bob, team = laptops
     merge_databases([alice, bob], team)
-    conn = sqlite3.connect(alice)  # alice edits her note on her laptop after the first merge
+    conn = sqlite3.connect(alice)  # alice edits her note after the first merge, same time stamp
     conn.execute("UPDATE annotations SET note = 'figure checked: 40 billion' WHERE dimension = 'note'")
     conn.commit()
     conn.close()
@@ -217,9 +248,28 @@ def test_merge_reports_a_changed_note_and_event_note_and_keeps_the_stored_ones(l
     conn.close()
     before = dump(team)
     merged = merge_databases([alice, bob], team)
-    conflicts = merged.per_database[str(alice)].conflicts
-    assert [(row["note"], why) for row, why in conflicts] == [
-        ("figure checked: 40 billion", "the same annotation id is stored with other content")]
+    assert [(row["note"], why) for row, why in merged.per_database[str(alice)].conflicts] == [
+        ("figure checked: 40 billion", "another version of it with the same time is stored")]
     assert [why for _, why in merged.per_database[str(bob)].note_conflicts] == [
-        "the annotator's stored note for this event differs"]
-    assert dump(team) == before  # the stored note and event note are kept
+        "another note with the same time is stored"]
+    assert dump(team) == before  # neither can be told to be later: the stored ones are kept
+    # now the edits carry a later time, as the annotation interface writes them
+    conn = sqlite3.connect(alice)
+    conn.execute("UPDATE annotations SET created_at = '2026-05-01T00:00:00+00:00' WHERE dimension = 'note'")
+    conn.commit()
+    conn.close()
+    conn = sqlite3.connect(bob)
+    conn.execute("UPDATE event_notes SET updated_at = '2026-05-01T00:00:00+00:00'")
+    conn.commit()
+    conn.close()
+    merged = merge_databases([alice, bob], team)
+    assert merged.per_database[str(alice)].replaced == 1
+    assert merged.per_database[str(bob)].notes_replaced == 1
+    conn = sqlite3.connect(team)
+    assert conn.execute("SELECT note FROM annotations WHERE dimension = 'note'").fetchall() == [
+        ("figure checked: 40 billion",)]
+    assert conn.execute("SELECT note FROM event_notes").fetchall() == [("two outlets only",)]
+    conn.close()
+    once = dump(team)
+    merge_databases([alice, bob], team)
+    assert dump(team) == once

@@ -64,9 +64,11 @@ def import_(file: Path, db: str, strict: bool) -> None:
     The database must hold the same sources (ingest them first): passages are
     matched by id. Importing is idempotent (an annotation already present, by
     id or by annotator + passage + dimension + label, is skipped). Rows whose
-    passage is unknown, and rows that conflict with a stored annotation (e.g.
-    a second stance for the same annotator and passage), are reported and not
-    imported. One transaction: a malformed file writes nothing.
+    passage is unknown, and rows that conflict with a stored annotation (two
+    versions of one decision with the same time), are reported and not
+    imported. When the file and the database hold two versions of one
+    annotator's decision (an edited note, a changed stance), the later one
+    (created_at) is kept. One transaction: a malformed file writes nothing.
 
     \b
     Example:
@@ -78,11 +80,14 @@ def import_(file: Path, db: str, strict: bool) -> None:
     _warn_rows([r for r, _ in result.conflicts], "conflicts with a stored annotation, not imported",
                lambda r: f"{r['annotator']} {r['dimension']}={r['label']!r} on {r['passage_id']}",
                reasons=[why for _, why in result.conflicts])
-    click.echo(
-        f"{result.inserted} annotations imported, {result.already_present} already present, "
-        f"{len(result.unknown)} unknown passage(s), {len(result.conflicts)} conflict(s) -> {db}",
-        err=True,
-    )
+    click.echo(f"{result.inserted} annotations imported, {summary(result)} -> {db}", err=True)
+
+
+def summary(result) -> str:
+    """The counts of an import or merge, beyond the rows added."""
+    return (f"{result.already_present} already present, {result.replaced} replaced by a later "
+            f"version, {result.outdated} older than the stored one, {len(result.unknown)} on "
+            f"unknown passages, {len(result.conflicts)} conflict(s)")
 
 
 def _warn_rows(rows: list[dict], problem: str, describe, reasons: list[str] | None = None) -> None:

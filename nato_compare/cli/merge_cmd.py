@@ -8,7 +8,7 @@ import click
 
 from ..export import merge_databases
 from .common import db_option, reports_errors
-from .export_cmd import _warn_rows
+from .export_cmd import _warn_rows, summary
 
 
 @click.command()
@@ -21,9 +21,9 @@ def merge(others: tuple[Path, ...], db: str) -> None:
     OTHERS are nato-compare databases built from the same sources (so the same
     passages have the same ids). Merging is idempotent: merging twice adds
     nothing the second time. Two annotators' different labels for the same
-    passage are both kept. A row that conflicts with a stored one (same
-    annotation id with other content, a second stance for the same annotator
-    and passage, another note) is reported and the stored one kept.
+    passage are both kept. Two versions of one annotator's decision (an edited
+    note, a changed stance) resolve to the later one (created_at); with the
+    same time, the stored one is kept and the other reported as a conflict.
     Annotations on passages this database lacks are reported, not copied:
     ingest the same sources, then merge again. OTHERS are only read; all
     of them are merged in one transaction.
@@ -41,9 +41,9 @@ def merge(others: tuple[Path, ...], db: str) -> None:
             click.echo(f"warning: {other}: event note of {note['annotator']} on {note['event_id']} "
                        f"not copied ({why})", err=True)
         click.echo(
-            f"{other}: {result.inserted} annotations copied, {result.already_present} already present, "
-            f"{len(result.conflicts)} conflict(s), {len(result.unknown)} on unknown passages; "
-            f"{result.notes_inserted} event notes copied, {result.notes_present} already present",
+            f"{other}: {result.inserted} annotations copied, {summary(result)}; "
+            f"{result.notes_inserted} event notes copied, {result.notes_present} already present, "
+            f"{result.notes_replaced} replaced by a later version",
             err=True,
         )
     for article, count in sorted(merged.missing_articles.items(), key=lambda kv: str(kv[0])):

@@ -7,20 +7,26 @@ Rules shared by ``import`` and ``merge`` (:func:`insert_annotations`):
 - one whose natural key ``(annotator, passage_id, dimension, label)`` is already
   stored under another id with the same note is skipped too (idempotent by
   natural key: the same label set twice on two laptops is one row);
-- the same id or natural key with *different* content (another note, another
-  passage), or a second label of a single-label dimension (``stance``) for the
-  same annotator and passage, is a **conflict**: the stored row is kept and the
-  incoming one reported, never silently replaced;
+- an annotator's **later decision wins**: when the incoming row and the stored
+  one are the same annotator's different versions of one decision — an edited
+  note (same id, or same natural key, other note), or another label of a
+  single-label dimension (``stance``) for the same passage — the row with the
+  later ``created_at`` is kept (``replaced`` / ``outdated``); with the same
+  time neither can win: the stored row is kept and the incoming one reported
+  as a **conflict**. The same id stored for another label is a conflict too;
 - a row whose passage this database lacks is **reported**, not inserted.
 
 Different annotators' labels for the same passage never collide (the
-annotator is part of every key), so both are kept.
+annotator is part of every key), so both are kept. Event notes follow the same
+rules by ``(annotator, event_id)`` and ``updated_at``. A label an annotator
+*removed* is not removed by a merge: rows are only ever added or replaced.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 
 import sqlite_utils
 
@@ -109,10 +115,14 @@ class InsertResult:
 
     inserted: int = 0
     already_present: int = 0
+    replaced: int = 0       # stored rows replaced by the same annotator's later decision
+    outdated: int = 0       # incoming rows older than the annotator's stored decision
     unknown: list[dict] = field(default_factory=list)
     conflicts: list[tuple[dict, str]] = field(default_factory=list)
     notes_inserted: int = 0
     notes_present: int = 0
+    notes_replaced: int = 0
+    notes_outdated: int = 0
     note_conflicts: list[tuple[dict, str]] = field(default_factory=list)
 
 
@@ -121,8 +131,20 @@ _INSERT = (f"INSERT INTO annotations ({', '.join(ANNOTATION_FIELDS)}) "
            f"VALUES ({', '.join('?' * len(ANNOTATION_FIELDS))})")
 
 
-def _same(a: dict, b: dict) -> bool:
-    return all(a[k] == b[k] for k in ANNOTATION_FIELDS)
+def _stamp(value: str) -> datetime | None:
+    try:
+        stamp = datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)
+
+
+def _newer(incoming: str, stored: str) -> bool | None:
+    """True if ``incoming`` is the later time, False if earlier, None on a tie (or no time)."""
+    a, b = _stamp(incoming), _stamp(stored)
+    if a is None or b is None or a == b:
+        return None
+    return a > b
 
 
 def insert_annotations(
@@ -138,45 +160,55 @@ def insert_annotations(
     """
     result = result or InsertResult()
     known = {r[0] for r in db.execute("SELECT id FROM passages")}
+    columns = ", ".join(ANNOTATION_FIELDS)
     for row in rows:
         if row["passage_id"] not in known:
             result.unknown.append(row)
             continue
-        by_id = db.execute(
-            f"SELECT {', '.join(ANNOTATION_FIELDS)} FROM annotations WHERE id = ?", [row["id"]]
-        ).fetchone()
+        by_id = db.execute(f"SELECT {columns} FROM annotations WHERE id = ?", [row["id"]]).fetchone()
         if by_id:
             stored = dict(zip(ANNOTATION_FIELDS, by_id))
-            if _same(stored, row):
+            if all(stored[k] == row[k] for k in ANNOTATION_FIELDS):
                 result.already_present += 1
-            else:
-                result.conflicts.append((row, "the same annotation id is stored with other content"))
+            elif any(stored[k] != row[k] for k in _KEY):
+                result.conflicts.append((row, "the same annotation id is stored for another label"))
+            else:  # the same annotation, edited (a note): the later edit wins
+                _settle(db, row, [stored], result, "another version of it with the same time is stored")
             continue
-        by_key = db.execute(
-            "SELECT note FROM annotations WHERE annotator = ? AND passage_id = ? "
-            "AND dimension = ? AND label = ?",
-            [row["annotator"], row["passage_id"], row["dimension"], row["label"]],
-        ).fetchone()
-        if by_key:
-            if by_key[0] == row["note"]:
-                result.already_present += 1
-            else:
-                result.conflicts.append((row, "the annotator's stored note for this passage differs"))
-            continue
-        if row["dimension"] in single_label:
-            other = db.execute(
-                "SELECT label FROM annotations WHERE annotator = ? AND passage_id = ? "
-                "AND dimension = ?",
-                [row["annotator"], row["passage_id"], row["dimension"]],
-            ).fetchone()
-            if other:
-                result.conflicts.append(
-                    (row, f"{row['dimension']} is single-label and {other[0]!r} is stored")
-                )
-                continue
-        db.execute(_INSERT, [row[k] for k in ANNOTATION_FIELDS])
-        result.inserted += 1
+        # the rows this one would replace: the same label, or any label of a single-label dimension
+        sql = f"SELECT {columns} FROM annotations WHERE annotator = ? AND passage_id = ? AND dimension = ?"
+        params = [row["annotator"], row["passage_id"], row["dimension"]]
+        if row["dimension"] not in single_label:
+            sql, params = sql + " AND label = ?", params + [row["label"]]
+        rivals = [dict(zip(ANNOTATION_FIELDS, r)) for r in db.execute(sql, params)]
+        if not rivals:
+            db.execute(_INSERT, [row[k] for k in ANNOTATION_FIELDS])
+            result.inserted += 1
+        elif any(r["label"] == row["label"] and r["note"] == row["note"] for r in rivals):
+            result.already_present += 1  # the same label under another id (natural key)
+        else:
+            what = (f"{rivals[0]['label']!r} is stored" if rivals[0]["label"] != row["label"]
+                    else "another note is stored")
+            _settle(db, row, rivals, result, f"{what} with the same time")
     return result
+
+
+_KEY = ("annotator", "passage_id", "dimension", "label")
+
+
+def _settle(db: sqlite_utils.Database, row: dict, stored: list[dict], result: InsertResult,
+            tie: str) -> None:
+    """The annotator's later decision wins; an earlier one is skipped; a tie is a conflict."""
+    newer = _newer(row["created_at"], max(r["created_at"] for r in stored))
+    if newer is None:
+        result.conflicts.append((row, tie))
+    elif newer:
+        marks = ",".join("?" * len(stored))
+        db.execute(f"DELETE FROM annotations WHERE id IN ({marks})", [r["id"] for r in stored])
+        db.execute(_INSERT, [row[k] for k in ANNOTATION_FIELDS])
+        result.replaced += 1
+    else:
+        result.outdated += 1
 
 
 def all_annotations(db: sqlite_utils.Database) -> list[dict]:
@@ -190,19 +222,28 @@ def all_event_notes(db: sqlite_utils.Database) -> list[dict]:
 
 
 def insert_event_notes(db: sqlite_utils.Database, notes: Iterable[dict], result: InsertResult) -> None:
-    """Copy event notes keyed by (annotator, event_id); a different stored note is a conflict."""
+    """Copy event notes keyed by (annotator, event_id); the later ``updated_at`` wins."""
     for note in notes:
         stored = db.execute(
-            "SELECT note FROM event_notes WHERE annotator = ? AND event_id = ?",
+            "SELECT note, updated_at FROM event_notes WHERE annotator = ? AND event_id = ?",
             [note["annotator"], note["event_id"]],
         ).fetchone()
         if stored is None:
-            db["event_notes"].insert(note)
+            db.execute("INSERT INTO event_notes (annotator, event_id, note, updated_at) "
+                       "VALUES (?, ?, ?, ?)",
+                       [note["annotator"], note["event_id"], note["note"], note["updated_at"]])
             result.notes_inserted += 1
         elif stored[0] == note["note"]:
             result.notes_present += 1
+        elif (newer := _newer(note["updated_at"], stored[1])) is None:
+            result.note_conflicts.append((note, "another note with the same time is stored"))
+        elif newer:
+            db.execute("UPDATE event_notes SET note = ?, updated_at = ? "
+                       "WHERE annotator = ? AND event_id = ?",
+                       [note["note"], note["updated_at"], note["annotator"], note["event_id"]])
+            result.notes_replaced += 1
         else:
-            result.note_conflicts.append((note, "the annotator's stored note for this event differs"))
+            result.notes_outdated += 1
 
 
 def passage_article(db: sqlite_utils.Database, passage_ids: Iterable[str]) -> dict[str, str]:
