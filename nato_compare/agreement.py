@@ -121,12 +121,16 @@ def _figures(dimension: str, label: str, outlet: str, codes: dict[str, dict], un
     return out
 
 
-def compute_agreement(rows: Iterable[dict], multi: Iterable[str] = ("frame",)) -> list[Figure]:
+def compute_agreement(
+    rows: Iterable[dict], multi: Iterable[str] = ("frame",), label_order: Sequence[str] = ()
+) -> list[Figure]:
     """Figures for coded rows (``annotator``, ``passage_id``, ``dimension``, ``label``, ``outlet_key``).
 
     ``multi`` names the multi-label dimensions; a dimension where some coder
-    gave one passage two labels is treated as multi-label too.
+    gave one passage two labels is treated as multi-label too. Per-label
+    figures follow ``label_order`` (the codebook's), then the other labels by name.
     """
+    rank = {name: i for i, name in enumerate(label_order)}
     labels: dict[str, dict[tuple[str, str], set[str]]] = defaultdict(lambda: defaultdict(set))
     outlet_of: dict[str, str] = {}
     for row in rows:
@@ -142,7 +146,7 @@ def compute_agreement(rows: Iterable[dict], multi: Iterable[str] = ("frame",)) -
             for o in sorted({outlet_of[p] for p in passages})
         ]
         if dimension in multi or any(len(v) > 1 for v in coded.values()):
-            names = sorted(set().union(*coded.values()))
+            names = sorted(set().union(*coded.values()), key=lambda n: (rank.get(n, len(rank)), n))
             for outlet, units in groups:
                 for name in names:
                     codes = defaultdict(dict)
@@ -183,11 +187,10 @@ def agreement(db_path: str | Path, dimension: str | None = None) -> list[Figure]
             f"agreement needs annotations by two or more annotators; {db_path} has "
             f"{len(coders)}{' (' + ', '.join(coders) + ')' if coders else ''}"
         )
-    return compute_agreement(rows, multi_label_dimensions())
-
-
-def multi_label_dimensions() -> frozenset[str]:
-    """Multi-label dimensions of the default codebook; others count as multi only if the data is."""
     from .codebook import load_codebook
 
-    return frozenset(d.name for d in load_codebook().dimensions if d.multi)
+    book = load_codebook()
+    # multi-label per the codebook; a dimension it does not know is multi-label only if the data is
+    multi = {d.name for d in book.dimensions if d.multi}
+    order = [label.name for d in book.dimensions for label in d.labels]
+    return compute_agreement(rows, multi, order)
