@@ -160,3 +160,10 @@ def test_agreement_from_a_database_and_its_refusals(seed_db):
     assert figure(figures, "kappa").value == pytest.approx(cohen_kappa_score(["FAVOR", "NONE"], ["FAVOR", "AGAINST"]))
     with pytest.raises(NatoCompareError, match=r"no annotations for dimension 'tone' .*\(coded dimensions: frame, stance\)"):
         agreement(seed_db, "tone")
+
+
+def test_per_label_figures_follow_the_codebook_order():
+    frames = {"alice": [{"Morality"}, {"Economic"}, {"Zeta"}], "bob": [{"Morality"}, {"Economic"}, {"Zeta"}]}
+    figures = compute_agreement(rows(frames, "frame"), ["frame"], label_order=["Morality", "Economic"])
+    labels = [f.label for f in figures if f.measure == "alpha" and f.outlet == "all"]
+    assert labels == ["Morality", "Economic", "Zeta", "*"]

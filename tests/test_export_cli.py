@@ -244,3 +244,8 @@ def test_report_command_prints_table_and_chart_and_writes_png(two_coders, tmp_pa
     assert out.read_bytes().startswith(b"\x89PNG")
     result = run("report", "--db", two_coders, "--format", "json", "--annotator", "bob")
     assert [json.loads(line)["label"] for line in result.stdout.splitlines()] == ["Economic", "FAVOR", "AGAINST"]
+
+
+def test_excel_applies_to_csv_only(two_coders):
+    result = run("export", "--db", two_coders, "--format", "jsonl", "--excel")
+    assert result.exit_code == 1 and result.stderr == "Error: --excel applies to CSV only\n"
