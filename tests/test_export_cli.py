@@ -249,3 +249,24 @@ def test_report_command_prints_table_and_chart_and_writes_png(two_coders, tmp_pa
 def test_excel_applies_to_csv_only(two_coders):
     result = run("export", "--db", two_coders, "--format", "jsonl", "--excel")
     assert result.exit_code == 1 and result.stderr == "Error: --excel applies to CSV only\n"
+
+
+def test_a_file_that_is_not_a_nato_compare_database_is_refused(two_coders, tmp_path):
+    import sqlite3
+
+    other = tmp_path / "other.db"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE things (x)")
+    conn.commit()
+    conn.close()
+    text = tmp_path / "notes.db"
+    text.write_text("not a database at all\n")
+    export = tmp_path / "all.csv"
+    run("export", "--db", two_coders, "--output", export)
+    before, before_other = dump(two_coders), dump(other)
+    result = run("import", export, "--db", other)
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {other} is a SQLite database but not a nato-compare one\n"
+    result = run("merge", text, "--db", two_coders)
+    assert result.exit_code == 1 and result.stderr.startswith(f"Error: not a SQLite database: {text}")
+    assert dump(two_coders) == before and dump(other) == before_other
