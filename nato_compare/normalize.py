@@ -1,23 +1,27 @@
-"""Text → normalised content tokens: what the similarity scorers compare.
+"""Text → normalised tokens: what the similarity scorers compare.
 
 Outlets paraphrase: "€20.9 billion", "20.9 billion euros" and "EUR 20.9bn" are one
 amount; "U.S." and "United States" one country; "troops" and "troop" one word.
-:func:`content_tokens` maps such variants to one form, in this order:
+:func:`tokens` maps such variants to one form in a single pass over the words:
 
-1. fixed names: "U.S." / "US" / "United States" → ``usa`` (before lower-casing, so
-   the pronoun "us" is not taken for the country), "U.K." → ``uk``, "E.U." → ``eu``;
-2. lower case; typographic quotes and apostrophes made plain; possessive "'s" dropped;
-3. amounts: a currency symbol or word moves behind the number and becomes a code
+1. tokens are currency signs, ``%``, numbers (thousands separators dropped:
+   "1,000" → ``1000``), dotted acronyms ("U.S.") and runs of letters; case is
+   dropped after names are recognised;
+2. names: "U.S." / "US" / "United States" → ``usa`` (the pronoun "us" stays a stop
+   word), "U.K." / "United Kingdom" → ``uk``, "E.U." / "European Union" → ``eu``,
+   "U.N." / "United Nations" → ``un``;
+3. amounts: a currency sign or code moves behind its number and becomes a code
    (``€`` / euro(s) → ``eur``, ``$`` / dollar(s) → ``usd``, ``£`` / pound(s) → ``gbp``),
-   scale words are spelt out (``bn`` → ``billion``), thousands separators dropped,
-   ``%`` / "per cent" → ``percent``, number words up to twenty → digits;
-4. tokens are runs of letters or numbers;
-5. words other than stop words (:data:`STOP_WORDS`) are reduced to their Snowball (Porter 2) stem, so "deployed" and
-   "deployment" meet as ``deploy``; numbers are kept as they are.
+   scale words are spelt out (``bn`` → ``billion``), ``%`` / "per cent" → ``percent``,
+   number words up to twenty and the tens → digits;
+4. British spellings → American ("defence" → ``defense``);
+5. words other than stop words (:data:`STOP_WORDS`) are reduced to their Snowball
+   (Porter 2) stem, so "deployed" and "deployment" meet as ``deploy``; single
+   letters (the "s" of "Ukraine's") are dropped.
 
 So "€20.9 billion" and "20.9 billion euros" both give ``20.9 billion eur``.
 :func:`normalize` keeps the stop words (word order and "not" matter to the
-character scorers); :func:`content_tokens` drops them and single letters.
+character scorers); :func:`content_tokens` drops them.
 """
 
 from __future__ import annotations
@@ -42,32 +46,20 @@ STOP_WORDS = frozenset(
 )
 """English function words and reporting verbs: they carry no content of their own."""
 
-_FIXED_NAMES = [
-    (re.compile(r"\bU\.S\.A?\.?(?=\W|$)|\bUSA?\b(?!\s?\$)|\bUnited States(?: of America)?\b"), " usa "),
-    (re.compile(r"\bU\.K\.?(?=\W|$)|\bUK\b|\bUnited Kingdom\b"), " uk "),
-    (re.compile(r"\bE\.U\.?(?=\W|$)|\bEuropean Union\b"), " eu "),
-    (re.compile(r"\bU\.N\.?(?=\W|$)|\bUnited Nations\b"), " un "),
-]
-_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\u00a0": " "})
-_POSSESSIVE = re.compile(r"(?<=\w)'s?\b")
-_CURRENCY_SYMBOLS = {"€": "eur", "$": "usd", "£": "gbp"}
-_CURRENCY_WORDS = {"euro": "eur", "euros": "eur", "eur": "eur", "dollar": "usd",
-                   "dollars": "usd", "usd": "usd", "pound": "gbp", "pounds": "gbp",
-                   "gbp": "gbp", "sterling": "gbp"}
+_TOKEN = re.compile(r"[€$£%]|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|(?:[A-Za-z]\.){2,}|[^\W\d_]+")
+_CURRENCY_SIGNS = {"€": "eur", "$": "usd", "£": "gbp"}
+_CURRENCY_CODES = {"eur", "usd", "gbp"}
+_CURRENCY_WORDS = {"euro": "eur", "euros": "eur", "dollar": "usd", "dollars": "usd",
+                   "pound": "gbp", "pounds": "gbp", "sterling": "gbp"}
 _SCALE_WORDS = {"bn": "billion", "b": "billion", "billion": "billion", "billions": "billion",
                 "m": "million", "mn": "million", "mln": "million", "million": "million",
                 "millions": "million", "trillion": "trillion", "tn": "trillion",
-                "k": "thousand", "thousand": "thousand"}
-_NUMBER = r"\d[\d,]*(?:\.\d+)?"
-_SCALE = r"(?:bn|b|mn|mln|m|k|tn|billions?|millions?|trillion|thousand)"
-_SYMBOL_AMOUNT = re.compile(rf"(?:us|eur?)?([€$£])\s?({_NUMBER})(?:\s*({_SCALE})\b)?")
-_CODE_AMOUNT = re.compile(rf"\b(eur|usd|gbp)\s?({_NUMBER})(?:\s*({_SCALE})\b)?")
-_WORD_AMOUNT = re.compile(
-    rf"\b({_NUMBER})(?:\s*({_SCALE}))?\s*(euros?|dollars?|pounds?|sterling)\b"
-)
-_BARE_SCALE = re.compile(rf"\b({_NUMBER})\s*(bn|mn|mln|tn)\b")
-_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
-_PERCENT = re.compile(r"\s*%|\bper\s?cent\b")
+                "k": "thousand", "thousand": "thousand", "thousands": "thousand"}
+# acronyms, matched on the token as written with its dots removed (so "us" stays a pronoun)
+_ACRONYMS = {"US": "usa", "USA": "usa", "UK": "uk", "EU": "eu", "UN": "un"}
+_NAME_PAIRS = {("united", "states"): "usa", ("united", "kingdom"): "uk",
+               ("european", "union"): "eu", ("united", "nations"): "un",
+               ("per", "cent"): "percent"}
 _NUMBER_WORDS = {
     "zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
     "seven": "7", "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12",
@@ -88,43 +80,91 @@ _SPELLINGS = {
     "modernise": "modernize", "minimise": "minimize", "realise": "realize",
     "realised": "realized", "apologise": "apologize", "summarise": "summarize",
 }
-_TOKEN = re.compile(r"\d+(?:\.\d+)?|[^\W\d_]+")
+
 
 _stemmer = snowballstemmer.stemmer("english")
 
 
-def _amount(number: str, scale: str | None, currency: str) -> str:
-    scale_word = _SCALE_WORDS.get((scale or "").lower(), "")
-    return " " + " ".join(part for part in (number, scale_word, currency) if part) + " "
-
-
-def _rewrite(text: str) -> str:
-    for pattern, replacement in _FIXED_NAMES:
-        text = pattern.sub(replacement, text)
-    text = _POSSESSIVE.sub("", text.translate(_QUOTES).lower())
-    text = _THOUSANDS.sub("", text)
-    text = _SYMBOL_AMOUNT.sub(
-        lambda m: _amount(m.group(2), m.group(3), _CURRENCY_SYMBOLS[m.group(1)]), text)
-    text = _CODE_AMOUNT.sub(lambda m: _amount(m.group(2), m.group(3), m.group(1)), text)
-    text = _WORD_AMOUNT.sub(
-        lambda m: _amount(m.group(1), m.group(2), _CURRENCY_WORDS[m.group(3)]), text)
-    text = _BARE_SCALE.sub(lambda m: _amount(m.group(1), m.group(2), ""), text)
-    return _PERCENT.sub(" percent ", text)
+@lru_cache(maxsize=200_000)
+def _word_form(word: str) -> str:
+    """The normalised form of one lower-case word ("" = dropped)."""
+    word = _NUMBER_WORDS.get(word, word)
+    word = _SPELLINGS.get(word, word)
+    if word[0].isdigit() or word in STOP_WORDS:
+        return word
+    if len(word) < 2:
+        return ""
+    return _stemmer.stemWord(word) if len(word) > 2 else word
 
 
 @lru_cache(maxsize=200_000)
-def _word_form(word: str) -> str:
-    """The normalised form of one lower-case token."""
-    word = _NUMBER_WORDS.get(word, word)
-    word = _SPELLINGS.get(word, word)
-    if word[0].isdigit() or word in STOP_WORDS or len(word) < 3:
-        return word
-    return _stemmer.stemWord(word)
+def _token_form(token: str) -> str:
+    """The form of one token as written, where its neighbours do not matter."""
+    if token[0].isdigit():
+        return token.replace(",", "")
+    if token == "%":
+        return "percent"
+    if token in _CURRENCY_SIGNS:
+        return ""
+    acronym = _ACRONYMS.get(token.replace(".", ""))
+    if acronym is not None:
+        return acronym
+    word = token.lower().replace(".", "")
+    if word in _CURRENCY_WORDS:
+        return _CURRENCY_WORDS[word]
+    if word in _SCALE_WORDS and len(word) > 1:
+        return _SCALE_WORDS[word]
+    return _word_form(word)
+
+
+# tokens whose form depends on their neighbours: signs and codes before a number,
+# one-letter scales after one ("40m"), the first word of a two-word name
+_CONTEXT_TOKENS = frozenset(
+    {*_CURRENCY_SIGNS, *(c.upper() for c in _CURRENCY_CODES), *_CURRENCY_CODES,
+     *(first for first, _ in _NAME_PAIRS), *(first.title() for first, _ in _NAME_PAIRS),
+     "b", "m", "k", "B", "M", "K"}
+)
 
 
 def tokens(text: str) -> list[str]:
     """All normalised tokens of ``text`` in reading order, stop words included."""
-    return [_word_form(t) for t in _TOKEN.findall(_rewrite(text))]
+    raw = _TOKEN.findall(text)
+    if _CONTEXT_TOKENS.isdisjoint(raw):
+        return [form for form in map(_token_form, raw) if form]
+    return _tokens_in_context(raw)
+
+
+def _tokens_in_context(raw: list[str]) -> list[str]:
+    lower = [t.lower() for t in raw]
+    out: list[str] = []
+    currency = ""  # a sign or code seen before its number, placed after it
+    i, n = 0, len(raw)
+    while i < n:
+        token, word = raw[i], lower[i]
+        following = lower[i + 1] if i + 1 < n else ""
+        if token[0].isdigit():
+            out.append(token.replace(",", ""))
+            if following in _SCALE_WORDS:
+                out.append(_SCALE_WORDS[following])
+                i += 1
+            if currency:
+                out.append(currency)
+                currency = ""
+            i += 1
+            continue
+        currency = ""
+        if token in _CURRENCY_SIGNS or (word in _CURRENCY_CODES and following[:1].isdigit()):
+            currency = _CURRENCY_SIGNS.get(token, word)
+        elif (word, following) in _NAME_PAIRS:
+            out.append(_NAME_PAIRS[word, following])
+            i += 1
+        elif _ACRONYMS.get(token.replace(".", "")) == "usa" and following == "$":
+            currency = "usd"  # "US$ 5": the currency, not the country
+            i += 1
+        elif form := _token_form(token):
+            out.append(form)
+        i += 1
+    return out
 
 
 def is_content(token: str) -> bool:

@@ -91,24 +91,25 @@ def _code(token: str) -> str:
     return chr(code + len(_SURROGATES) if code >= _SURROGATES.start else code)
 
 
-class _Prepared:
-    """Per distinct normalised passage: sorted tokens, and token / number sets as strings."""
-
-    __slots__ = ("token_set", "number_set")
-
-    def __init__(self, normalized: str) -> None:
-        tokens = normalized.split()
-        content = {t for t in tokens if is_content(t)}
-        self.token_set = "".join(sorted(_code(t) for t in content))
-        self.number_set = "".join(sorted(_code(t) for t in content if is_number(t)))
+def _sets(normalized: str) -> tuple[str, str]:
+    """Content-token set and number set of a normalised passage, as sorted code strings."""
+    content = {t for t in normalized.split() if is_content(t)}
+    return ("".join(sorted(map(_code, content))),
+            "".join(sorted(_code(t) for t in content if is_number(t))))
 
 
 def _intersections(a: list[str], b: list[str], workers: int) -> tuple[np.ndarray, ...]:
     """Sizes of ``a[i]``, ``b[i]`` and of their intersection (sorted code-point sets)."""
     size_a = np.fromiter(map(len, a), dtype=np.float64, count=len(a))
     size_b = np.fromiter(map(len, b), dtype=np.float64, count=len(b))
-    indel = process.cpdist(a, b, scorer=Indel.distance, workers=workers, dtype=np.int32)
-    return size_a, size_b, (size_a + size_b - indel) / 2.0
+    shared = np.zeros(len(a))
+    both = np.flatnonzero((size_a > 0) & (size_b > 0))
+    if len(both):
+        pick = both.tolist()
+        indel = process.cpdist([a[i] for i in pick], [b[i] for i in pick],
+                               scorer=Indel.distance, workers=workers, dtype=np.int32)
+        shared[both] = (size_a[both] + size_b[both] - indel) / 2.0
+    return size_a, size_b, shared
 
 
 def pair_features(a: Sequence[str], b: Sequence[str], *, workers: int = -1) -> np.ndarray:
@@ -118,29 +119,27 @@ def pair_features(a: Sequence[str], b: Sequence[str], *, workers: int = -1) -> n
     n = len(a)
     if n == 0:
         return np.zeros((0, len(FEATURES)))
-    prepared: dict[str, _Prepared] = {}
-    for text in (*a, *b):
-        if text not in prepared:
-            prepared[text] = _Prepared(text)
-    pa = [prepared[t] for t in a]
-    pb = [prepared[t] for t in b]
+    a, b = list(a), list(b)
+    # per distinct passage, not per pair: the aligner's pairs repeat each passage often
+    distinct = {text: i for i, text in enumerate(dict.fromkeys(a + b))}
+    sets = np.empty((len(distinct), 2), dtype=object)
+    sets[:] = [_sets(text) for text in distinct]
+    ia = np.fromiter(map(distinct.__getitem__, a), dtype=np.int64, count=n)
+    ib = np.fromiter(map(distinct.__getitem__, b), dtype=np.int64, count=n)
 
     ratio = process.cpdist(a, b, scorer=fuzz.ratio, workers=workers, dtype=np.float32)
     size_a, size_b, shared = _intersections(
-        [p.token_set for p in pa], [p.token_set for p in pb], workers)
+        sets[ia, 0].tolist(), sets[ib, 0].tolist(), workers)
     nums_a, nums_b, shared_nums = _intersections(
-        [p.number_set for p in pa], [p.number_set for p in pb], workers)
+        sets[ia, 1].tolist(), sets[ib, 1].tolist(), workers)
 
     smaller, larger = np.minimum(size_a, size_b), np.maximum(size_a, size_b)
     union = size_a + size_b - shared
-    with np.errstate(invalid="ignore", divide="ignore"):
-        jaccard = np.where(union > 0, shared / union, 0.0)
-        length_ratio = np.where(larger > 0, smaller / larger, 0.0)
-    features = np.empty((n, len(FEATURES)))
+    features = np.zeros((n, len(FEATURES)))
     features[:, 0] = ratio / 100.0
-    features[:, 1] = jaccard
+    np.divide(shared, union, out=features[:, 1], where=union > 0)
     features[:, 2] = (nums_a > 0) & (nums_b > 0) & (shared_nums == 0)
-    features[:, 3] = length_ratio
+    np.divide(smaller, larger, out=features[:, 3], where=larger > 0)
     return features
 
 
