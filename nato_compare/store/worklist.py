@@ -218,3 +218,11 @@ def event_of_passage(db, passage_id: str) -> str | None:
         [passage_id],
     ).fetchone()
     return row[0] if row else None
+
+
+def first_event_id(db) -> str | None:
+    """The latest run's first event (cheap: for showing something before the list is ready)."""
+    row = db.execute(
+        "SELECT id FROM events WHERE run_id = (SELECT max(run_id) FROM events) ORDER BY seq LIMIT 1"
+    ).fetchone()
+    return row[0] if row else None

@@ -27,6 +27,7 @@ from ..store.worklist import (
     event_count,
     event_of_passage,
     event_passages,
+    first_event_id,
     get_event,
     list_events,
     next_unannotated_event,

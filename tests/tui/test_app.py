@@ -31,13 +31,13 @@ async def test_opens_on_the_first_event_with_one_column_per_outlet(event_db):
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(pilot)
         view = screen(app)
-        assert view.query_one(EventList).option_count == len(events)
+        assert view.query_one(EventList).event_ids == [e.id for e in events]
         first = events[0]
         assert first.label in widget_text(view.query_one("#event-header"))
         columns = list(view.query(OutletColumn))
         assert [c.key for c in columns] == list(dict.fromkeys(p.column for p in passages[first.id]))
         assert focused_passage(app).passage.id == passages[first.id][0].id
-        assert "0/%d" % first.total in str(view.query_one(EventList).get_option_at_index(0).prompt)
+        assert "0/%d" % first.total in view.query_one(EventList).prompt_at(0)
 
 
 async def test_moving_between_events_and_passages(event_db):
@@ -50,7 +50,7 @@ async def test_moving_between_events_and_passages(event_db):
         view = screen(app)
         assert view.view.summary.id == events[1].id
         assert events[1].label in widget_text(view.query_one("#event-header"))
-        assert view.query_one(EventList).highlighted == 1
+        assert view.query_one(EventList).cursor == 1
         await pilot.press("l")
         second_column = [p for p in passages[events[1].id]
                          if p.column != passages[events[1].id][0].column][0]
@@ -74,7 +74,7 @@ async def test_labelling_by_keys_writes_rows_and_shows_them(event_db):
         shown = widget_text(focused_passage(app))
         assert "frame: Economic, Security and defense · stance: FAVOR" in shown
         assert "Economic ✓" in widget_text(screen(app).query_one(LabelBar))
-        prompt = str(screen(app).query_one(EventList).get_option_at_index(0).prompt)
+        prompt = screen(app).query_one(EventList).prompt_at(0)
         assert f"1/{events[0].total}" in prompt
         # stance is single-label: "-" replaces FAVOR; a frame key again removes the frame
         await pilot.press("minus", "1")
@@ -161,7 +161,7 @@ async def test_restart_finds_everything_as_left(event_db):
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(pilot)
         assert app.annotator == "alice"  # remembered
-        prompts = [str(o.prompt) for o in screen(app).query_one(EventList).options]
+        prompts = [screen(app).query_one(EventList).prompt_at(i) for i in range(2)]
         assert f"1/{events[0].total}" in prompts[0] and f"1/{events[1].total}" in prompts[1]
         assert "frame: Fairness and equality" in widget_text(focused_passage(app))
         await pilot.press("right_square_bracket")
@@ -188,7 +188,7 @@ async def test_next_unannotated_passage_then_event(event_db):
             await settle(pilot)
         assert screen(app).view.summary.id == events[1].id
         assert focused_passage(app).passage.id == passages[events[1].id][0].id
-        prompt = str(screen(app).query_one(EventList).get_option_at_index(0).prompt)
+        prompt = screen(app).query_one(EventList).prompt_at(0)
         assert prompt.startswith(f"✓ {len(first_event)}/{len(first_event)}")
 
 
@@ -201,7 +201,7 @@ async def test_search_and_filters_narrow_the_event_list(event_db):
         assert isinstance(app.screen, FilterScreen)
         await pilot.press(*"40 billion", "enter")
         await settle(pilot)
-        listed = [o.id for o in screen(app).query_one(EventList).options]
+        listed = screen(app).query_one(EventList).event_ids
         expected = [e.id for e in events if any("40 billion" in p.text.lower() for p in passages[e.id])]
         assert listed == expected and 0 < len(listed) < len(events)
         assert screen(app).view.summary.id == listed[0]
@@ -212,11 +212,11 @@ async def test_search_and_filters_narrow_the_event_list(event_db):
         await settle(pilot)
         icaro = [e.id for e in events if any(p.outlet == "ICARO Media Group" for p in passages[e.id])
                  and e.id in expected]
-        assert [o.id for o in screen(app).query_one(EventList).options] == icaro
+        assert screen(app).query_one(EventList).event_ids == icaro
         await pilot.press("f")
         await pilot.click("#clear")
         await settle(pilot)
-        assert screen(app).query_one(EventList).option_count == len(events)
+        assert screen(app).query_one(EventList).event_ids == [e.id for e in events]
 
 
 async def test_filter_by_label_and_by_progress(event_db):
@@ -233,13 +233,13 @@ async def test_filter_by_label_and_by_progress(event_db):
         app.screen.query_one("#filter-label").value = "frame\x1fCrime and punishment"
         await pilot.click("#apply")
         await settle(pilot)
-        assert [o.id for o in screen(app).query_one(EventList).options] == [events[1].id]
+        assert screen(app).query_one(EventList).event_ids == [events[1].id]
         await pilot.press("f")
         app.screen.query_one("#filter-label").clear()
         app.screen.query_one("#filter-status").value = "unannotated"
         await pilot.click("#apply")
         await settle(pilot)
-        assert [o.id for o in screen(app).query_one(EventList).options] == [
+        assert screen(app).query_one(EventList).event_ids == [
             e.id for e in events if e.id != events[1].id]
 
 

@@ -8,15 +8,16 @@ database thread in the handler itself, so they happen in key-press order.
 from __future__ import annotations
 
 import asyncio
+import gc
 from concurrent.futures import Future
 
 from rich.text import Text
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import BindingsMap
 from textual.containers import Horizontal, HorizontalScroll, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, Static
 
 from ...codebook import Codebook
 from ...store.worklist import EventFilter
@@ -24,6 +25,7 @@ from .. import data
 from ..bindings import COMMAND_BINDINGS, label_bindings
 from ..messages import AdjudicationLoaded, Changed, EventLoaded, EventsLoaded, NextUnannotatedFound
 from ..widgets.event_list import EventList
+from ..widgets.footer import StableFooter
 from ..widgets.highlight import legend, shared_words
 from ..widgets.label_bar import AdjudicationPanel, LabelBar
 from ..widgets.outlet_column import OutletColumn, PassageView
@@ -56,6 +58,8 @@ class EventScreen(Screen):
         self.filter = EventFilter()
         self.outlets: list[str] = []
         self.show_all = False
+        self.column_pool: list[OutletColumn] = []
+        self._header_lines = -1
 
     # --- layout --------------------------------------------------------------
 
@@ -68,7 +72,7 @@ class EventScreen(Screen):
                 yield HorizontalScroll(id="columns", can_focus=False)
                 yield AdjudicationPanel(self.codebook, id="adjudication", classes="hidden")
         yield LabelBar(self.codebook, id="label-bar")
-        yield Footer()
+        yield StableFooter()
 
     @property
     def event_list(self) -> EventList:
@@ -88,7 +92,7 @@ class EventScreen(Screen):
         if self.app.annotator is None:
             self.app.push_screen(AnnotatorScreen(), self._annotator_chosen)
             return
-        await self.app.db.call(data.remember_annotator, self.app.annotator)
+        self.app.db.submit(data.remember_annotator, self.app.annotator)
         self._annotator_ready()
 
     def _annotator_chosen(self, name: str | None) -> None:
@@ -101,7 +105,15 @@ class EventScreen(Screen):
 
     def _annotator_ready(self) -> None:
         self.app.sub_title = f"{self.annotator} · {self.app.db.path.name}"
+        self._open_first_event()
         self.load_events()
+
+    @work(group="first", exit_on_error=False)
+    async def _open_first_event(self) -> None:
+        """Show the first event at once; the list (with everyone's progress) takes longer."""
+        event_id = await self.app.db.call(data.first_event_id)
+        if event_id is not None and self.wanted_event is None:
+            self.open_event(event_id)
 
     def on_worker_state_changed(self, event) -> None:
         self.app.report_worker_error(event)
@@ -122,19 +134,23 @@ class EventScreen(Screen):
             f"{len(self.events)} of {message.total} · {self.filter.describe()}"
             if self.filter.active else f"{message.total}"
         )
-        current = self.view.summary.id if self.view else None
+        current = self.wanted_event
         if current not in self.event_index:
             current = self.events[0].id if self.events else None
         self.event_list.show_events(self.events, current)
+        # Long-lived objects (thousands of events, the widgets) need no more cyclic-GC scans:
+        # a full collection over them would stall a key press by 100 ms and more.
+        gc.freeze()
         if not self.events:
             self._show_empty(message.total)
-        elif self.view is None or self.view.summary.id != current:
+        elif current != self.wanted_event:
             self.open_event(current)
 
     def _show_empty(self, total: int) -> None:
         self.view = None
         self.grid = []
-        self.query_one("#columns").remove_children()
+        for column in self.column_pool:
+            column.display = False
         if total == 0:
             text = (f"No events in {self.app.db.path.name} yet: run "
                     f"'nato-compare align --db {self.app.db.path}' to find the events the outlets "
@@ -142,10 +158,11 @@ class EventScreen(Screen):
         else:
             text = f"No event matches the filter ({self.filter.describe()}): press f to change it."
         self.query_one("#event-header", Static).update(Text(text, style="bold"))
+        self._header_lines = -1
 
     def open_event(self, event_id: str, focus_passage: str | None = None) -> None:
         self.wanted_event = event_id
-        self.event_list.select_event(event_id)
+        # The list's cursor moves when the event is on screen, in the same repaint.
         self._load_event(event_id, focus_passage)
 
     @work(group="event", exclusive=True, exit_on_error=False)
@@ -166,13 +183,22 @@ class EventScreen(Screen):
             by_column.setdefault(passage.column, []).append(passage)
         shared = shared_words({k: [p.text for p in ps] for k, ps in by_column.items()})
         compare = len(by_column) > 1
-        columns = [OutletColumn(k, ps, shared[k], compare, view.labels, self.codebook)
-                   for k, ps in by_column.items()]
         container = self.query_one("#columns", HorizontalScroll)
         with self.app.batch_update():
-            await container.remove_children()
-            await container.mount_all(columns)
+            missing = len(by_column) - len(self.column_pool)
+            if missing > 0:
+                new = [OutletColumn(self.codebook) for _ in range(missing)]
+                self.column_pool.extend(new)
+                await container.mount_all(new)
+            columns = self.column_pool[: len(by_column)]
+            for column, (key, passages) in zip(columns, by_column.items()):
+                await column.show(key, passages, shared[key], compare, view.labels)
+                column.display = True
+            for column in self.column_pool[len(by_column):]:
+                column.display = False
+            container.scroll_to(0, 0, animate=False, immediate=True)
         self.grid = [c.passage_views for c in columns]
+        self.event_list.select_event(view.summary.id)
         self._size_columns()
         self._update_header()
         self.event_list.update_event(view.summary)
@@ -194,7 +220,7 @@ class EventScreen(Screen):
         """Share the pane's width among the outlet columns, none narrower than is readable;
         when they do not fit (a narrow terminal) the pane scrolls sideways (h/l, ←/→)."""
         container = self.query_one("#columns", HorizontalScroll)
-        columns = list(container.query(OutletColumn))
+        columns = [c for c in self.column_pool if c.display]
         if not columns:
             return
         available = container.size.width or self.size.width
@@ -217,7 +243,9 @@ class EventScreen(Screen):
         if self.view.note:
             text.append("\nevent note: ", style="dim")
             text.append(self.view.note, style="italic")
-        self.query_one("#event-header", Static).update(text)
+        lines = text.plain.count("\n")
+        self.query_one("#event-header", Static).update(text, layout=lines != self._header_lines)
+        self._header_lines = lines
 
     # --- focus and navigation --------------------------------------------------
 
@@ -242,7 +270,7 @@ class EventScreen(Screen):
     def _show_column(self, index: int) -> None:
         """Scroll sideways so the focused column is wholly in view, aligned to a column edge."""
         container = self.query_one("#columns", HorizontalScroll)
-        columns = list(container.query(OutletColumn))
+        columns = [c for c in self.column_pool if c.display]
         if not columns or index >= len(columns):
             return
         width = columns[0].styles.width.value if columns[0].styles.width else 0
@@ -276,8 +304,8 @@ class EventScreen(Screen):
             self._load_adjudication(passage.passage.id)
 
     def action_move(self, dx: int, dy: int) -> None:
-        if isinstance(self.focused, OptionList):
-            return  # the event list handles its own arrows
+        if isinstance(self.focused, EventList):
+            return  # the event list moves its own cursor
         current = self.focused_passage
         if current is not None and dy:
             # A passage taller than the column is read by scrolling before moving on.
@@ -310,15 +338,13 @@ class EventScreen(Screen):
     def action_previous_event(self) -> None:
         self._step_event(-1)
 
-    @on(OptionList.OptionHighlighted, "#events")
-    def _event_highlighted(self, message: OptionList.OptionHighlighted) -> None:
-        if message.option_id and message.option_id != self.wanted_event:
-            self.open_event(message.option_id)
+    def on_event_list_highlighted(self, message: EventList.Highlighted) -> None:
+        if message.event_id != self.wanted_event:
+            self.open_event(message.event_id)
 
-    @on(OptionList.OptionSelected, "#events")
-    def _event_selected(self, message: OptionList.OptionSelected) -> None:
-        if message.option_id != self.wanted_event:
-            self.open_event(message.option_id)
+    def on_event_list_selected(self, message: EventList.Selected) -> None:
+        if message.event_id != self.wanted_event:
+            self.open_event(message.event_id)
         self._focus_cell(self.column, self.row)
 
     def action_next_unannotated(self) -> None:

@@ -1,10 +1,23 @@
-"""The list of events, each with the annotator's progress (annotated passages / all)."""
+"""The list of events, each with the annotator's progress (annotated passages / all).
+
+A line-API widget: one line per event, and only the visible lines are ever
+rendered, so 5,000 events cost no more than 50 (an ``OptionList`` re-measures
+every option when one changes).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from rich.segment import Segment
 from rich.text import Text
-from textual.widgets import OptionList
-from textual.widgets.option_list import Option
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from ...store.worklist import EventSummary
 
@@ -17,36 +30,125 @@ def event_prompt(event: EventSummary) -> Text:
     else:
         mark, style = "·", "dim"
     return Text.assemble(
-        (f"{mark} {event.done}/{event.total} ", style),
-        (f"{event.seq}. ", "dim"),
-        event.label,
-        no_wrap=True,
-        overflow="ellipsis",
-    )
+        (f"{mark} {event.done}/{event.total} ", style), (f"{event.seq}. ", "dim"), event.label)
 
 
-class EventList(OptionList):
-    """Events in order; the highlighted one is the event shown beside the list."""
+class EventList(ScrollView, can_focus=True, inherit_bindings=False):
+    """Events in order; the cursor is on the event shown beside the list."""
 
     BORDER_TITLE = "Events"
+    COMPONENT_CLASSES = {"event-list--cursor"}
+    DEFAULT_CSS = """
+    EventList { overflow-x: hidden; }
+    EventList > .event-list--cursor { background: $accent 30%; }
+    EventList:focus > .event-list--cursor { background: $accent; color: $text; text-style: bold; }
+    """
+    BINDINGS = [
+        Binding("up,k", "cursor(-1)", "Previous", show=False),
+        Binding("down,j", "cursor(1)", "Next", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("home", "cursor(-1000000)", "First", show=False),
+        Binding("end", "cursor(1000000)", "Last", show=False),
+        Binding("enter", "select", "Open", show=False),
+    ]
 
-    def show_events(self, events: list[EventSummary], current_id: str | None) -> None:
-        self.set_options(Option(event_prompt(e), id=e.id) for e in events)
+    cursor: reactive[int] = reactive(0, always_update=True, init=False)
+
+    @dataclass
+    class Highlighted(Message):
+        """The annotator moved the cursor to an event."""
+
+        event_id: str
+
+    @dataclass
+    class Selected(Message):
+        """The annotator chose an event (Enter or a click)."""
+
+        event_id: str
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.events: list[EventSummary] = []
+        self._index: dict[str, int] = {}
+
+    # --- content ---------------------------------------------------------------
+
+    @property
+    def event_ids(self) -> list[str]:
+        return [e.id for e in self.events]
+
+    def prompt_at(self, index: int) -> str:
+        return event_prompt(self.events[index]).plain
+
+    def show_events(self, events_: list[EventSummary], current_id: str | None) -> None:
+        self.events = list(events_)
+        self._index = {e.id: i for i, e in enumerate(self.events)}
+        self.virtual_size = Size(self.size.width, len(self.events))
         self.select_event(current_id)
+        self.refresh()
 
     def select_event(self, event_id: str | None) -> None:
-        if event_id is None or self.option_count == 0:
-            return
-        try:
-            index = self.get_option_index(event_id)
-        except Exception:  # the event is not in the (filtered) list
-            return
-        if self.highlighted != index:
-            with self.prevent(OptionList.OptionHighlighted):
-                self.highlighted = index
+        """Put the cursor on an event without announcing it (the screen already shows it)."""
+        index = self._index.get(event_id or "")
+        if index is not None:
+            with self.prevent(EventList.Highlighted):
+                self.cursor = index
 
     def update_event(self, event: EventSummary) -> None:
-        try:
-            self.replace_option_prompt(event.id, event_prompt(event))
-        except Exception:  # not listed under the current filter
-            pass
+        index = self._index.get(event.id)
+        if index is not None:
+            self.events[index] = event
+            self.refresh_line(index - self.scroll_offset.y)
+
+    # --- moving ------------------------------------------------------------------
+
+    def validate_cursor(self, value: int) -> int:
+        return max(0, min(value, len(self.events) - 1)) if self.events else 0
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self.scroll_to_region(Region(0, new, 1, 1), animate=False, immediate=True)
+        self.refresh()
+        if self.events and old != new:
+            self.post_message(EventList.Highlighted(self.events[new].id))
+
+    def action_cursor(self, step: int) -> None:
+        self.cursor += step
+
+    def action_page(self, direction: int) -> None:
+        self.cursor += direction * max(1, self.scrollable_content_region.height - 1)
+
+    def action_select(self) -> None:
+        if self.events:
+            self.post_message(EventList.Selected(self.events[self.cursor].id))
+
+    def on_click(self, event: events.Click) -> None:
+        index = event.y + self.scroll_offset.y
+        if 0 <= index < len(self.events):
+            self.cursor = index
+            self.post_message(EventList.Selected(self.events[index].id))
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.size.width, len(self.events))
+
+    # --- rendering -------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        index = y + self.scroll_offset.y
+        base = self.rich_style
+        if index >= len(self.events):
+            return Strip.blank(width, base)
+        text = event_prompt(self.events[index])
+        text.truncate(width - 1, overflow="ellipsis")
+        segments = [Segment(s.text, base + s.style if s.style else base)
+                    for s in text.render(self.app.console)]
+        strip = Strip([Segment(" ", base), *segments]).crop_extend(0, width, base)
+        if index == self.cursor:
+            strip = strip.apply_style(self.get_component_rich_style("event-list--cursor"))
+        return strip
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self.refresh()
+

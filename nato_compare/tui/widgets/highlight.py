@@ -62,7 +62,12 @@ def shared_words(columns: Mapping[str, Iterable[str]]) -> dict[str, set[str]]:
 
 
 def highlight(text: str, shared: set[str], *, compare: bool = True) -> Text:
-    """``text`` styled: amounts first, then shared and own content words (if ``compare``)."""
+    """``text`` styled: amounts, then runs of shared and of own content words (if ``compare``).
+
+    Neighbouring words of the same kind are styled as one run, function words between them
+    included: phrases read as phrases, and a line has a few styled runs rather than one per
+    word (each run is a segment the terminal renderer must draw).
+    """
     styled = Text(text)
     taken = [False] * len(text)
     for match in _AMOUNT.finditer(text):
@@ -71,13 +76,25 @@ def highlight(text: str, shared: set[str], *, compare: bool = True) -> Text:
             taken[match.start():match.end()] = [True] * (match.end() - match.start())
     if not compare:
         return styled
+    run_style, run_start, run_end = None, 0, 0
     for match in _WORD.finditer(text):
         if taken[match.start()]:
+            if run_style:
+                styled.stylize(run_style, run_start, run_end)
+            run_style = None
             continue
         key = word_key(match.group())
         if key in STOPWORDS:
+            continue  # joins the run if the next content word is of the same kind
+        style = SHARED_STYLE if key in shared else OWN_STYLE
+        if style == run_style and not any(taken[run_end:match.start()]):
+            run_end = match.end()
             continue
-        styled.stylize(SHARED_STYLE if key in shared else OWN_STYLE, match.start(), match.end())
+        if run_style:
+            styled.stylize(run_style, run_start, run_end)
+        run_style, run_start, run_end = style, match.start(), match.end()
+    if run_style:
+        styled.stylize(run_style, run_start, run_end)
     return styled
 
 

@@ -48,7 +48,10 @@ class LabelBar(Static):
                 text.append("  ")
             text.append("\n" if not self.short else "  ")
         text.rstrip()
-        self.update(text)
+        # Same shape as before: repaint only, no new layout of the screen.
+        shape = (self.short, self.size.width)
+        self.update(text, layout=shape != getattr(self, "_shape", None))
+        self._shape = shape
 
 
 class AdjudicationPanel(Static):

@@ -1,11 +1,15 @@
 """One outlet's passages of an event, in a scrolling column: outlet and title on top,
-each passage highlighted (shared words / own words / amounts) with the annotator's labels."""
+each passage highlighted (shared words / own words / amounts) with the annotator's labels.
+
+Columns and passage widgets are reused from event to event (only their content
+changes), because mounting fresh widgets costs more than the 50 ms a key press may take.
+"""
 
 from __future__ import annotations
 
-from rich.console import Group
 from rich.text import Text
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.widgets import Static
 
 from ...codebook import Codebook
@@ -34,7 +38,8 @@ def labels_line(labels: PassageLabels | None, codebook: Codebook | None = None) 
     """The annotator's labels on a passage, in codebook order, and the note."""
     if labels is None or (not labels.annotated and not labels.note):
         return Text("no labels yet", style="dim italic")
-    parts = [Text.assemble((f"{dim}: ", "dim"), (", ".join(names), "bold"))
+    parts = [Text("✓", style="bold green")] if labels.annotated else []
+    parts += [Text.assemble((f"{dim}: ", "dim"), (", ".join(names), "bold"))
              for dim, names in ordered_labels(labels, codebook)]
     if labels.note:
         parts.append(Text.assemble(("note: ", "dim"), (labels.note, "italic")))
@@ -44,14 +49,19 @@ def labels_line(labels: PassageLabels | None, codebook: Codebook | None = None) 
 class PassageView(Static, can_focus=True):
     """A passage; focus it to label it."""
 
-    def __init__(self, passage: EventPassage, shared: set[str], compare: bool,
-                 labels: PassageLabels | None, codebook: Codebook | None = None) -> None:
+    def __init__(self, codebook: Codebook | None = None) -> None:
         super().__init__(classes="passage")
-        self.passage = passage
         self.codebook = codebook
+        self.passage: EventPassage | None = None
+        self.labels: PassageLabels | None = None
+        self._body = Text()
+
+    def show(self, passage: EventPassage, shared: set[str], compare: bool,
+             labels: PassageLabels | None) -> None:
+        self.passage = passage
         self.labels = labels
-        self._body = highlight(passage.text, shared, compare=compare)
-        self.border_title = f"¶{passage.seq + 1}" + (" (superseded)" if passage.superseded else "")
+        mark = f"¶{passage.seq + 1}" + (" (superseded)" if passage.superseded else "")
+        self._body = Text.assemble((mark, "dim"), " ", highlight(passage.text, shared, compare=compare))
         self._refresh_content()
 
     def set_labels(self, labels: PassageLabels) -> None:
@@ -64,32 +74,53 @@ class PassageView(Static, can_focus=True):
 
     def _refresh_content(self) -> None:
         self.set_class(self.annotated, "-annotated")
-        self.border_subtitle = "✓" if self.annotated else ""
-        self.update(Group(self._body, Text(), labels_line(self.labels, self.codebook)))
+        # One Textual Content (not a rich Group): Textual wraps and renders it natively, which
+        # is several times cheaper for long, densely highlighted passages.
+        text = self._body.copy()
+        text.append("\n")
+        text.append_text(labels_line(self.labels, self.codebook))
+        self.update(Content.from_rich_text(text))
 
 
-class OutletColumn(VerticalScroll, can_focus=False):
-    """All passages one outlet column contributes to the event."""
+class OutletColumn(VerticalScroll, can_focus=False, inherit_bindings=False):
+    """All passages one outlet column contributes to the event (keys are the screen's)."""
 
-    def __init__(self, key: str, passages: list[EventPassage], shared: set[str], compare: bool,
-                 labels: dict[str, PassageLabels], codebook: Codebook | None = None) -> None:
+    def __init__(self, codebook: Codebook | None = None) -> None:
         super().__init__(classes="outlet-column")
-        self.key = key
-        first = passages[0]
-        self.border_title = first.outlet
-        self.passage_views: list[PassageView] = []
-        self._parts: list[Static] = []
-        article = None
-        for passage in passages:
-            if passage.article_id != article:
-                article = passage.article_id
-                title = Text(passage.title or passage.article_id, style="bold italic")
-                if passage.date:
-                    title.append(f"  {passage.date}", style="dim")
-                self._parts.append(Static(title, classes="article-title"))
-            view = PassageView(passage, shared, compare, labels.get(passage.id), codebook)
-            self.passage_views.append(view)
-            self._parts.append(view)
+        self.codebook = codebook
+        self.key = ""
+        self.header = Static(classes="article-title")
+        self.pool: list[PassageView] = []
+        self.shown = 0
 
     def compose(self):
-        yield from self._parts
+        yield self.header
+
+    @property
+    def passage_views(self) -> list[PassageView]:
+        return self.pool[: self.shown]
+
+    async def show(self, key: str, passages: list[EventPassage], shared: set[str], compare: bool,
+                   labels: dict[str, PassageLabels]) -> None:
+        self.key = key
+        self.border_title = passages[0].outlet
+        titles = Text()
+        for passage in {p.article_id: p for p in reversed(passages)}.values():
+            if titles:
+                titles.append("\n")
+            titles.append(passage.title or passage.article_id, style="bold italic")
+            if passage.date:
+                titles.append(f"  {passage.date}", style="dim")
+        self.header.update(titles)
+        missing = len(passages) - len(self.pool)
+        if missing > 0:
+            new = [PassageView(self.codebook) for _ in range(missing)]
+            self.pool.extend(new)
+            await self.mount_all(new)
+        for view, passage in zip(self.pool, passages):
+            view.show(passage, shared, compare, labels.get(passage.id))
+            view.display = True
+        for view in self.pool[len(passages):]:
+            view.display = False
+        self.shown = len(passages)
+        self.scroll_to(0, 0, animate=False, immediate=True)

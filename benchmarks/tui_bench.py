@@ -1,0 +1,144 @@
+"""Annotation TUI benchmark: time to first screen and key-press-to-refresh on a large database.
+
+Builds (once, cached in the temp directory) a synthetic database of 100,000
+passages in 5,000 events (20 passages from 5 outlets each; 2% of the passages
+already labelled), then drives the app headless through Textual's Pilot:
+
+- time to first screen: from starting the app to the first event's passages on screen;
+- key-press-to-refresh: ``]`` (next event) pressed repeatedly; each time, from the key
+  press until the new event's passages are on screen (median and 95th percentile).
+
+Targets (issue 4): < 1 s and < 50 ms on 2 cores.
+
+    python benchmarks/tui_bench.py [--passages 100000] [--events 5000] [--presses 60]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import statistics
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from nato_compare.store import open_db
+
+OUTLETS = ["CGTN", "ICARO Media Group", "The Eastern Herald", "Fox News", "HuffPost"]
+WORDS = ("nato allies ukraine russia support military aid billion euro pledge defence ministers "
+         "stoltenberg rutte summit weapons ammunition artillery production security alliance "
+         "members spending percent report kyiv moscow washington brussels talks plan fund "
+         "coordination escalation threat deterrence sanctions economy energy public opinion").split()
+
+
+def build(path: Path, passages: int, events: int, seed: int = 7) -> None:
+    rng = random.Random(seed)
+    per_event = passages // events
+    articles_per_outlet = max(1, events // 10)
+    db = open_db(path)
+    stamp = "2026-01-01T00:00:00+00:00"
+    with db.atomic():
+        articles = []
+        for o, outlet in enumerate(OUTLETS):
+            for a in range(articles_per_outlet):
+                articles.append({"id": f"a-{o}-{a}", "source": f"bench/{o}-{a}.txt", "outlet": outlet,
+                                 "title": f"{outlet} report {a}", "date": "2024-06", "url": None,
+                                 "content_hash": "x", "cleaned_text": "", "removed_lines": 0,
+                                 "ingested_at": stamp, "updated_at": stamp})
+        db["articles"].insert_all(articles, batch_size=5000)
+        run = db["align_runs"].insert({"started_at": stamp, "finished_at": stamp, "params": "{}",
+                                       "passages": passages, "pairs": 0, "events": events}).last_pk
+        passage_rows, event_rows, member_rows, label_rows = [], [], [], []
+        seq_in_article: dict[str, int] = {}
+        for e in range(events):
+            event_id = f"e-{e:06d}"
+            event_rows.append({"id": event_id, "run_id": run, "seq": e + 1,
+                               "label": " ".join(rng.sample(WORDS, 5)), "passages": per_event,
+                               "outlets": len(OUTLETS)})
+            for k in range(per_event):
+                o = k % len(OUTLETS)
+                article = f"a-{o}-{rng.randrange(articles_per_outlet)}"
+                seq = seq_in_article.get(article, 0)
+                seq_in_article[article] = seq + 1
+                words = [rng.choice(WORDS) for _ in range(rng.randint(30, 70))]
+                words.insert(rng.randrange(len(words)), f"€{rng.randint(1, 99)} billion")
+                text = " ".join(words).capitalize() + "."
+                pid = f"p-{e:06d}{k:02d}"
+                passage_rows.append({"id": pid, "article_id": article, "seq": seq, "start": 0,
+                                     "end": len(text), "text": text, "created_at": stamp,
+                                     "superseded_at": None})
+                member_rows.append({"event_id": event_id, "passage_id": pid, "score": 0.8})
+                if rng.random() < 0.02:
+                    label_rows.append({"id": uuid.uuid4().hex, "annotator": "alice", "passage_id": pid,
+                                       "dimension": "frame", "label": "Economic", "note": "",
+                                       "created_at": stamp})
+        db["passages"].insert_all(passage_rows, batch_size=5000)
+        db["events"].insert_all(event_rows, batch_size=5000)
+        db["event_passages"].insert_all(member_rows, batch_size=5000)
+        db["annotations"].insert_all(label_rows, batch_size=5000)
+    db.close()
+
+
+async def measure(path: Path, presses: int, size: tuple[int, int]) -> dict:
+    from nato_compare.tui.app import make_app
+
+    started = time.perf_counter()
+    app = make_app(path, "alice")
+    async with app.run_test(size=size) as pilot:
+        screen = app.screen
+        while screen.view is None or not screen.grid:
+            await asyncio.sleep(0.001)
+        await pilot.pause()
+        first_screen = time.perf_counter() - started
+        while not len(screen.event_list.events):
+            await asyncio.sleep(0.001)
+        timings, cpu = [], []
+        for _ in range(presses):
+            before = screen.view.summary.seq
+            t0, c0 = time.perf_counter(), time.process_time()
+            await pilot.press("right_square_bracket")
+            while screen.view.summary.seq == before or not screen.grid:
+                await asyncio.sleep(0.0005)
+            await pilot.pause()  # waits for the layout and paint that put it on screen
+            timings.append(time.perf_counter() - t0)
+            cpu.append(time.process_time() - c0)
+        listed = len(screen.event_list.events)
+    return {"first_screen": first_screen, "timings": timings, "cpu": cpu, "listed": listed}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--passages", type=int, default=100_000)
+    parser.add_argument("--events", type=int, default=5_000)
+    parser.add_argument("--presses", type=int, default=60)
+    parser.add_argument("--size", default="200x50", help="terminal size, e.g. 80x24")
+    parser.add_argument("--db", type=Path, help="where to build the database (default: temp dir)")
+    args = parser.parse_args()
+
+    path = args.db or Path(tempfile.gettempdir()) / f"nato-tui-bench-{args.passages}-{args.events}.db"
+    if not path.exists():
+        t = time.perf_counter()
+        build(path, args.passages, args.events)
+        print(f"built {path} ({args.passages:,} passages, {args.events:,} events) "
+              f"in {time.perf_counter() - t:.1f} s")
+    import textual  # noqa: F401  (imported before timing: the import is not the app's work)
+
+    width, height = (int(v) for v in args.size.split("x"))
+    result = asyncio.run(measure(path, args.presses, (width, height)))
+    timings = sorted(result["timings"])
+    median = statistics.median(timings) * 1000
+    p95 = timings[int(0.95 * (len(timings) - 1))] * 1000
+    print(f"terminal {args.size}; cores: {os.cpu_count()}, load average: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
+    print(f"events listed: {result['listed']:,}")
+    print(f"time to first screen: {result['first_screen']:.3f} s  (target < 1 s)")
+    cpu_median = statistics.median(result["cpu"]) * 1000
+    print(f"key press to refresh (next event, n={len(timings)}): median {median:.1f} ms, "
+          f"p95 {p95:.1f} ms  (target median < 50 ms)")
+    print(f"  CPU time of the app per key press (all threads): median {cpu_median:.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
