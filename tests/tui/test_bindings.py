@@ -1,0 +1,50 @@
+"""One list of keys: the codebook may not take the interface's keys, and the help shows them all."""
+
+from __future__ import annotations
+
+import string
+
+from nato_compare.tui.bindings import key_name
+
+from nato_compare.codebook import RESERVED_KEYS, load_codebook
+from nato_compare.tui.bindings import COMMAND_BINDINGS, key_rows, label_bindings
+
+
+# Textual's key names back to the characters that type them ("plus" -> "+").
+CHARACTER = {key_name(c): c for c in string.printable if c.isprintable()}
+
+
+def key_to_character(key: str) -> str | None:
+    return CHARACTER.get(key)
+
+
+def command_characters() -> set[str]:
+    chars = set()
+    for binding in COMMAND_BINDINGS:
+        for key in binding.key.split(","):
+            char = key_to_character(key)
+            if char is not None and char.isprintable():
+                chars.add(char)
+    return chars
+
+
+def test_every_command_key_is_reserved_from_codebooks():
+    assert command_characters() <= RESERVED_KEYS
+    assert RESERVED_KEYS - {" "} <= command_characters()
+
+
+def test_label_bindings_follow_the_codebook():
+    book = load_codebook()
+    bindings = label_bindings(book)
+    assert [key_to_character(b.key) for b in bindings] == [l.key for d in book.dimensions for l in d.labels]
+    assert len({b.id for b in bindings}) == len(bindings)
+    assert bindings[0].action == "label('frame', 'Economic')"
+
+
+def test_help_rows_cover_every_binding_and_label():
+    book = load_codebook()
+    rows = dict(key_rows(book))
+    for binding in COMMAND_BINDINGS:
+        assert rows[binding.key_display or binding.key] == binding.description
+    assert rows["+"] == "set (again: clear) stance FAVOR"
+    assert rows["1"] == "toggle frame Economic"
