@@ -9,14 +9,13 @@ How it works, stage by stage (each stage reports ``progress(done, total, stage)`
 
 1. **normalise** — every passage is normalised once by :func:`nato_compare.similarity.normalize`
    (case, punctuation, currency and number forms, stop words).
-2. **index** — candidate generation without comparing every pair. Each passage puts its
-   ``index_tokens`` rarest content tokens (rarest in the whole input; tokens found in one
-   passage only are skipped, they can match nothing) into an inverted index. Two passages of
-   different outlets become a candidate pair when they share at least ``min_shared`` of those
-   tokens. Rare tokens are what paraphrases keep (names, places, numbers, amounts), so the true
-   counterparts share them while unrelated passages rarely do; the cost grows with the number
-   of candidates, not with the square of the corpus. Tokens indexed by more than
-   ``max_postings`` passages are dropped as too common to tell anything apart.
+2. **index** — candidate generation without comparing every pair
+   (:mod:`nato_compare.candidates`): each passage is filed under its ``index_tokens`` rarest
+   content tokens, and two passages of different outlets are scored only when they share at
+   least ``min_shared`` of them. Rare tokens are what paraphrases keep (names, places,
+   numbers, amounts), so true counterparts share several while unrelated passages rarely do;
+   the cost grows with the number of candidates, not with the square of the corpus. Index keys
+   filed by more than ``max_postings`` passages are dropped as too common.
 3. **score** — candidates are scored by :func:`nato_compare.similarity.similarity_many`
    (rapidfuzz ``cpdist`` on all cores), in chunks.
 4. **select** — for each passage and each *other* outlet, the ``top`` best counterparts scoring
@@ -38,13 +37,15 @@ from __future__ import annotations
 import hashlib
 import importlib
 import time
+from bisect import bisect_left
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
 
+from .candidates import candidate_pairs
 from .errors import NatoCompareError
 from .model import outlet_key
 
@@ -74,8 +75,8 @@ class AlignParams:
     threshold: float = 60.0
     top: int = 1
     index_tokens: int = 12
-    min_shared: int = 1
-    max_postings: int = 2000
+    min_shared: int = 3
+    max_postings: int = 1000
     one_per: str = "article"
     with_evidence: bool = True
     workers: int = -1
@@ -85,10 +86,12 @@ class AlignParams:
             raise NatoCompareError(f"threshold must be between 0 and 100, not {self.threshold}")
         if self.top < 1:
             raise NatoCompareError(f"top must be at least 1, not {self.top}")
-        if self.index_tokens < 1 or self.min_shared < 1 or self.max_postings < 2:
-            raise NatoCompareError("index_tokens and min_shared must be >= 1, max_postings >= 2")
-        if self.min_shared > self.index_tokens:
-            raise NatoCompareError("min_shared cannot exceed index_tokens")
+        if self.index_tokens < 2 or self.max_postings < 2:
+            raise NatoCompareError("index_tokens and max_postings must be at least 2")
+        if not 1 <= self.min_shared <= self.index_tokens:
+            raise NatoCompareError(
+                f"min_shared must be between 1 and index_tokens ({self.index_tokens}), "
+                f"not {self.min_shared}")
         if self.one_per not in ("article", "outlet"):
             raise NatoCompareError(f"one_per must be 'article' or 'outlet', not {self.one_per!r}")
 
@@ -132,6 +135,9 @@ class AlignmentResult:
     pairs: list[AlignedPair]
     events: list[Event]
     stats: dict[str, Any]
+    # every scored candidate pair (ids) and its score, only with ``align(..., return_scored=True)``
+    scored: list[tuple[str, str]] = field(default_factory=list)
+    scored_scores: list[float] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -169,60 +175,6 @@ def _prepare(passages: Iterable[Any]) -> _Input:
         outlet_codes=np.array([outlet_names[r[2]] for r in rows], dtype=np.int32),
         article_codes=np.array([article_names[r[1]] for r in rows], dtype=np.int32),
     )
-
-
-def _index_entries(normalized: Sequence[str], params: AlignParams
-                   ) -> tuple[np.ndarray, np.ndarray, dict[str, int]]:
-    """``(passage, token)`` entries of the index (each passage's rarest shared tokens),
-    and the number of passages each token occurs in."""
-    vocab: dict[str, int] = {}
-    docs: list[int] = []
-    toks: list[int] = []
-    for i, text in enumerate(normalized):
-        for token in set(text.split()):
-            docs.append(i)
-            toks.append(vocab.setdefault(token, len(vocab)))
-    doc = np.array(docs, dtype=np.int64)
-    tok = np.array(toks, dtype=np.int64)
-    if not len(tok):
-        return doc, tok, {}
-    df = np.bincount(tok)
-    corpus_df = dict(zip(vocab, df.tolist()))
-    keep = df[tok] >= 2
-    doc, tok = doc[keep], tok[keep]
-    # rarest first within each passage; ties broken by token id (deterministic for sorted input)
-    order = np.lexsort((tok, df[tok], doc))
-    doc, tok = doc[order], tok[order]
-    starts = np.searchsorted(doc, doc, side="left")
-    rank = np.arange(len(doc)) - starts
-    keep = rank < params.index_tokens
-    return doc[keep], tok[keep], corpus_df
-
-
-def _pairs_sharing_tokens(doc: np.ndarray, tok: np.ndarray, params: AlignParams) -> np.ndarray:
-    """Candidate pairs ``(i, j)``, ``i < j``, sharing >= ``min_shared`` indexed tokens."""
-    if not len(tok):
-        return np.zeros((0, 2), dtype=np.int64)
-    order = np.lexsort((doc, tok))
-    doc, tok = doc[order], tok[order]
-    sizes = np.bincount(tok)
-    usable = (sizes[tok] >= 2) & (sizes[tok] <= params.max_postings)
-    doc, tok = doc[usable], tok[usable]
-    group_end = np.searchsorted(tok, tok, side="right")
-    position = np.arange(len(tok))
-    later = group_end - position - 1  # entries after this one in its token's posting list
-    total = int(later.sum())
-    if total == 0:
-        return np.zeros((0, 2), dtype=np.int64)
-    left = np.repeat(position, later)
-    offsets = np.arange(total) - np.repeat(np.cumsum(later) - later, later)
-    right = left + 1 + offsets
-    a, b = doc[left], doc[right]
-    lo, hi = np.minimum(a, b), np.maximum(a, b)
-    n = int(doc.max()) + 1
-    keys, counts = np.unique(lo * n + hi, return_counts=True)
-    keys = keys[counts >= params.min_shared]
-    return np.stack([keys // n, keys % n], axis=1)
 
 
 def _score(normalized: list[str], pairs: np.ndarray, params: AlignParams,
@@ -304,22 +256,24 @@ def _group_events(data: _Input, pairs: np.ndarray, scores: np.ndarray,
     return groups, member_score
 
 
-def _event_label(normalized: list[str], members: list[int], corpus_df: dict[str, int],
-                 words: int = 6) -> str:
+def _event_label(normalized: list[str], members: list[int], vocabulary: list[str],
+                 df: np.ndarray, words: int = 6) -> str:
     """The content words most members share; among equals the rarer in the corpus first."""
     counts = Counter(t for i in members for t in set(normalized[i].split()) if len(t) > 2)
     shared = sorted((t for t, c in counts.items() if c >= 2),
-                    key=lambda t: (-counts[t], corpus_df.get(t, 0), t))
+                    key=lambda t: (-counts[t], int(df[bisect_left(vocabulary, t)]), t))
     return " ".join(shared[:words]) or normalized[members[0]][:60]
 
 
 def align(passages: Iterable[Any], *, params: AlignParams | None = None,
-          progress: Progress | None = None, **overrides: Any) -> AlignmentResult:
+          progress: Progress | None = None, return_scored: bool = False,
+          **overrides: Any) -> AlignmentResult:
     """Align ``passages`` across outlets; see the module docstring for the method.
 
     ``params`` gives every setting (:class:`AlignParams`); keyword ``overrides`` such as
     ``threshold=70`` or ``top=2`` replace single fields. ``progress(done, total, stage)`` is
-    called as work advances (stages: :data:`STAGES`).
+    called as work advances (stages: :data:`STAGES`). ``return_scored`` also returns every
+    scored candidate pair (for benchmarks measuring the recall of candidate generation).
     """
     base = params or AlignParams()
     params = AlignParams(**{**base.to_dict(), **overrides}) if overrides else base
@@ -341,11 +295,9 @@ def align(passages: Iterable[Any], *, params: AlignParams | None = None,
     lap("normalise")
 
     report(0, 1, "index")
-    doc, tok, corpus_df = _index_entries(normalized, params)
-    candidates = _pairs_sharing_tokens(doc, tok, params)
-    if len(candidates):
-        cross = data.outlet_codes[candidates[:, 0]] != data.outlet_codes[candidates[:, 1]]
-        candidates = candidates[cross]
+    candidates, vocabulary, df = candidate_pairs(
+        normalized, data.outlet_codes, index_tokens=params.index_tokens,
+        min_shared=params.min_shared, max_postings=params.max_postings)
     report(1, 1, "index")
     lap("index")
 
@@ -370,7 +322,7 @@ def align(passages: Iterable[Any], *, params: AlignParams | None = None,
             event_of[i] = event_id
         outlets = len({int(data.outlet_codes[i]) for i in members})
         events.append(Event(
-            id=event_id, seq=seq, label=_event_label(normalized, members, corpus_df),
+            id=event_id, seq=seq, label=_event_label(normalized, members, vocabulary, df),
             members=tuple(EventMember(data.ids[i], round(member_score[i], 2)) for i in members),
             outlets=outlets,
         ))
@@ -398,4 +350,8 @@ def align(passages: Iterable[Any], *, params: AlignParams | None = None,
         "events": len(events),
         "seconds": timings,
     }
-    return AlignmentResult(params=params, pairs=result_pairs, events=events, stats=stats)
+    result = AlignmentResult(params=params, pairs=result_pairs, events=events, stats=stats)
+    if return_scored:
+        result.scored = [(data.ids[i], data.ids[j]) for i, j in candidates.tolist()]
+        result.scored_scores = scores.tolist()
+    return result

@@ -51,7 +51,7 @@ def test_paraphrases_in_different_outlets_are_aligned_with_evidence() -> None:
     assert not any("p-c2" in pair for pair in pairs)
     rutte = next(p for p in result.pairs if (p.a, p.b) == ("p-a1", "p-b1"))
     assert rutte.score >= 40
-    assert "40" in rutte.evidence["shared_numbers"]
+    assert any("40" in number for number in rutte.evidence["shared_numbers"])
     assert rutte.evidence["shared_words"]
 
 

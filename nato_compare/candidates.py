@@ -1,0 +1,124 @@
+"""Candidate generation for the aligner: which passage pairs are worth scoring.
+
+Scoring every pair of a corpus grows with its square; this index makes the cost grow with the
+number of pairs that can match. Each passage is filed under its ``index_tokens`` rarest content
+tokens (rarest in the whole input; tokens found in a single passage are skipped, they can match
+nothing). With ``min_shared`` >= 2 it is filed under every *pair* of those tokens instead, so
+that two passages meet under a key only when they share two of their rare tokens, and the number
+of keys they meet under tells how many they share (``s`` shared tokens give ``s(s-1)/2`` common
+keys). Keys filed by more than ``max_postings`` passages are dropped as too common to tell
+anything apart. Names, places, numbers and amounts are what paraphrases keep, so true
+counterparts share several of their rare tokens while unrelated passages rarely share more than
+one. Everything after tokenising is vectorised with NumPy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import chain
+
+import numpy as np
+
+
+def token_table(normalized: Sequence[str]) -> tuple[np.ndarray, np.ndarray, list[str], np.ndarray]:
+    """``(doc, tok)`` for every distinct token of every passage, the vocabulary (sorted, so ids
+    are the same on every run) and each token's document frequency."""
+    per_doc = [set(text.split()) for text in normalized]
+    lengths = np.fromiter(map(len, per_doc), dtype=np.int64, count=len(per_doc))
+    flat = list(chain.from_iterable(per_doc))
+    vocabulary = sorted(set(flat))
+    ids = {token: i for i, token in enumerate(vocabulary)}
+    tok = np.fromiter(map(ids.__getitem__, flat), dtype=np.int64, count=len(flat))
+    doc = np.repeat(np.arange(len(per_doc), dtype=np.int64), lengths)
+    df = np.bincount(tok, minlength=len(vocabulary))
+    return doc, tok, vocabulary, df
+
+
+def _group_starts(sorted_values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Start and size of each run of equal values in a sorted array."""
+    starts = np.flatnonzero(np.r_[True, sorted_values[1:] != sorted_values[:-1]])
+    sizes = np.diff(np.r_[starts, len(sorted_values)])
+    return starts, sizes
+
+
+def rarest_tokens(doc: np.ndarray, tok: np.ndarray, df: np.ndarray, per_doc: int
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """Each passage's ``per_doc`` rarest tokens that occur in at least one other passage."""
+    keep = df[tok] >= 2
+    doc, tok = doc[keep], tok[keep]
+    if not len(tok):
+        return doc, tok
+    # one global order of tokens: rarest first, ties by token id
+    order_of_token = np.empty(len(df), dtype=np.int64)
+    order_of_token[np.lexsort((np.arange(len(df)), df))] = np.arange(len(df))
+    order = np.argsort(doc * len(df) + order_of_token[tok], kind="stable")
+    doc, tok = doc[order], tok[order]
+    starts, sizes = _group_starts(doc)
+    rank = np.arange(len(doc)) - np.repeat(starts, sizes)
+    keep = rank < per_doc
+    return doc[keep], tok[keep]
+
+
+def _pair_keys(doc: np.ndarray, tok: np.ndarray, n_docs: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every passage filed under every pair of its indexed tokens."""
+    width = int(np.bincount(doc, minlength=n_docs).max())
+    sentinel = int(tok.max()) + 1
+    table = np.full((n_docs, width), sentinel, dtype=np.int64)
+    starts, sizes = _group_starts(doc)
+    table[doc, np.arange(len(doc)) - np.repeat(starts, sizes)] = tok
+    table.sort(axis=1)
+    rows = np.arange(n_docs, dtype=np.int64)
+    docs, keys = [], []
+    for first in range(width - 1):
+        for second in range(first + 1, width):
+            valid = table[:, second] != sentinel
+            docs.append(rows[valid])
+            keys.append(table[valid, first] * sentinel + table[valid, second])
+    return np.concatenate(docs), np.concatenate(keys)
+
+
+def _meetings(doc: np.ndarray, key: np.ndarray, outlets: np.ndarray, max_postings: int
+              ) -> np.ndarray:
+    """``lo * n + hi`` for every time two passages of different outlets meet under a key."""
+    order = np.argsort(key, kind="stable")
+    doc, key = doc[order], key[order]
+    starts, sizes = _group_starts(key)
+    usable = (sizes >= 2) & (sizes <= max_postings)
+    starts, sizes = starts[usable], sizes[usable]
+    # entry ``e`` of a group of size ``s`` at offset ``o`` pairs with the ``s - o - 1`` after it
+    entry = np.repeat(starts, sizes) + (np.arange(sizes.sum()) - np.repeat(np.cumsum(sizes) - sizes, sizes))
+    later = np.repeat(starts + sizes, sizes) - entry - 1
+    total = int(later.sum())
+    left = np.repeat(entry, later)
+    right = left + 1 + (np.arange(total) - np.repeat(np.cumsum(later) - later, later))
+    a, b = doc[left], doc[right]
+    del left, right
+    cross = outlets[a] != outlets[b]
+    a, b = a[cross], b[cross]
+    n = len(outlets)
+    return np.minimum(a, b) * n + np.maximum(a, b)
+
+
+def candidate_pairs(normalized: Sequence[str], outlets: np.ndarray, *, index_tokens: int,
+                    min_shared: int, max_postings: int) -> tuple[np.ndarray, list[str], np.ndarray]:
+    """Pairs ``(i, j)``, ``i < j``, of passages of different outlets sharing at least
+    ``min_shared`` of their indexed tokens (a passage with fewer indexed tokens needs to share
+    all of them, and at least two when ``min_shared`` >= 2); also the vocabulary and the
+    document frequencies (``token_table``)."""
+    n = len(normalized)
+    doc, tok, vocabulary, df = token_table(normalized)
+    empty = np.zeros((0, 2), dtype=np.int64)
+    doc, tok = rarest_tokens(doc, tok, df, index_tokens)
+    if not len(tok):
+        return empty, vocabulary, df
+    indexed = np.bincount(doc, minlength=n)
+    if min_shared == 1:
+        codes = np.unique(_meetings(doc, tok, outlets, max_postings))
+    else:
+        doc, key = _pair_keys(doc, tok, n)
+        codes, meetings = np.unique(_meetings(doc, key, outlets, max_postings), return_counts=True)
+        need = np.maximum(2, np.minimum(min_shared, np.minimum(indexed[codes // n], indexed[codes % n])))
+        codes = codes[meetings >= need * (need - 1) // 2]
+    if not len(codes):
+        return empty, vocabulary, df
+    return np.stack([codes // n, codes % n], axis=1), vocabulary, df
