@@ -114,7 +114,10 @@ def test_evidence_lists_shared_numbers_words_and_names() -> None:
     scorers = found["scorers"]
     assert set(FEATURES) | {"intercept"} == set(scorers)
     z = sum(s["contribution"] for s in scorers.values())
-    assert 100 / (1 + np.exp(-z)) == pytest.approx(found["score"], abs=0.1)
+    w = DEFAULT_WEIGHTS
+    calibrated = w.calibration_scale * z + w.calibration_offset
+    assert 100 / (1 + np.exp(-calibrated)) == pytest.approx(found["score"], abs=0.1)
+    assert found["log_odds"] == pytest.approx(z, abs=0.01)
 
 
 def test_evidence_flags_conflicting_numbers() -> None:
@@ -123,7 +126,8 @@ def test_evidence_flags_conflicting_numbers() -> None:
 
 
 def test_weights_are_named_frozen_and_change_the_score() -> None:
-    assert [f.name for f in dataclasses.fields(SimilarityWeights)] == ["intercept", *FEATURES]
+    assert [f.name for f in dataclasses.fields(SimilarityWeights)] == \
+        ["intercept", *FEATURES, "calibration_scale", "calibration_offset"]
     with pytest.raises(dataclasses.FrozenInstanceError):
         DEFAULT_WEIGHTS.ratio = 0.0  # type: ignore[misc]
     strict = dataclasses.replace(DEFAULT_WEIGHTS, intercept=DEFAULT_WEIGHTS.intercept - 3)
