@@ -215,6 +215,8 @@ class EventScreen(Screen):
 
     def on_resize(self) -> None:
         self._size_columns()
+        if self.grid:
+            self.call_after_refresh(self._show_column, self.column)
 
     def _size_columns(self) -> None:
         """Share the pane's width among the outlet columns, none narrower than is readable;

@@ -16,6 +16,8 @@ class LabelBar(Static):
         self.codebook = codebook
         self.labels: PassageLabels | None = None
         self.short = False
+        self._lines = 0
+        self._width = 0
 
     def on_mount(self) -> None:
         self.show_labels(None)
@@ -24,10 +26,9 @@ class LabelBar(Static):
         """Use each label's first word when the full names would take more than two lines."""
         full = sum(len(dim.title) + 4 + sum(len(l.name) + 5 for l in dim.labels)
                    for dim in self.codebook.dimensions)
-        short = full > 2 * max(width - 2, 1)
-        if short != self.short:
-            self.short = short
-            self.show_labels(self.labels)
+        self._width = max(1, width - 2)  # the bar's padding is one cell on each side
+        self.short = full > 2 * self._width
+        self.show_labels(self.labels)
 
     def _display_name(self, name: str, on: bool) -> str:
         if self.short and not on:
@@ -39,7 +40,8 @@ class LabelBar(Static):
         text = Text()
         for dim in self.codebook.dimensions:
             given = set(labels.labels.get(dim.name, [])) if labels else set()
-            heading = dim.title + (f" → {dim.target}" if dim.target and not self.short else "")
+            wide = not self.short or self.size.width >= 120
+            heading = dim.title + (f" → {dim.target}" if dim.target and wide else "")
             text.append(f"{heading}: ", style="bold")
             for label in dim.labels:
                 on = label.name in given
@@ -48,10 +50,14 @@ class LabelBar(Static):
                 text.append("  ")
             text.append("\n" if not self.short else "  ")
         text.rstrip()
-        # Same shape as before: repaint only, no new layout of the screen.
-        shape = (self.short, self.size.width)
-        self.update(text, layout=shape != getattr(self, "_shape", None))
-        self._shape = shape
+        # The bar's height is set from the wrapped text, so that lighting up a label (the same
+        # number of lines) repaints the bar alone instead of laying out the whole screen.
+        width = self._width or self.content_region.width or max(1, self.app.size.width - 2)
+        lines = max(1, len(text.wrap(self.app.console, width)))
+        if lines != self._lines:
+            self._lines = lines
+            self.styles.height = lines
+        self.update(text, layout=False)
 
 
 class AdjudicationPanel(Static):
