@@ -72,6 +72,27 @@ def rank_one_accuracy(passages: list[dict], gold: list[dict], score_matrix: np.n
     return hits / len(directed), misses
 
 
+def precision_recall(pairs: set[frozenset[str]], gold: list[dict]) -> tuple[float, float, int]:
+    """Recall of the ``same`` gold pairs; precision among kept pairs touching a gold passage
+    (right when both passages belong to the same gold event)."""
+    event = {r[f"passage_{s}"]: r["event"] for r in gold for s in "ab"}
+    same = {frozenset((r["passage_a"], r["passage_b"])) for r in gold if r["relation"] == "same"}
+    touching = [pair for pair in pairs if pair & event.keys()]
+    correct = [pair for pair in touching if len({event.get(x) for x in pair}) == 1]
+    return (len(correct) / len(touching) if touching else float("nan"),
+            len(pairs & same) / len(same), len(touching))
+
+
+def print_align_figures(passages: list[dict], gold: list[dict]) -> None:
+    from nato_compare.align import AlignParams, align
+
+    print(f"\nnato_compare.align at its defaults ({AlignParams()}):")
+    result = align(passages)
+    precision, recall, touching = precision_recall({frozenset((p.a, p.b)) for p in result.pairs}, gold)
+    print(f"  {len(result.pairs)} pairs; on gold: precision {precision:.2f} "
+          f"({touching} pairs touch a gold passage), recall {recall:.2f}")
+
+
 def main() -> int:
     passages = seed_passages()
     gold = load_gold()
@@ -92,6 +113,7 @@ def main() -> int:
         accuracy, misses = rank_one_accuracy(passages, gold, matrix)
         results[name] = misses
         print(f"{name:<40} {accuracy:.2f}")
+    print_align_figures(passages, gold)
     if "-v" in sys.argv:
         by_id = {p["id"]: p["text"] for p in passages}
         for a, b, rank in results["nato_compare similarity"]:
