@@ -152,35 +152,41 @@ class Generator:
 
 def generate_corpus(passages: int, outlets: int = 20, seed: int = 1, unrelated: float = 0.4
                     ) -> tuple[list[dict], dict[str, str | None]]:
-    """``passages`` rows (id, article_id, outlet, text) and each passage's true event (or None)."""
+    """``passages`` rows (id, article_id, outlet, text) and each passage's true event (or None).
+
+    A *story* is 2-8 events (base passages); each outlet covering the story writes one article
+    with its paraphrases of most of the story's events and a few passages of its own.
+    Articles that cover no story hold only passages of their own.
+    """
     gen = Generator(seed)
     rng = gen.rng
     names = [f"Outlet {i:02d}" for i in range(outlets)]
-    by_outlet: dict[str, list[tuple[str, str | None]]] = {name: [] for name in names}
-    truth: dict[str, str | None] = {}
+    articles: list[tuple[str, list[tuple[str, str | None]]]] = []
     count, event_no = 0, 0
-    target_events = passages * (1 - unrelated)
-    while count < target_events:
-        size = min(outlets, 2 + int(rng.expovariate(0.5)), passages - count)
-        if size < 2:
-            break
-        base = gen.base()
-        event = f"event-{event_no:06d}"
-        event_no += 1
-        for outlet in rng.sample(names, size):
-            by_outlet[outlet].append((gen.paraphrase(base), event))
-            count += 1
+    while count < passages * (1 - unrelated):
+        story = []
+        for _ in range(rng.randint(2, 8)):
+            story.append((gen.base(), f"event-{event_no:07d}"))
+            event_no += 1
+        for outlet in rng.sample(names, min(outlets, 2 + int(rng.expovariate(0.5)))):
+            body = [(gen.paraphrase(base), event) for base, event in story if rng.random() < 0.8]
+            body += [(" ".join(gen.base()), None) for _ in range(rng.randint(0, 3))]
+            rng.shuffle(body)
+            articles.append((outlet, body))
+            count += len(body)
     while count < passages:
-        by_outlet[rng.choice(names)].append((" ".join(gen.base()), None))
-        count += 1
-    rows = []
-    for outlet in names:
-        items = by_outlet[outlet]
-        rng.shuffle(items)
-        for k, (text, event) in enumerate(items):
-            pid = f"p-{outlet[-2:]}-{k:07d}"
-            rows.append({"id": pid, "article_id": f"{outlet[-2:]}-art-{k // 12:05d}",
-                         "outlet": outlet, "text": text})
+        body = [(" ".join(gen.base()), None) for _ in range(rng.randint(4, 12))]
+        articles.append((rng.choice(names), body))
+        count += len(body)
+    rows: list[dict] = []
+    truth: dict[str, str | None] = {}
+    for number, (outlet, body) in enumerate(articles):
+        for k, (text, event) in enumerate(body):
+            if len(rows) == passages:
+                break
+            pid = f"p-{number:06d}-{k:02d}"
+            rows.append({"id": pid, "article_id": f"{outlet[-2:]}-{number:06d}", "outlet": outlet,
+                         "text": text})
             truth[pid] = event
     return rows, truth
 

@@ -19,7 +19,9 @@ How it works, stage by stage (each stage reports ``progress(done, total, stage)`
 3. **score** — candidates are scored by :func:`nato_compare.similarity.similarity_many`
    (rapidfuzz ``cpdist`` on all cores), in chunks.
 4. **select** — for each passage and each *other* outlet, the ``top`` best counterparts scoring
-   at least ``threshold`` are kept; a pair is kept when either of its passages keeps it.
+   at least ``threshold`` are kept; a pair is kept when either of its passages keeps it, and
+   when its two articles are linked by at least ``min_links`` such pairs (reports of one event
+   share several passages; a lone match is most often a stock phrase).
 5. **events** — kept pairs are merged greedily, best score first, into events (union-find).
    A merge that would put two passages of the same article into one event
    (``one_per="article"``; or of the same outlet, ``one_per="outlet"``) is refused, so events
@@ -45,6 +47,7 @@ from typing import Any
 
 import numpy as np
 
+from .align_batch import evidence_many, normalize_all
 from .candidates import candidate_pairs
 from .errors import NatoCompareError
 from .model import outlet_key
@@ -63,20 +66,27 @@ class AlignParams:
 
     - ``threshold`` — minimum similarity (0–100) for a pair to be kept.
     - ``top`` — how many best counterparts each passage keeps in every other outlet.
+    - ``min_links`` — a pair is kept only when its two articles are linked by at least this
+      many kept pairs: an isolated match between two articles is most often a stock phrase
+      (a title and name, a standard formula) shared by reports of different events.
     - ``index_tokens`` — how many of a passage's rarest content tokens enter the index.
     - ``min_shared`` — how many indexed tokens two passages must share to be scored.
-    - ``max_postings`` — tokens indexed by more passages than this are ignored (too common).
+    - ``max_postings`` — index keys filed by more passages than this are ignored (too common).
+    - ``exhaustive_pairs`` — when the input has at most this many cross-outlet pairs, all of
+      them are scored and the index is not used (small corpora cost nothing to score in full).
     - ``one_per`` — ``"article"``: an event holds at most one passage per article;
       ``"outlet"``: at most one per outlet.
     - ``with_evidence`` — compute the evidence of every kept pair.
     - ``workers`` — threads for rapidfuzz (-1 = all cores).
     """
 
-    threshold: float = 60.0
+    threshold: float = 5.0
     top: int = 1
+    min_links: int = 3
     index_tokens: int = 12
     min_shared: int = 3
     max_postings: int = 1000
+    exhaustive_pairs: int = 200_000
     one_per: str = "article"
     with_evidence: bool = True
     workers: int = -1
@@ -86,6 +96,8 @@ class AlignParams:
             raise NatoCompareError(f"threshold must be between 0 and 100, not {self.threshold}")
         if self.top < 1:
             raise NatoCompareError(f"top must be at least 1, not {self.top}")
+        if self.min_links < 1:
+            raise NatoCompareError(f"min_links must be at least 1, not {self.min_links}")
         if self.index_tokens < 2 or self.max_postings < 2:
             raise NatoCompareError("index_tokens and max_postings must be at least 2")
         if not 1 <= self.min_shared <= self.index_tokens:
@@ -206,6 +218,17 @@ def _select(pairs: np.ndarray, scores: np.ndarray, outlets: np.ndarray, top: int
     return np.unique(pair_index[rank < top])
 
 
+def _linked(pairs: np.ndarray, articles: np.ndarray, min_links: int) -> np.ndarray:
+    """Mask of the pairs whose two articles are linked by at least ``min_links`` pairs."""
+    if min_links <= 1 or not len(pairs):
+        return np.ones(len(pairs), dtype=bool)
+    a, b = articles[pairs[:, 0]], articles[pairs[:, 1]]
+    n = int(articles.max()) + 1
+    _, inverse, counts = np.unique(np.minimum(a, b) * n + np.maximum(a, b),
+                                   return_inverse=True, return_counts=True)
+    return counts[inverse] >= min_links
+
+
 def _event_id(first_passage_id: str) -> str:
     return "ev-" + hashlib.sha1(first_passage_id.encode()).hexdigest()[:12]
 
@@ -290,14 +313,15 @@ def align(passages: Iterable[Any], *, params: AlignParams | None = None,
     data = _prepare(passages)
     n = len(data.ids)
     report(0, n, "normalise")
-    normalized = [_similarity.normalize(t) for t in data.texts]
+    normalized = normalize_all(data.texts, params.workers)
     report(n, n, "normalise")
     lap("normalise")
 
     report(0, 1, "index")
     candidates, vocabulary, df = candidate_pairs(
         normalized, data.outlet_codes, index_tokens=params.index_tokens,
-        min_shared=params.min_shared, max_postings=params.max_postings)
+        min_shared=params.min_shared, max_postings=params.max_postings,
+        exhaustive_pairs=params.exhaustive_pairs)
     report(1, 1, "index")
     lap("index")
 
@@ -309,6 +333,8 @@ def align(passages: Iterable[Any], *, params: AlignParams | None = None,
     pairs, pair_scores = candidates[above], scores[above]
     kept = _select(pairs, pair_scores, data.outlet_codes, params.top)
     pairs, pair_scores = pairs[kept], pair_scores[kept]
+    linked = _linked(pairs, data.article_codes, params.min_links)
+    pairs, pair_scores = pairs[linked], pair_scores[linked]
     report(1, 1, "select")
     lap("select")
 
@@ -329,15 +355,14 @@ def align(passages: Iterable[Any], *, params: AlignParams | None = None,
     report(1, 1, "events")
     lap("events")
 
+    report(0, len(pairs), "evidence")
+    found = evidence_many(data.texts, normalized, pairs, params.workers) if params.with_evidence \
+        else [{} for _ in range(len(pairs))]
     result_pairs: list[AlignedPair] = []
-    for k in range(len(pairs)):
-        i, j = int(pairs[k, 0]), int(pairs[k, 1])
+    for k, (i, j) in enumerate(pairs.tolist()):
         same_event = event_of.get(i) if event_of.get(i) == event_of.get(j) else None
-        found = _similarity.evidence(data.texts[i], data.texts[j]) if params.with_evidence else {}
         result_pairs.append(AlignedPair(data.ids[i], data.ids[j], round(float(pair_scores[k]), 2),
-                                        same_event, found))
-        if k % 1000 == 999:
-            report(k + 1, len(pairs), "evidence")
+                                        same_event, found[k]))
     report(len(pairs), len(pairs), "evidence")
     lap("evidence")
 

@@ -99,15 +99,31 @@ def _meetings(doc: np.ndarray, key: np.ndarray, outlets: np.ndarray, max_posting
     return np.minimum(a, b) * n + np.maximum(a, b)
 
 
+def all_cross_pairs(outlets: np.ndarray) -> np.ndarray:
+    """Every pair ``(i, j)``, ``i < j``, of passages of different outlets."""
+    i, j = np.triu_indices(len(outlets), k=1)
+    cross = outlets[i] != outlets[j]
+    return np.stack([i[cross], j[cross]], axis=1).astype(np.int64)
+
+
+def cross_pair_count(outlets: np.ndarray) -> int:
+    sizes = np.bincount(outlets).astype(np.int64)
+    return int((sizes.sum() ** 2 - (sizes ** 2).sum()) // 2)
+
+
 def candidate_pairs(normalized: Sequence[str], outlets: np.ndarray, *, index_tokens: int,
-                    min_shared: int, max_postings: int) -> tuple[np.ndarray, list[str], np.ndarray]:
+                    min_shared: int, max_postings: int, exhaustive_pairs: int = 0
+                    ) -> tuple[np.ndarray, list[str], np.ndarray]:
     """Pairs ``(i, j)``, ``i < j``, of passages of different outlets sharing at least
     ``min_shared`` of their indexed tokens (a passage with fewer indexed tokens needs to share
-    all of them, and at least two when ``min_shared`` >= 2); also the vocabulary and the
-    document frequencies (``token_table``)."""
+    all of them, and at least two when ``min_shared`` >= 2) — or every cross-outlet pair when
+    there are at most ``exhaustive_pairs``; also the vocabulary and the document frequencies
+    (``token_table``)."""
     n = len(normalized)
     doc, tok, vocabulary, df = token_table(normalized)
     empty = np.zeros((0, 2), dtype=np.int64)
+    if n and cross_pair_count(outlets) <= exhaustive_pairs:
+        return all_cross_pairs(outlets), vocabulary, df
     doc, tok = rarest_tokens(doc, tok, df, index_tokens)
     if not len(tok):
         return empty, vocabulary, df

@@ -44,7 +44,7 @@ def pair_set(result) -> set[tuple[str, str]]:
 
 
 def test_paraphrases_in_different_outlets_are_aligned_with_evidence() -> None:
-    result = align(corpus(), threshold=40)
+    result = align(corpus(), threshold=40, min_links=1)
     pairs = pair_set(result)
     assert ("p-a1", "p-b1") in pairs
     assert ("p-a2", "p-b2") in pairs
@@ -57,7 +57,7 @@ def test_paraphrases_in_different_outlets_are_aligned_with_evidence() -> None:
 
 def test_passages_of_one_outlet_are_never_paired() -> None:
     rows = corpus() + [passage("p-a3", "art-a2", "CGTN", RUTTE_PARAPHRASE)]
-    result = align(rows, threshold=0)
+    result = align(rows, threshold=0, min_links=1)
     outlet_of = {r["id"]: r["outlet"] for r in rows}
     assert result.pairs
     for pair in result.pairs:
@@ -66,14 +66,14 @@ def test_passages_of_one_outlet_are_never_paired() -> None:
 
 def test_unknown_outlets_count_as_distinct_sources() -> None:
     rows = [passage("p-x", "art-x", "unknown", RUTTE), passage("p-y", "art-y", "unknown", RUTTE_PARAPHRASE)]
-    assert pair_set(align(rows, threshold=40)) == {("p-x", "p-y")}
+    assert pair_set(align(rows, threshold=40, min_links=1)) == {("p-x", "p-y")}
 
 
 def test_a_higher_threshold_drops_exactly_the_weaker_pairs() -> None:
-    low = align(corpus(), threshold=0)
+    low = align(corpus(), threshold=0, min_links=1)
     scores = sorted(p.score for p in low.pairs)
     cut = scores[len(scores) // 2] + 0.01
-    high = align(corpus(), threshold=cut)
+    high = align(corpus(), threshold=cut, min_links=1)
     assert 0 < len(high.pairs) < len(low.pairs)
     assert pair_set(high) == {(p.a, p.b) for p in low.pairs if p.score >= cut}
 
@@ -85,17 +85,17 @@ def test_top_keeps_the_best_counterparts_per_other_outlet() -> None:
         passage("p-2", "art-2", "CGTN", RUTTE_THIRD),
         passage("p-3", "art-3", "The Eastern Herald", RUTTE_PARAPHRASE),
     ]
-    scores = {(p.a, p.b): p.score for p in align(rows, threshold=0, top=2).pairs}
+    scores = {(p.a, p.b): p.score for p in align(rows, threshold=0, top=2, min_links=1).pairs}
     assert set(scores) == {("p-1", "p-3"), ("p-2", "p-3")}
     best = max(scores, key=scores.get)
     # p-3 keeps only its best CGTN counterpart; p-1 and p-2 each keep p-3 (their best Herald one)
-    one = align(rows, threshold=0, top=1)
+    one = align(rows, threshold=0, top=1, min_links=1)
     assert best in pair_set(one)
-    assert len(align(rows, threshold=max(scores.values()) - 0.01, top=1).pairs) == 1
+    assert len(align(rows, threshold=max(scores.values()) - 0.01, top=1, min_links=1).pairs) == 1
 
 
 def test_events_group_pairs_across_outlets() -> None:
-    result = align(corpus(), threshold=40)
+    result = align(corpus(), threshold=40, min_links=1)
     by_member = {m.passage_id: e for e in result.events for m in e.members}
     assert by_member["p-a1"].id == by_member["p-b1"].id == by_member["p-c1"].id
     assert by_member["p-a2"].id == by_member["p-b2"].id != by_member["p-a1"].id
@@ -118,7 +118,7 @@ def test_an_event_holds_at_most_one_passage_per_article() -> None:
         passage("p-3", "art-2", "The Eastern Herald", RUTTE_PARAPHRASE),
         passage("p-4", "art-3", "ICARO", RUTTE_THIRD),
     ]
-    result = align(rows, threshold=40, top=2)
+    result = align(rows, threshold=40, top=2, min_links=1)
     article_of = {r["id"]: r["article_id"] for r in rows}
     assert result.events
     for event in result.events:
@@ -128,9 +128,9 @@ def test_an_event_holds_at_most_one_passage_per_article() -> None:
 
 def test_same_input_in_any_order_gives_the_same_result() -> None:
     rows = corpus()
-    first = align(rows, threshold=40)
+    first = align(rows, threshold=40, min_links=1)
     random.Random(7).shuffle(rows)
-    second = align(rows, threshold=40)
+    second = align(rows, threshold=40, min_links=1)
     assert [(p.a, p.b, p.score, p.event_id) for p in first.pairs] == \
         [(p.a, p.b, p.score, p.event_id) for p in second.pairs]
     assert [(e.id, e.seq, e.label, e.members) for e in first.events] == \
@@ -144,9 +144,42 @@ def test_only_passages_sharing_rare_tokens_are_scored() -> None:
     rows = [passage(f"p-{i:02d}", f"art-{i % 8}", f"outlet-{i % 4}", " ".join(rng.sample(words, 12)))
             for i in range(40)]
     rows += [passage("p-r1", "art-r1", "outlet-0", RUTTE), passage("p-r2", "art-r2", "outlet-1", RUTTE_PARAPHRASE)]
-    result = align(rows, threshold=50)
+    result = align(rows, threshold=50, exhaustive_pairs=0, min_links=1)
     assert result.stats["candidates"] < 200
     assert ("p-r1", "p-r2") in pair_set(result)
+
+
+def test_small_inputs_have_every_cross_outlet_pair_scored() -> None:
+    # 6 passages, two per outlet: 15 pairs, 3 of them within an outlet
+    assert align(corpus()).stats["candidates"] == 12
+    assert align(corpus(), exhaustive_pairs=0).stats["candidates"] < 12
+
+
+def test_isolated_matches_between_two_articles_need_min_links() -> None:
+    rows = corpus()
+    linked = pair_set(align(rows, threshold=40, min_links=2))
+    # art-a and art-b share two reports (Rutte, Cavoli); art-c shares only one with each
+    assert linked == {("p-a1", "p-b1"), ("p-a2", "p-b2")}
+    loose = pair_set(align(rows, threshold=40, min_links=1))
+    assert loose - linked
+    assert all("p-c1" in pair for pair in loose - linked)
+
+
+def test_batched_evidence_is_what_similarity_evidence_says(seed_db) -> None:
+    import importlib
+
+    from nato_compare.store import open_db
+    from nato_compare.store.articles import current_passages
+
+    similarity_module = importlib.import_module("nato_compare.similarity")
+    db = open_db(seed_db)
+    rows = current_passages(db)
+    db.close()
+    text = {r["id"]: r["text"] for r in rows}
+    result = align(rows, threshold=5, min_links=1)
+    assert len(result.pairs) > 20
+    for pair in result.pairs:
+        assert pair.evidence == similarity_module.evidence(text[pair.a], text[pair.b])
 
 
 def test_progress_reports_every_stage() -> None:
@@ -171,3 +204,31 @@ def test_no_passages_gives_an_empty_result() -> None:
 def test_bad_parameters_are_refused(change: dict, message: str) -> None:
     with pytest.raises(NatoCompareError, match=message):
         AlignParams(**change)
+
+
+def test_default_settings_find_the_seed_gold_pairs(seed_db) -> None:
+    """Precision and recall of ``align`` at its defaults on ``tests/data/gold_alignments.csv``.
+
+    Floors are the figures reached (recall 10 of 18 ``same`` pairs; precision 10 of 78 kept
+    pairs touching a gold passage, where ``related`` pairs are no error); lower is a regression.
+    """
+    import csv
+    from pathlib import Path
+
+    from nato_compare.store import open_db
+    from nato_compare.store.articles import current_passages
+
+    with open(Path(__file__).parent / "data" / "gold_alignments.csv", encoding="utf-8") as f:
+        gold = list(csv.DictReader(f))
+    db = open_db(seed_db)
+    rows = current_passages(db)
+    db.close()
+    kept = {frozenset((p.a, p.b)) for p in align(rows).pairs}
+    same = {frozenset((r["passage_a"], r["passage_b"])) for r in gold if r["relation"] == "same"}
+    event = {r[f"passage_{side}"]: r["event"] for r in gold for side in "ab"}
+    touching = [pair for pair in kept if pair & event.keys()]
+    correct = [pair for pair in touching if len({event.get(x) for x in pair}) == 1]
+    recall, precision = len(kept & same) / len(same), len(correct) / len(touching)
+    print(f"seed gold at the defaults: recall {recall:.2f}, precision {precision:.2f}")
+    assert recall >= 10 / 18
+    assert precision >= 10 / 78

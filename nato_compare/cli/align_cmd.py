@@ -15,16 +15,22 @@ DEFAULTS = AlignParams()
               show_default=True, help="Minimum similarity (0-100) for a pair to be kept.")
 @click.option("--top", type=click.IntRange(min=1), default=DEFAULTS.top, show_default=True,
               help="Best counterparts each passage keeps in every other outlet.")
+@click.option("--min-links", type=click.IntRange(min=1), default=DEFAULTS.min_links,
+              show_default=True,
+              help="Pairs two articles must share for any of them to be kept (1 = no such rule).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, allow_dash=True),
               help="Write the aligned pairs to this file ('-' = stdout).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True,
               help="Format of --output.")
 @reports_errors
-def align(db: str, threshold: float, top: int, output: str | None, fmt: str) -> None:
+def align(db: str, threshold: float, top: int, min_links: int, output: str | None,
+          fmt: str) -> None:
     """Find the passages that report the same event in different outlets.
 
     Every passage keeps its best counterpart(s) in every other outlet that
-    score at least THRESHOLD; the pairs are grouped into events and stored in
+    score at least THRESHOLD (0-100: the probability, in percent, that the two
+    report the same event), when their two articles share at least MIN_LINKS
+    such pairs; the pairs are grouped into events and stored in
     the database, replacing the previous run's (notes stay attached to events
     found again). With --output, the pairs are also written one per row:
     event_id, score, article/outlet/passage/text of both sides, and the
@@ -34,16 +40,17 @@ def align(db: str, threshold: float, top: int, output: str | None, fmt: str) -> 
     \b
     Example:
       nato-compare align --db annotations.db --output alignments.csv
-      nato-compare align --threshold 70 --top 2 --output - --format jsonl
+      nato-compare align --threshold 50 --top 2 --output - --format jsonl
+      nato-compare align --threshold 5 --min-links 1   # small, loosely related corpora
     """
-    params = AlignParams(threshold=threshold, top=top)
+    params = AlignParams(threshold=threshold, top=top, min_links=min_links)
     with stderr_progress("aligning") as update:
         summary = align_db(db, params, progress=update, output=output, fmt=fmt)
     where = {None: "", "-": " -> stdout"}.get(summary.output, f" -> {summary.output}")
     click.echo(
         f"{summary.passages} passages from {summary.outlets} outlets: "
         f"{summary.candidates} candidate pairs scored, {summary.pairs} pairs kept "
-        f"(score >= {threshold:g}, top {top}), {summary.events} events "
+        f"(score >= {threshold:g}, top {top}, min links {min_links}), {summary.events} events "
         f"in {summary.seconds:.1f} s{where}",
         err=True,
     )
