@@ -6,7 +6,8 @@ already labelled), then drives the app headless through Textual's Pilot:
 
 - time to first screen: from starting the app to the first event's passages on screen;
 - key-press-to-refresh: ``]`` (next event) pressed repeatedly; each time, from the key
-  press until the new event's passages are on screen (median and 95th percentile).
+  press until the end of the first repaint that shows the new event (median and 95th
+  percentile), and the CPU time the process spent on it.
 
 Targets (issue 4): < 1 s and < 50 ms on 2 cores.
 
@@ -95,16 +96,30 @@ async def measure(path: Path, presses: int, size: tuple[int, int]) -> dict:
         first_screen = time.perf_counter() - started
         while not len(screen.event_list.events):
             await asyncio.sleep(0.001)
+        # The end of each repaint is timestamped inside the app, so the Pilot's own waiting
+        # (it sleeps in 20 ms steps until the process is idle) is not counted.
+        paints: list[tuple[float, float, int]] = []  # (wall, CPU time, event shown) after a repaint
+        repaint = screen._compositor_refresh
+
+        def timed_repaint() -> None:
+            repaint()
+            if screen.view is not None and screen.grid:
+                paints.append((time.perf_counter(), time.process_time(), screen.view.summary.seq))
+
+        screen._compositor_refresh = timed_repaint
         timings, cpu = [], []
         for _ in range(presses):
             before = screen.view.summary.seq
             t0, c0 = time.perf_counter(), time.process_time()
+            del paints[:]
             await pilot.press("right_square_bracket")
-            while screen.view.summary.seq == before or not screen.grid:
+            while not any(seq != before for _, _, seq in paints):
                 await asyncio.sleep(0.0005)
-            await pilot.pause()  # waits for the layout and paint that put it on screen
-            timings.append(time.perf_counter() - t0)
-            cpu.append(time.process_time() - c0)
+            # the first repaint that shows the new event
+            wall, used, _ = next(p for p in paints if p[2] != before)
+            timings.append(wall - t0)
+            cpu.append(used - c0)
+            await pilot.pause()
         listed = len(screen.event_list.events)
     return {"first_screen": first_screen, "timings": timings, "cpu": cpu, "listed": listed}
 
@@ -137,7 +152,7 @@ def main() -> None:
     cpu_median = statistics.median(result["cpu"]) * 1000
     print(f"key press to refresh (next event, n={len(timings)}): median {median:.1f} ms, "
           f"p95 {p95:.1f} ms  (target median < 50 ms)")
-    print(f"  CPU time of the app per key press (all threads): median {cpu_median:.1f} ms")
+    print(f"  CPU time until then (all threads of the process): median {cpu_median:.1f} ms")
 
 
 if __name__ == "__main__":
