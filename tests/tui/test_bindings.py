@@ -48,3 +48,17 @@ def test_help_rows_cover_every_binding_and_label():
         assert rows[binding.key_display or binding.key] == binding.description
     assert rows["+"] == "set (again: clear) stance FAVOR"
     assert rows["1"] == "toggle frame Economic"
+
+
+def test_readme_documents_every_key():
+    """The README's key table names every key of the binding list and of the default codebook."""
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Annotating", 1)[1].split("\n## ", 1)[0]
+    table = section.split("### Keys", 1)[1].split("### ", 1)[0]
+    for binding in COMMAND_BINDINGS:
+        assert f"`{binding.key_display or binding.key}`" in table, binding
+    for dim in load_codebook().dimensions:
+        for label in dim.labels:
+            assert f"`{label.key}`" in table or label.key in "123456789", label
