@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import asyncio
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
 import sqlite_utils
+from rich.text import Text
 
 import nato_compare.store.annotations as annotations_store
 from ..codebook import Dimension
@@ -33,6 +34,7 @@ from ..store.worklist import (
     next_unannotated_event,
     outlets,
 )
+from .widgets.highlight import highlight, shared_words
 
 ANNOTATOR_SETTING = "annotator"
 
@@ -73,6 +75,10 @@ class EventView:
     passages: list[EventPassage]
     labels: dict[str, annotations_store.PassageLabels]
     note: str
+    #: The passages by outlet column, and each passage's highlighted text: prepared here, on
+    #: the database thread, so the screen only has to show them.
+    columns: list[tuple[str, list[EventPassage]]] = field(default_factory=list)
+    bodies: dict[str, Text] = field(default_factory=dict)
 
 
 @dataclass
@@ -109,7 +115,19 @@ def load_event(db, annotator: str, event_id: str) -> EventView | None:
         return None
     passages = event_passages(db, event_id)
     labels = annotations_store.labels_for_passages(db, annotator, [p.id for p in passages])
-    return EventView(summary, passages, labels, annotations_store.event_note(db, annotator, event_id))
+    view = EventView(summary, passages, labels, annotations_store.event_note(db, annotator, event_id))
+    by_column: dict[str, list[EventPassage]] = {}
+    for passage in passages:
+        by_column.setdefault(passage.column, []).append(passage)
+    view.columns = list(by_column.items())
+    shared = shared_words({key: [p.text for p in ps] for key, ps in view.columns})
+    compare = len(view.columns) > 1
+    for key, column in view.columns:
+        for passage in column:
+            mark = f"¶{passage.seq + 1}" + (" (superseded)" if passage.superseded else "")
+            view.bodies[passage.id] = Text.assemble(
+                (mark, "dim"), " ", highlight(passage.text, shared[key], compare=compare))
+    return view
 
 
 def _passage_change(db, annotator: str, description: str, passage_id: str, event_id: str | None) -> Change:

@@ -348,3 +348,24 @@ async def test_help_lists_every_key(event_db):
             assert needle in text
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_events_read_ahead_never_show_stale_labels(event_db):
+    events, passages = events_in(event_db)
+    app = make_app(event_db, "alice")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press("right_square_bracket")  # shown from the read-ahead
+        await settle(pilot)
+        assert focused_passage(app).passage.id == passages[events[1].id][0].id
+        await pilot.press("3", "left_square_bracket")
+        await settle(pilot)
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert "frame: Morality" in widget_text(focused_passage(app))
+        await pilot.press("u", "left_square_bracket")
+        await settle(pilot)
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert "no labels yet" in widget_text(focused_passage(app))
+        assert labels_of(event_db, passages[events[1].id][0].id) == []

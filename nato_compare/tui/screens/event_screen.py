@@ -26,7 +26,7 @@ from ..bindings import COMMAND_BINDINGS, label_bindings
 from ..messages import AdjudicationLoaded, Changed, EventLoaded, EventsLoaded, NextUnannotatedFound
 from ..widgets.event_list import EventList
 from ..widgets.footer import StableFooter
-from ..widgets.highlight import legend, shared_words
+from ..widgets.highlight import legend
 from ..widgets.label_bar import AdjudicationPanel, LabelBar
 from ..widgets.outlet_column import OutletColumn, PassageView
 from .annotator_screen import AnnotatorScreen
@@ -60,6 +60,8 @@ class EventScreen(Screen):
         self.show_all = False
         self.column_pool: list[OutletColumn] = []
         self._header_lines = -1
+        self._prefetched: dict[str, data.EventView] = {}
+        self._generation = 0  # bumped by every write
 
     # --- layout --------------------------------------------------------------
 
@@ -145,6 +147,8 @@ class EventScreen(Screen):
             self._show_empty(message.total)
         elif current != self.wanted_event:
             self.open_event(current)
+        else:
+            self.call_after_refresh(self._prefetch_neighbours)
 
     def _show_empty(self, total: int) -> None:
         self.view = None
@@ -163,7 +167,36 @@ class EventScreen(Screen):
     def open_event(self, event_id: str, focus_passage: str | None = None) -> None:
         self.wanted_event = event_id
         # The list's cursor moves when the event is on screen, in the same repaint.
-        self._load_event(event_id, focus_passage)
+        prefetched = self._prefetched.get(event_id)
+        if prefetched is not None:
+            self.post_message(EventLoaded(prefetched, event_id, focus_passage))
+        else:
+            self._load_event(event_id, focus_passage)
+
+    def _prefetch_neighbours(self) -> None:
+        """Read the events before and after this one in the background, so that moving there
+        only has to show them."""
+        if self.view is None:
+            return
+        current = self.view.summary.id
+        index = self.event_index.get(current)
+        if index is None:
+            return
+        near = [self.events[i].id for i in (index + 1, index - 1) if 0 <= i < len(self.events)]
+        for event_id in list(self._prefetched):
+            if event_id not in near:
+                del self._prefetched[event_id]
+        wanted = [event_id for event_id in near if event_id not in self._prefetched]
+        if wanted:
+            self._prefetch(wanted, self._generation)
+
+    @work(group="prefetch", exclusive=True, exit_on_error=False)
+    async def _prefetch(self, event_ids: list[str], generation: int) -> None:
+        for event_id in event_ids:
+            view = await self.app.db.call(data.load_event, self.annotator, event_id)
+            if view is None or generation != self._generation:
+                return
+            self._prefetched[event_id] = view
 
     @work(group="event", exclusive=True, exit_on_error=False)
     async def _load_event(self, event_id: str, focus_passage: str | None) -> None:
@@ -178,23 +211,18 @@ class EventScreen(Screen):
             self.notify(f"event {message.event_id} is gone: run the alignment again?", severity="error")
             return
         self.view = view
-        by_column: dict[str, list] = {}
-        for passage in view.passages:
-            by_column.setdefault(passage.column, []).append(passage)
-        shared = shared_words({k: [p.text for p in ps] for k, ps in by_column.items()})
-        compare = len(by_column) > 1
         container = self.query_one("#columns", HorizontalScroll)
         with self.app.batch_update():
-            missing = len(by_column) - len(self.column_pool)
+            missing = len(view.columns) - len(self.column_pool)
             if missing > 0:
                 new = [OutletColumn(self.codebook) for _ in range(missing)]
                 self.column_pool.extend(new)
                 await container.mount_all(new)
-            columns = self.column_pool[: len(by_column)]
-            for column, (key, passages) in zip(columns, by_column.items()):
-                await column.show(key, passages, shared[key], compare, view.labels)
+            columns = self.column_pool[: len(view.columns)]
+            for column, (key, passages) in zip(columns, view.columns):
+                await column.show(key, passages, view.bodies, view.labels)
                 column.display = True
-            for column in self.column_pool[len(by_column):]:
+            for column in self.column_pool[len(view.columns):]:
                 column.display = False
             container.scroll_to(0, 0, animate=False, immediate=True)
         self.grid = [c.passage_views for c in columns]
@@ -212,6 +240,8 @@ class EventScreen(Screen):
             self._focus_passage_id(message.focus_passage)
         else:
             self._focus_cell(0, 0)
+        # After the repaint, so that reading ahead does not slow the event being shown.
+        self.call_after_refresh(self._prefetch_neighbours)
 
     def on_resize(self) -> None:
         self._size_columns()
@@ -384,15 +414,14 @@ class EventScreen(Screen):
             self.notify("No passage to label here.", severity="warning")
             return
         dim = self.codebook.dimension(dimension)
-        future = self.app.db.submit(
-            data.apply_label, self.annotator, dim, label, passage.passage.id, self.view.summary.id)
-        self._finish_write(future, "")
+        self._write("", data.apply_label, self.annotator, dim, label, passage.passage.id,
+                    self.view.summary.id)
 
     def action_undo(self) -> None:
-        self._finish_write(self.app.db.submit(data.apply_undo, self.annotator, False), "Undone")
+        self._write("Undone", data.apply_undo, self.annotator, False)
 
     def action_redo(self) -> None:
-        self._finish_write(self.app.db.submit(data.apply_undo, self.annotator, True), "Redone")
+        self._write("Redone", data.apply_undo, self.annotator, True)
 
     def action_passage_note(self) -> None:
         passage = self.focused_passage
@@ -403,8 +432,7 @@ class EventScreen(Screen):
 
         def save(text: str | None) -> None:
             if text is not None and text.strip() != note:
-                self._finish_write(self.app.db.submit(
-                    data.apply_passage_note, self.annotator, passage_id, event_id, text), "")
+                self._write("", data.apply_passage_note, self.annotator, passage_id, event_id, text)
 
         self.app.push_screen(NoteScreen(f"Note on {passage.passage.outlet} ¶{passage.passage.seq + 1}",
                                         note), save)
@@ -416,10 +444,15 @@ class EventScreen(Screen):
 
         def save(text: str | None) -> None:
             if text is not None and text.strip() != note:
-                self._finish_write(self.app.db.submit(
-                    data.apply_event_note, self.annotator, event_id, text), "")
+                self._write("", data.apply_event_note, self.annotator, event_id, text)
 
         self.app.push_screen(NoteScreen(f"Note on event {self.view.summary.seq}", note), save)
+
+    def _write(self, verb: str, fn, *args) -> None:
+        """Queue a write now, in key-press order; prefetched events may be stale after it."""
+        self._generation += 1
+        self._prefetched.clear()
+        self._finish_write(self.app.db.submit(fn, *args), verb)
 
     @work(group="write", exit_on_error=False)
     async def _finish_write(self, future: Future, verb: str) -> None:

@@ -1,5 +1,6 @@
 """One outlet's passages of an event, in a scrolling column: outlet and title on top,
-each passage highlighted (shared words / own words / amounts) with the annotator's labels.
+each passage highlighted (shared words / own words / amounts; see ``highlight``) with the
+annotator's labels.
 
 Columns and passage widgets are reused from event to event (only their content
 changes), because mounting fresh widgets costs more than the 50 ms a key press may take.
@@ -15,7 +16,6 @@ from textual.widgets import Static
 from ...codebook import Codebook
 from ...store.annotations import PassageLabels
 from ...store.worklist import EventPassage
-from .highlight import highlight
 
 
 def ordered_labels(labels: PassageLabels, codebook: Codebook | None) -> list[tuple[str, list[str]]]:
@@ -56,12 +56,11 @@ class PassageView(Static, can_focus=True):
         self.labels: PassageLabels | None = None
         self._body = Text()
 
-    def show(self, passage: EventPassage, shared: set[str], compare: bool,
-             labels: PassageLabels | None) -> None:
+    def show(self, passage: EventPassage, body: Text, labels: PassageLabels | None) -> None:
+        """Show a passage: ``body`` is its highlighted text (see ``tui.data.load_event``)."""
         self.passage = passage
         self.labels = labels
-        mark = f"¶{passage.seq + 1}" + (" (superseded)" if passage.superseded else "")
-        self._body = Text.assemble((mark, "dim"), " ", highlight(passage.text, shared, compare=compare))
+        self._body = body
         self._refresh_content()
 
     def set_labels(self, labels: PassageLabels) -> None:
@@ -100,7 +99,7 @@ class OutletColumn(VerticalScroll, can_focus=False, inherit_bindings=False):
     def passage_views(self) -> list[PassageView]:
         return self.pool[: self.shown]
 
-    async def show(self, key: str, passages: list[EventPassage], shared: set[str], compare: bool,
+    async def show(self, key: str, passages: list[EventPassage], bodies: dict[str, Text],
                    labels: dict[str, PassageLabels]) -> None:
         self.key = key
         self.border_title = passages[0].outlet
@@ -118,7 +117,7 @@ class OutletColumn(VerticalScroll, can_focus=False, inherit_bindings=False):
             self.pool.extend(new)
             await self.mount_all(new)
         for view, passage in zip(self.pool, passages):
-            view.show(passage, shared, compare, labels.get(passage.id))
+            view.show(passage, bodies[passage.id], labels.get(passage.id))
             view.display = True
         for view in self.pool[len(passages):]:
             view.display = False
