@@ -47,7 +47,7 @@ from typing import Any
 
 import numpy as np
 
-from .align_batch import evidence_many, normalize_all
+from .align_batch import evidence_many, prepare_texts
 from .candidates import candidate_pairs
 from .errors import NatoCompareError
 from .model import outlet_key
@@ -313,7 +313,7 @@ def align(passages: Iterable[Any], *, params: AlignParams | None = None,
     data = _prepare(passages)
     n = len(data.ids)
     report(0, n, "normalise")
-    normalized = normalize_all(data.texts, params.workers)
+    normalized, table = prepare_texts(data.texts, params.workers)
     report(n, n, "normalise")
     lap("normalise")
 
@@ -321,7 +321,7 @@ def align(passages: Iterable[Any], *, params: AlignParams | None = None,
     candidates, vocabulary, df = candidate_pairs(
         normalized, data.outlet_codes, index_tokens=params.index_tokens,
         min_shared=params.min_shared, max_postings=params.max_postings,
-        exhaustive_pairs=params.exhaustive_pairs)
+        exhaustive_pairs=params.exhaustive_pairs, table=table)
     report(1, 1, "index")
     lap("index")
 

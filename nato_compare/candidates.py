@@ -20,18 +20,40 @@ from itertools import chain
 import numpy as np
 
 
-def token_table(normalized: Sequence[str]) -> tuple[np.ndarray, np.ndarray, list[str], np.ndarray]:
-    """``(doc, tok)`` for every distinct token of every passage, the vocabulary (sorted, so ids
-    are the same on every run) and each token's document frequency."""
+TokenTable = tuple[np.ndarray, np.ndarray, list[str], np.ndarray]
+
+
+def local_token_table(normalized: Sequence[str]) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """The distinct tokens of each passage of one chunk: the chunk's sorted vocabulary, the
+    number of distinct tokens per passage and their ids in that vocabulary."""
     per_doc = [set(text.split()) for text in normalized]
     lengths = np.fromiter(map(len, per_doc), dtype=np.int64, count=len(per_doc))
     flat = list(chain.from_iterable(per_doc))
     vocabulary = sorted(set(flat))
     ids = {token: i for i, token in enumerate(vocabulary)}
-    tok = np.fromiter(map(ids.__getitem__, flat), dtype=np.int64, count=len(flat))
-    doc = np.repeat(np.arange(len(per_doc), dtype=np.int64), lengths)
-    df = np.bincount(tok, minlength=len(vocabulary))
-    return doc, tok, vocabulary, df
+    return vocabulary, lengths, np.fromiter(map(ids.__getitem__, flat), dtype=np.int64, count=len(flat))
+
+
+def merge_token_tables(parts: Sequence[tuple[list[str], np.ndarray, np.ndarray]]) -> TokenTable:
+    """``(doc, tok)`` for every distinct token of every passage, the vocabulary (sorted, so
+    ids are the same on every run) and each token's document frequency, from chunk tables
+    given in passage order."""
+    vocabulary = sorted(set(chain.from_iterable(v for v, _, _ in parts)))
+    ids = {token: i for i, token in enumerate(vocabulary)}
+    toks, lengths = [], []
+    for local_vocabulary, local_lengths, local_ids in parts:
+        remap = np.fromiter(map(ids.__getitem__, local_vocabulary), dtype=np.int64,
+                            count=len(local_vocabulary))
+        toks.append(remap[local_ids])
+        lengths.append(local_lengths)
+    tok = np.concatenate(toks) if toks else np.zeros(0, dtype=np.int64)
+    per_doc = np.concatenate(lengths) if lengths else np.zeros(0, dtype=np.int64)
+    doc = np.repeat(np.arange(len(per_doc), dtype=np.int64), per_doc)
+    return doc, tok, vocabulary, np.bincount(tok, minlength=len(vocabulary))
+
+
+def token_table(normalized: Sequence[str]) -> TokenTable:
+    return merge_token_tables([local_token_table(normalized)])
 
 
 def _group_starts(sorted_values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -80,7 +102,7 @@ def _pair_keys(doc: np.ndarray, tok: np.ndarray, n_docs: int) -> tuple[np.ndarra
 def _meetings(doc: np.ndarray, key: np.ndarray, outlets: np.ndarray, max_postings: int
               ) -> np.ndarray:
     """``lo * n + hi`` for every time two passages of different outlets meet under a key."""
-    order = np.argsort(key, kind="stable")
+    order = np.argsort(key)
     doc, key = doc[order], key[order]
     starts, sizes = _group_starts(key)
     usable = (sizes >= 2) & (sizes <= max_postings)
@@ -112,15 +134,15 @@ def cross_pair_count(outlets: np.ndarray) -> int:
 
 
 def candidate_pairs(normalized: Sequence[str], outlets: np.ndarray, *, index_tokens: int,
-                    min_shared: int, max_postings: int, exhaustive_pairs: int = 0
-                    ) -> tuple[np.ndarray, list[str], np.ndarray]:
+                    min_shared: int, max_postings: int, exhaustive_pairs: int = 0,
+                    table: TokenTable | None = None) -> tuple[np.ndarray, list[str], np.ndarray]:
     """Pairs ``(i, j)``, ``i < j``, of passages of different outlets sharing at least
     ``min_shared`` of their indexed tokens (a passage with fewer indexed tokens needs to share
     all of them, and at least two when ``min_shared`` >= 2) — or every cross-outlet pair when
     there are at most ``exhaustive_pairs``; also the vocabulary and the document frequencies
-    (``token_table``)."""
+    (``token_table``, or ``table`` when already computed)."""
     n = len(normalized)
-    doc, tok, vocabulary, df = token_table(normalized)
+    doc, tok, vocabulary, df = table if table is not None else token_table(normalized)
     empty = np.zeros((0, 2), dtype=np.int64)
     if n and cross_pair_count(outlets) <= exhaustive_pairs:
         return all_cross_pairs(outlets), vocabulary, df
