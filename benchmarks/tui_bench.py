@@ -5,9 +5,10 @@ passages in 5,000 events (20 passages from 5 outlets each; 2% of the passages
 already labelled), then drives the app headless through Textual's Pilot:
 
 - time to first screen: from starting the app to the first event's passages on screen;
-- key-press-to-refresh: ``]`` (next event) pressed repeatedly; each time, from the key
-  press until the end of the first repaint that shows the new event (median and 95th
-  percentile), and the CPU time the process spent on it.
+- key-press-to-refresh: ``]`` (next event) pressed repeatedly; each time, from the moment
+  the screen handles the key until the end of the first repaint that shows the new event
+  (median and 95th percentile), and the CPU time the process spent on it; also counted from
+  the moment the Pilot injects the key (its own event plumbing included).
 
 Targets (issue 4): < 1 s and < 50 ms on 2 cores.
 
@@ -107,7 +108,15 @@ async def measure(path: Path, presses: int, size: tuple[int, int]) -> dict:
                 paints.append((time.perf_counter(), time.process_time(), screen.view.summary.seq))
 
         screen._compositor_refresh = timed_repaint
-        timings, cpu = [], []
+        keys: list[tuple[float, float]] = []  # when the screen got the key (wall, CPU)
+        next_event = screen.action_next_event
+
+        def timed_next_event() -> None:
+            keys.append((time.perf_counter(), time.process_time()))
+            next_event()
+
+        screen.action_next_event = timed_next_event
+        timings, cpu, injected = [], [], []
         for _ in range(presses):
             before = screen.view.summary.seq
             t0, c0 = time.perf_counter(), time.process_time()
@@ -117,11 +126,14 @@ async def measure(path: Path, presses: int, size: tuple[int, int]) -> dict:
                 await asyncio.sleep(0.0005)
             # the first repaint that shows the new event
             wall, used, _ = next(p for p in paints if p[2] != before)
-            timings.append(wall - t0)
-            cpu.append(used - c0)
+            key_wall, key_cpu = keys[-1]
+            timings.append(wall - key_wall)
+            cpu.append(used - key_cpu)
+            injected.append(wall - t0)
             await pilot.pause()
         listed = len(screen.event_list.events)
-    return {"first_screen": first_screen, "timings": timings, "cpu": cpu, "listed": listed}
+    return {"first_screen": first_screen, "timings": timings, "cpu": cpu, "injected": injected,
+            "listed": listed}
 
 
 def main() -> None:
@@ -150,9 +162,11 @@ def main() -> None:
     print(f"events listed: {result['listed']:,}")
     print(f"time to first screen: {result['first_screen']:.3f} s  (target < 1 s)")
     cpu_median = statistics.median(result["cpu"]) * 1000
+    injected = statistics.median(result["injected"]) * 1000
     print(f"key press to refresh (next event, n={len(timings)}): median {median:.1f} ms, "
           f"p95 {p95:.1f} ms  (target median < 50 ms)")
     print(f"  CPU time until then (all threads of the process): median {cpu_median:.1f} ms")
+    print(f"  counted from the Pilot's key injection instead: median {injected:.1f} ms")
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from typing import Any, Callable
 
 import sqlite_utils
 from rich.text import Text
+from textual.content import Content
 
 import nato_compare.store.annotations as annotations_store
 from ..codebook import Dimension
@@ -78,7 +79,7 @@ class EventView:
     #: The passages by outlet column, and each passage's highlighted text: prepared here, on
     #: the database thread, so the screen only has to show them.
     columns: list[tuple[str, list[EventPassage]]] = field(default_factory=list)
-    bodies: dict[str, Text] = field(default_factory=dict)
+    bodies: dict[str, Content] = field(default_factory=dict)
 
 
 @dataclass
@@ -125,8 +126,8 @@ def load_event(db, annotator: str, event_id: str) -> EventView | None:
     for key, column in view.columns:
         for passage in column:
             mark = f"¶{passage.seq + 1}" + (" (superseded)" if passage.superseded else "")
-            view.bodies[passage.id] = Text.assemble(
-                (mark, "dim"), " ", highlight(passage.text, shared[key], compare=compare))
+            view.bodies[passage.id] = Content.from_rich_text(Text.assemble(
+                (mark, "dim"), " ", highlight(passage.text, shared[key], compare=compare)))
     return view
 
 

@@ -54,9 +54,9 @@ class PassageView(Static, can_focus=True):
         self.codebook = codebook
         self.passage: EventPassage | None = None
         self.labels: PassageLabels | None = None
-        self._body = Text()
+        self._body = Content()
 
-    def show(self, passage: EventPassage, body: Text, labels: PassageLabels | None) -> None:
+    def show(self, passage: EventPassage, body: Content, labels: PassageLabels | None) -> None:
         """Show a passage: ``body`` is its highlighted text (see ``tui.data.load_event``)."""
         self.passage = passage
         self.labels = labels
@@ -73,12 +73,9 @@ class PassageView(Static, can_focus=True):
 
     def _refresh_content(self) -> None:
         self.set_class(self.annotated, "-annotated")
-        # One Textual Content (not a rich Group): Textual wraps and renders it natively, which
+        # Textual Content (not rich renderables): Textual wraps and renders it natively, which
         # is several times cheaper for long, densely highlighted passages.
-        text = self._body.copy()
-        text.append("\n")
-        text.append_text(labels_line(self.labels, self.codebook))
-        self.update(Content.from_rich_text(text))
+        self.update(self._body + "\n" + Content.from_rich_text(labels_line(self.labels, self.codebook)))
 
 
 class OutletColumn(VerticalScroll, can_focus=False, inherit_bindings=False):
@@ -99,7 +96,7 @@ class OutletColumn(VerticalScroll, can_focus=False, inherit_bindings=False):
     def passage_views(self) -> list[PassageView]:
         return self.pool[: self.shown]
 
-    async def show(self, key: str, passages: list[EventPassage], bodies: dict[str, Text],
+    async def show(self, key: str, passages: list[EventPassage], bodies: dict[str, Content],
                    labels: dict[str, PassageLabels]) -> None:
         self.key = key
         self.border_title = passages[0].outlet
