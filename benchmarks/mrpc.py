@@ -21,7 +21,7 @@ import numpy as np
 from rapidfuzz import fuzz, process, utils
 
 from nato_compare.similarity import (
-    DEFAULT_WEIGHTS, FEATURES, SimilarityWeights, normalize, pair_features,
+    DEFAULT_WEIGHTS, FEATURES, SimilarityWeights, log_odds, normalize, pair_features,
     similarity_many_normalized,
 )
 
@@ -98,8 +98,10 @@ def main() -> int:
     shipped = similarity_many_normalized(na, nb)
     print(f"{'similarity (shipped DEFAULT_WEIGHTS)':<44} {roc_auc(labels, shipped):.3f}")
     print(f"\nnormalise + features: {len(a)} pairs in {elapsed:.2f} s")
-    print(f"paraphrase share at score >= 50: {(shipped[labels == 1] >= 50).mean():.1%}; "
-          f"non-paraphrase share at >= 50: {(shipped[labels == 0] >= 50).mean():.1%}")
+    z = log_odds(features)
+    print(f"at MRPC log-odds >= 0 (before the BASIL calibration): "
+          f"{(z[labels == 1] >= 0).mean():.1%} of paraphrases, "
+          f"{(z[labels == 0] >= 0).mean():.1%} of non-paraphrases")
 
     if args.fit:
         mean_auc, weights = fit_weights(features, labels)

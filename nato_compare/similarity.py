@@ -41,37 +41,39 @@ from .normalize import STOP_WORDS, content_tokens, is_content, is_number, normal
 
 __all__ = [
     "DEFAULT_WEIGHTS", "FEATURES", "SimilarityWeights", "content_tokens", "evidence",
-    "normalize", "pair_features", "similarity", "similarity_many",
-    "similarity_many_normalized", "STOP_WORDS",
+    "evidence_many", "log_odds", "named_entities", "normalize", "pair_features", "similarity",
+    "similarity_many", "similarity_many_normalized", "STOP_WORDS",
 ]
 
-FEATURES = ("ratio", "jaccard", "number_conflict", "length_ratio")
+FEATURES = ("ratio", "jaccard")
 """Feature names, in the order of :class:`SimilarityWeights`' coefficients."""
 
 
 @dataclass(frozen=True)
 class SimilarityWeights:
-    """Coefficients of the logistic combination: score = 100 / (1 + exp(-z)), with
-    z = ``intercept`` + Σ coefficient × feature (each feature lies in 0..1).
+    """Every parameter of the score. The log-odds of "same content" are
+    z = ``intercept`` + ``ratio`` × ratio + ``jaccard`` × jaccard (features in 0..1),
+    fitted on MRPC by ``python benchmarks/mrpc.py --fit`` (5-fold cross-validated
+    logistic regression, balanced classes), rounded to two decimals; the score is
+    100 / (1 + exp(-(``calibration_scale`` × z + ``calibration_offset``))).
 
-    Fitted on MRPC by ``python benchmarks/mrpc.py --fit`` (5-fold cross-validated
-    logistic regression, balanced classes), rounded to two decimals.
+    Features measured and left out, because on passages they did harm (BASIL
+    best-match accuracy, gold rank-1) while adding little on MRPC: token_sort_ratio,
+    ratios of the content words alone, containment, length ratio, shared or
+    conflicting numbers. :func:`evidence` still reports numbers.
     """
 
-    intercept: float = -5.6
-    """Log-odds of "same content" when every feature is 0."""
-    ratio: float = 3.94
-    """``fuzz.ratio`` / 100 of the normalised texts: the same words in the same order."""
-    jaccard: float = 3.83
-    """Shared content tokens / all content tokens of the two passages (stop words aside)."""
-    number_conflict: float = -0.47
-    """1 when both passages carry numbers and share none: different figures, likely
-    different facts."""
-    length_ratio: float = 1.1
-    """Content tokens of the shorter passage / of the longer one."""
-    calibration_scale: float = 3.84
+    intercept: float = -4.94
+    """Log-odds of "same content" when both features are 0."""
+    ratio: float = 3.97
+    """Coefficient of ``fuzz.ratio`` / 100 of the normalised texts (stop words kept):
+    the same words in the same order."""
+    jaccard: float = 4.2
+    """Coefficient of the content-word Jaccard: shared content tokens / all content
+    tokens of the two passages (no stop words; stems; amounts in one form)."""
+    calibration_scale: float = 3.11
     """Slope mapping the MRPC log-odds z to the passage scale (see below)."""
-    calibration_offset: float = 7.92
+    calibration_offset: float = 7.37
     """Offset of that mapping: score = 100 / (1 + exp(-(scale × z + offset))).
 
     Fitted by ``benchmarks/calibrate_basil.py``: on BASIL, the probability that a
@@ -102,56 +104,46 @@ def _code(token: str) -> str:
     return chr(code + len(_SURROGATES) if code >= _SURROGATES.start else code)
 
 
-def _sets(normalized: str) -> tuple[str, str]:
-    """Content-token set and number set of a normalised passage, as sorted code strings."""
-    content = {t for t in normalized.split() if is_content(t)}
-    return ("".join(sorted(map(_code, content))),
-            "".join(sorted(_code(t) for t in content if is_number(t))))
+def _content_set(normalized: str) -> str:
+    """The content tokens of a normalised passage as a sorted string of code points."""
+    return "".join(sorted({_code(t) for t in normalized.split() if is_content(t)}))
 
 
-def _intersections(a: list[str], b: list[str], workers: int) -> tuple[np.ndarray, ...]:
-    """Sizes of ``a[i]``, ``b[i]`` and of their intersection (sorted code-point sets)."""
-    size_a = np.fromiter(map(len, a), dtype=np.float64, count=len(a))
-    size_b = np.fromiter(map(len, b), dtype=np.float64, count=len(b))
-    shared = np.zeros(len(a))
-    both = np.flatnonzero((size_a > 0) & (size_b > 0))
-    if len(both):
-        pick = both.tolist()
-        indel = process.cpdist([a[i] for i in pick], [b[i] for i in pick],
-                               scorer=Indel.distance, workers=workers, dtype=np.int32)
-        shared[both] = (size_a[both] + size_b[both] - indel) / 2.0
-    return size_a, size_b, shared
-
-
-def pair_features(a: Sequence[str], b: Sequence[str], *, workers: int = -1) -> np.ndarray:
-    """Feature matrix (pairs × :data:`FEATURES`) of already-normalised pairs."""
+def _features(a: Sequence[str], b: Sequence[str], workers: int
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """Feature matrix (pairs × :data:`FEATURES`), and which pairs have a side without
+    content words."""
     if len(a) != len(b):
         raise ValueError(f"a and b must have the same length ({len(a)} != {len(b)})")
     n = len(a)
     if n == 0:
-        return np.zeros((0, len(FEATURES)))
+        return np.zeros((0, len(FEATURES))), np.zeros(0, dtype=bool)
     a, b = list(a), list(b)
     # per distinct passage, not per pair: the aligner's pairs repeat each passage often
     distinct = {text: i for i, text in enumerate(dict.fromkeys(a + b))}
-    sets = np.empty((len(distinct), 2), dtype=object)
-    sets[:] = [_sets(text) for text in distinct]
+    sets = np.array([_content_set(text) for text in distinct], dtype=object)
+    sizes = np.fromiter(map(len, sets), dtype=np.float64, count=len(sets))
     ia = np.fromiter(map(distinct.__getitem__, a), dtype=np.int64, count=n)
     ib = np.fromiter(map(distinct.__getitem__, b), dtype=np.int64, count=n)
+    size_a, size_b = sizes[ia], sizes[ib]
+    empty = (size_a == 0) | (size_b == 0)
 
-    ratio = process.cpdist(a, b, scorer=fuzz.ratio, workers=workers, dtype=np.float32)
-    size_a, size_b, shared = _intersections(
-        sets[ia, 0].tolist(), sets[ib, 0].tolist(), workers)
-    nums_a, nums_b, shared_nums = _intersections(
-        sets[ia, 1].tolist(), sets[ib, 1].tolist(), workers)
-
-    smaller, larger = np.minimum(size_a, size_b), np.maximum(size_a, size_b)
-    union = size_a + size_b - shared
     features = np.zeros((n, len(FEATURES)))
-    features[:, 0] = ratio / 100.0
-    np.divide(shared, union, out=features[:, 1], where=union > 0)
-    features[:, 2] = (nums_a > 0) & (nums_b > 0) & (shared_nums == 0)
-    np.divide(smaller, larger, out=features[:, 3], where=larger > 0)
-    return features
+    features[:, 0] = process.cpdist(a, b, scorer=fuzz.ratio, workers=workers,
+                                    dtype=np.float32) / 100.0
+    both = np.flatnonzero(~empty)
+    if len(both):
+        # the Indel distance of two sorted sets is |A| + |B| - 2 |A ∩ B|
+        indel = process.cpdist(sets[ia[both]].tolist(), sets[ib[both]].tolist(),
+                               scorer=Indel.distance, workers=workers, dtype=np.int32)
+        shared = (size_a[both] + size_b[both] - indel) / 2.0
+        features[both, 1] = shared / (size_a[both] + size_b[both] - shared)
+    return features, empty
+
+
+def pair_features(a: Sequence[str], b: Sequence[str], *, workers: int = -1) -> np.ndarray:
+    """Feature matrix (pairs × :data:`FEATURES`) of already-normalised pairs."""
+    return _features(a, b, workers)[0]
 
 
 def log_odds(features: np.ndarray, weights: SimilarityWeights = DEFAULT_WEIGHTS) -> np.ndarray:
@@ -164,12 +156,12 @@ def _combine(features: np.ndarray, weights: SimilarityWeights) -> np.ndarray:
     return 100.0 / (1.0 + np.exp(-z))
 
 
-def _score(features: np.ndarray, weights: SimilarityWeights) -> np.ndarray:
+def _scores(features: np.ndarray, empty: np.ndarray, weights: SimilarityWeights) -> np.ndarray:
     scores = _combine(features, weights)
-    # the same content words in the same order (ratio 100) are the same content ...
+    # the same words in the same order (ratio 100) are the same content ...
     scores[features[:, FEATURES.index("ratio")] >= 1.0] = 100.0
-    # ... and a passage without content words (length ratio 0) is evidence of nothing
-    scores[features[:, FEATURES.index("length_ratio")] <= 0.0] = 0.0
+    # ... and a passage without content words is evidence of nothing
+    scores[empty] = 0.0
     return scores
 
 
@@ -181,7 +173,7 @@ def similarity_many_normalized(
 
     The aligner normalises each passage once and calls this on its candidate pairs.
     """
-    return _score(pair_features(a, b, workers=workers), weights)
+    return _scores(*_features(a, b, workers), weights)
 
 
 def similarity_many(
@@ -243,34 +235,60 @@ def _name_words(text: str) -> dict[str, str]:
 def evidence(a: str, b: str, weights: SimilarityWeights = DEFAULT_WEIGHTS) -> dict:
     """Why ``a`` and ``b`` score as they do.
 
-    Keys: ``score`` (= :func:`similarity`); ``log_odds`` (the MRPC log-odds z the score
-    is calibrated from: the sum of the ``scorers``' contributions); ``shared_words`` (content tokens in both,
-    normalised: stems, no stop words, no numbers); ``shared_numbers`` (numbers and
-    amounts in both, e.g. ``"40 billion eur"``); ``number_conflict`` (both carry numbers,
-    none shared); ``shared_entities`` (names in both); ``scorers``: per feature its
-    ``value`` (0–1) and ``contribution`` (coefficient × value, in log-odds), with the
-    ``intercept``.
+    Keys: ``score`` (= :func:`similarity`); ``log_odds`` (the MRPC log-odds z the
+    score is calibrated from: the sum of the ``scorers``' contributions);
+    ``shared_words`` (content tokens in both, normalised: stems, no stop words, no
+    numbers); ``shared_numbers`` (numbers and amounts in both, e.g.
+    ``"40 billion eur"``); ``number_conflict`` (both carry numbers, none shared: a
+    hint for the reader, not part of the score); ``shared_entities`` (name words in
+    both, as written in ``a``); ``scorers``: per feature its ``value`` (0–1) and
+    ``contribution`` (coefficient × value, in log-odds), and the ``intercept``.
     """
-    na, nb = normalize(a), normalize(b)
-    features = pair_features([na], [nb], workers=1)
-    score = float(_score(features.copy(), weights)[0])
-    ta, tb = content_tokens(a), content_tokens(b)
-    shared = set(ta) & set(tb)
-    scorers = {
-        name: {"value": round(float(value), 4), "contribution": round(float(value * coef), 4)}
-        for name, value, coef in zip(FEATURES, features[0], weights.coefficients())
-    }
-    scorers["intercept"] = {"value": 1.0, "contribution": weights.intercept}
-    names_a, names_b = _name_words(a), _name_words(b)
-    return {
-        "score": round(score, 2),
-        "log_odds": round(float(log_odds(features, weights)[0]), 4),
-        "shared_words": sorted(t for t in shared if not is_number(t)),
-        "shared_numbers": sorted(set(_amounts(na)) & set(_amounts(nb))),
-        "number_conflict": bool(features[0, FEATURES.index("number_conflict")]),
-        "shared_entities": sorted(names_a[t] for t in names_a.keys() & names_b.keys()),
-        "scorers": scorers,
-    }
+    return evidence_many([a], [b], weights=weights, workers=1)[0]
+
+
+def evidence_many(a: Sequence[str], b: Sequence[str], *, normalized_a: Sequence[str] | None = None,
+                  normalized_b: Sequence[str] | None = None, workers: int = -1,
+                  weights: SimilarityWeights = DEFAULT_WEIGHTS) -> list[dict]:
+    """:func:`evidence` of every pair ``(a[i], b[i])``; the scores in one vectorised call,
+    names and amounts once per distinct text. Pass ``normalized_a`` / ``normalized_b``
+    (:func:`normalize` of the texts) when you have them."""
+    if len(a) != len(b):
+        raise ValueError(f"a and b must have the same length ({len(a)} != {len(b)})")
+    cache: dict[str, str] = {}
+    if normalized_a is None or normalized_b is None:
+        for text in (*a, *b):
+            if text not in cache:
+                cache[text] = normalize(text)
+    na = list(normalized_a) if normalized_a is not None else [cache[t] for t in a]
+    nb = list(normalized_b) if normalized_b is not None else [cache[t] for t in b]
+    features, empty = _features(na, nb, workers)
+    scores = _scores(features, empty, weights)
+    odds = log_odds(features, weights)
+    contributions = features * weights.coefficients()
+    per_text: dict[tuple[str, str], tuple[set[str], set[str], dict[str, str]]] = {}
+    for text, normalized in zip((*a, *b), (*na, *nb)):
+        if (text, normalized) not in per_text:
+            content = {t for t in normalized.split() if is_content(t)}
+            per_text[text, normalized] = (content, set(_amounts(normalized)), _name_words(text))
+    found = []
+    for k in range(len(a)):
+        words_a, amounts_a, names_a = per_text[a[k], na[k]]
+        words_b, amounts_b, names_b = per_text[b[k], nb[k]]
+        scorers = {name: {"value": round(float(features[k, f]), 4),
+                          "contribution": round(float(contributions[k, f]), 4)}
+                   for f, name in enumerate(FEATURES)}
+        scorers["intercept"] = {"value": 1.0, "contribution": weights.intercept}
+        found.append({
+            "score": round(float(scores[k]), 2),
+            "log_odds": round(float(odds[k]), 4),
+            "shared_words": sorted(t for t in words_a & words_b if not is_number(t)),
+            "shared_numbers": sorted(amounts_a & amounts_b),
+            "number_conflict": bool(amounts_a and amounts_b and not amounts_a & amounts_b),
+            "shared_entities": sorted(names_a[t] for t in names_a.keys() & names_b.keys()),
+            "scorers": scorers,
+        })
+    return found
 
 
 _AMOUNT = re.compile(r"\b\d+(?:\.\d+)?(?: (?:billion|million|trillion|thousand|percent))?"
