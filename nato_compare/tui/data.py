@@ -29,11 +29,11 @@ from ..store.worklist import (
     event_count,
     event_of_passage,
     event_passages,
-    first_event_id,
+    first_event_id,  # noqa: F401  (the app calls it as data.first_event_id)
     get_event,
     list_events,
     next_unannotated_event,
-    outlets,
+    outlets,  # noqa: F401  (the app calls it as data.outlets)
 )
 from .widgets.highlight import highlight, shared_words
 

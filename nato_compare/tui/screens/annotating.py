@@ -1,0 +1,127 @@
+"""Annotating on the event view: label keys, notes, undo/redo, and the adjudication panel.
+
+A mixin of :class:`~.event_screen.EventScreen` (kept apart so each file stays readable).
+Every write is queued on the database thread in the key's handler, so writes happen in
+key-press order; a worker waits for the result and posts :class:`~..messages.Changed`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from concurrent.futures import Future
+
+from textual import work
+
+from .. import data
+from ..messages import AdjudicationLoaded, Changed
+from ..widgets.label_bar import AdjudicationPanel
+from .note_screen import NoteScreen
+
+_NOTHING_TO = {"Undone": "Nothing to undo.", "Redone": "Nothing to redo."}
+
+
+class AnnotatingMixin:
+    # --- annotating ------------------------------------------------------------
+
+    def action_label(self, dimension: str, label: str) -> None:
+        passage = self.focused_passage
+        if passage is None or self.view is None:
+            self.notify("No passage to label here.", severity="warning")
+            return
+        dim = self.codebook.dimension(dimension)
+        self._write("", data.apply_label, self.annotator, dim, label, passage.passage.id,
+                    self.view.summary.id)
+
+    def action_undo(self) -> None:
+        self._write("Undone", data.apply_undo, self.annotator, False)
+
+    def action_redo(self) -> None:
+        self._write("Redone", data.apply_undo, self.annotator, True)
+
+    def action_passage_note(self) -> None:
+        passage = self.focused_passage
+        if passage is None or self.view is None:
+            return
+        event_id, passage_id = self.view.summary.id, passage.passage.id
+        note = passage.labels.note if passage.labels else ""
+
+        def save(text: str | None) -> None:
+            if text is not None and text.strip() != note:
+                self._write("", data.apply_passage_note, self.annotator, passage_id, event_id, text)
+
+        self.app.push_screen(NoteScreen(f"Note on {passage.passage.outlet} ¶{passage.passage.seq + 1}",
+                                        note), save)
+
+    def action_event_note(self) -> None:
+        if self.view is None:
+            return
+        event_id, note = self.view.summary.id, self.view.note
+
+        def save(text: str | None) -> None:
+            if text is not None and text.strip() != note:
+                self._write("", data.apply_event_note, self.annotator, event_id, text)
+
+        self.app.push_screen(NoteScreen(f"Note on event {self.view.summary.seq}", note), save)
+
+    def _write(self, verb: str, fn, *args) -> None:
+        """Queue a write now, in key-press order; prefetched events may be stale after it."""
+        self._generation += 1
+        self._prefetched.clear()
+        self._finish_write(self.app.db.submit(fn, *args), verb)
+
+    @work(group="write", exit_on_error=False)
+    async def _finish_write(self, future: Future, verb: str) -> None:
+        change = await asyncio.wrap_future(future)
+        self.post_message(Changed(change, verb))
+
+    def on_changed(self, message: Changed) -> None:
+        change = message.change
+        if change is None:
+            self.notify(_NOTHING_TO.get(message.verb, "Nothing changed."), severity="warning")
+            return
+        if message.verb:
+            self.notify(f"{message.verb}: {change.description}")
+        if change.summary is not None:
+            self.event_list.update_event(change.summary)
+        in_view = self.view is not None and change.event_id == self.view.summary.id
+        if change.passage_id is not None:
+            if in_view:
+                if change.summary is not None:
+                    self.view.summary = change.summary
+                for view in (v for column in self.grid for v in column):
+                    if view.passage.id == change.passage_id:
+                        view.set_labels(change.labels)
+                        self.view.labels[change.passage_id] = change.labels
+                if message.verb:
+                    self._focus_passage_id(change.passage_id)
+                self._after_focus()
+            elif change.event_id is not None and message.verb:
+                self.open_event(change.event_id, focus_passage=change.passage_id)
+        elif change.event_note is not None:
+            if in_view:
+                self.view.note = change.event_note
+            elif message.verb and change.event_id:
+                self.open_event(change.event_id)
+        self._update_header()
+
+    # --- blind coding / adjudication -----------------------------------------
+
+    def action_toggle_adjudication(self) -> None:
+        self.show_all = not self.show_all
+        panel = self.query_one(AdjudicationPanel)
+        panel.set_class(not self.show_all, "hidden")
+        if self.show_all and self.focused_passage is not None:
+            self._load_adjudication(self.focused_passage.passage.id)
+
+    @work(group="adjudication", exclusive=True, exit_on_error=False)
+    async def _load_adjudication(self, passage_id: str) -> None:
+        labels = await self.app.db.call(data.adjudication, passage_id)
+        self.post_message(AdjudicationLoaded(passage_id, labels))
+
+    def on_adjudication_loaded(self, message: AdjudicationLoaded) -> None:
+        passage = self.focused_passage
+        if passage is None or passage.passage.id != message.passage_id:
+            return
+        self.query_one(AdjudicationPanel).show_annotators(
+            f"{passage.passage.outlet} ¶{passage.passage.seq + 1}", message.by_annotator)
+
