@@ -340,11 +340,15 @@ class EventScreen(AnnotatingMixin, Screen):
         if current is not None and dy:
             # A passage taller than the column is read by scrolling before moving on.
             column = current.parent
-            if dy > 0 and current.region.bottom > column.region.bottom:
-                column.scroll_relative(y=max(1, column.region.height - 2), animate=False)
+            seen = column.scrollable_content_region.height
+            top, bottom = current.virtual_region.y, current.virtual_region.bottom
+            step = max(1, seen - 2)
+            if dy > 0 and bottom > column.scroll_y + seen:
+                column.scroll_to(y=min(column.scroll_y + step, bottom - seen), animate=False,
+                                 immediate=True)
                 return
-            if dy < 0 and current.region.y < column.region.y:
-                column.scroll_relative(y=-max(1, column.region.height - 2), animate=False)
+            if dy < 0 and top < column.scroll_y:
+                column.scroll_to(y=max(column.scroll_y - step, top), animate=False, immediate=True)
                 return
         self._focus_cell(self.column + dx, self.row + dy)
 
