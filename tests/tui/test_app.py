@@ -394,3 +394,17 @@ async def test_a_long_passage_scrolls_before_the_focus_moves_on(event_db):
         await pilot.press("k")
         await settle(pilot)
         assert focused_passage(app) is passage and column.scroll_y < top + 1
+
+
+async def test_clicking_an_event_in_the_list_opens_it(event_db):
+    events, passages = events_in(event_db)
+    app = make_app(event_db, "alice")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        await pilot.click("#events", offset=(4, 2))  # row 2 of the widget = the second event
+        await settle(pilot)
+        assert screen(app).view.summary.id == events[1].id
+        assert focused_passage(app).passage.id == passages[events[1].id][0].id
+        await pilot.click("#events", offset=(4, 0))  # the border: nothing happens
+        await settle(pilot)
+        assert screen(app).view.summary.id == events[1].id

@@ -123,7 +123,10 @@ class EventList(ScrollView, can_focus=True, inherit_bindings=False):
             self.post_message(EventList.Selected(self.events[self.cursor].id))
 
     def on_click(self, event: events.Click) -> None:
-        index = event.y + self.scroll_offset.y
+        offset = event.get_content_offset(self)
+        if offset is None:  # on the border
+            return
+        index = offset.y + self.scroll_offset.y
         if 0 <= index < len(self.events):
             self.cursor = index
             self.post_message(EventList.Selected(self.events[index].id))
