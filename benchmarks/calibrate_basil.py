@@ -11,7 +11,7 @@ logistic regression of right/wrong on the log-odds z of the MRPC-fitted weights
 gives ``calibration_scale`` and ``calibration_offset`` of
 :class:`nato_compare.similarity.SimilarityWeights`: the shipped score is
 100 / (1 + exp(-(scale * z + offset))). The data stays in shared/; the script exits
-with a message when it is absent. Needs scikit-learn. Takes ~3 minutes on 2 cores.
+with a message when it is absent. Needs scikit-learn. Takes ~5 minutes on 2 cores.
 """
 
 from __future__ import annotations
@@ -23,11 +23,15 @@ from pathlib import Path
 
 import numpy as np
 
-from nato_compare.similarity import DEFAULT_WEIGHTS, normalize, pair_features
+from rapidfuzz import fuzz, process, utils
+
+from nato_compare.similarity import DEFAULT_WEIGHTS, log_odds, normalize, pair_features
 
 BASIL = Path(__file__).resolve().parents[2] / "shared" / "eval" / "basil" / "articles"
 SEED = 0
 MIN_WORDS = 8  # shorter paragraphs are datelines and captions
+PLAIN_SCORERS = {"token_sort_ratio": fuzz.token_sort_ratio,
+                 "token_set_ratio": fuzz.token_set_ratio}
 
 
 def load_paragraphs(root: Path = BASIL) -> list[tuple[str, str, str]]:
@@ -42,23 +46,30 @@ def load_paragraphs(root: Path = BASIL) -> list[tuple[str, str, str]]:
     return rows
 
 
-def best_matches(rows: list[tuple[str, str, str]], queries: int) -> tuple[np.ndarray, np.ndarray]:
+def best_matches(rows: list[tuple[str, str, str]], queries: int
+                 ) -> tuple[np.ndarray, np.ndarray, dict[str, float]]:
     """Log-odds (shipped weights, before calibration) of each sampled paragraph's best
-    other-outlet match, and whether that match covers the same event."""
+    other-outlet match, whether that match covers the same event, and the same
+    best-match accuracy for plain rapidfuzz scorers on the raw paragraphs."""
     outlets = np.array([r[0] for r in rows])
     events = np.array([r[1] for r in rows])
     normalized = [normalize(r[2]) for r in rows]
     weights = DEFAULT_WEIGHTS
     sample = np.random.default_rng(SEED).choice(len(rows), queries, replace=False)
     best_z, right = [], []
+    plain = {name: [] for name in PLAIN_SCORERS}
     for i in sample:
         others = np.flatnonzero(outlets != outlets[i])
         features = pair_features([normalized[i]] * len(others), [normalized[j] for j in others])
-        z = weights.intercept + features @ weights.coefficients()
+        z = log_odds(features, weights)
         k = int(np.argmax(z))
         best_z.append(z[k])
         right.append(events[others[k]] == events[i])
-    return np.array(best_z), np.array(right)
+        for name, scorer in PLAIN_SCORERS.items():
+            scores = process.cdist([rows[i][2]], [rows[j][2] for j in others], scorer=scorer,
+                                   processor=utils.default_process)[0]
+            plain[name].append(events[others[int(np.argmax(scores))]] == events[i])
+    return np.array(best_z), np.array(right), {k: float(np.mean(v)) for k, v in plain.items()}
 
 
 def main() -> int:
@@ -71,11 +82,12 @@ def main() -> int:
     from sklearn.linear_model import LogisticRegression
 
     rows = load_paragraphs()
-    z, right = best_matches(rows, args.queries)
+    z, right, plain = best_matches(rows, args.queries)
     model = LogisticRegression(C=100.0).fit(z[:, None], right)
     scale, offset = round(float(model.coef_[0, 0]), 2), round(float(model.intercept_[0]), 2)
     print(f"BASIL: {len(rows)} paragraphs; {args.queries} sampled; "
-          f"best other-outlet match from the same event: {right.mean():.1%}")
+          f"best other-outlet match from the same event: {right.mean():.1%} "
+          f"(plain rapidfuzz: " + ", ".join(f"{k} {v:.1%}" for k, v in plain.items()) + ")")
     print(f"fitted calibration_scale={scale} calibration_offset={offset} "
           f"(shipped: {DEFAULT_WEIGHTS.calibration_scale}, {DEFAULT_WEIGHTS.calibration_offset})\n")
     score = 100.0 / (1.0 + np.exp(-(DEFAULT_WEIGHTS.calibration_scale * z
