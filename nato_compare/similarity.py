@@ -192,17 +192,19 @@ def similarity_many(
 def similarity(a: str, b: str, weights: SimilarityWeights = DEFAULT_WEIGHTS) -> float:
     """How surely passages ``a`` and ``b`` report the same thing: 0–100, symmetric.
 
-    50 = even evidence; ~80+ = strong; unrelated texts score near 0. See the module doc.
+    Calibrated so that a score is the chance, in percent, that a passage's best match
+    in another outlet reports the same event (50: as likely as not); unrelated texts
+    score near 0, identical ones 100. See the module doc and ``docs/similarity.md``.
     """
     return float(similarity_many([a], [b], workers=1, weights=weights)[0])
 
 
-# A name: capitalised words (joined by "of", "de", "al" …) or an acronym of 2+ capitals.
+# A name: capitalised words (joined by "of", "de", "al" …) or an acronym ("NATO", "U.S.").
 _NAME = re.compile(
-    r"\b(?:[A-Z][\w’'\-]*[a-z0-9][\w’'\-]*|[A-Z]{2,}s?)"
+    r"\b(?:(?:[A-Z]\.){2,}|[A-Z][\w’'\-]*[a-z0-9][\w’'\-]*|[A-Z]{2,}s?)"
     r"(?:\s+(?:(?:of|de|del|al|von|van|the)\s+)?(?:[A-Z][\w’'\-]*[a-z0-9][\w’'\-]*|[A-Z]{2,}))*"
 )
-_SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“”]\s+)$")
+_AFTER_SENTENCE_END = re.compile(r"[.!?:;\"“”]\s+$")
 
 
 def named_entities(text: str) -> list[str]:
@@ -214,8 +216,9 @@ def named_entities(text: str) -> list[str]:
     names: dict[str, None] = {}
     for match in _NAME.finditer(text):
         words = match.group(0).split()
-        at_start = bool(_SENTENCE_START.search(text[:match.start()]))
-        if at_start and len(words) == 1 and not words[0].isupper():
+        start = match.start()
+        at_start = start == 0 or bool(_AFTER_SENTENCE_END.search(text, max(0, start - 4), start))
+        if at_start and len(words) == 1 and not words[0].replace(".", "").isupper():
             continue
         if content_tokens(match.group(0)):
             names.setdefault(match.group(0), None)
@@ -223,12 +226,17 @@ def named_entities(text: str) -> list[str]:
 
 
 def _name_words(text: str) -> dict[str, str]:
-    """Normalised token → the word as written, for every content word inside a name."""
+    """Normalised token → the word as written, for every content word inside a name
+    (a name whose words normalise together, as "United States" → ``usa``, maps whole)."""
     words: dict[str, str] = {}
     for name in named_entities(text):
-        for word in name.split():
-            for token in content_tokens(word):
-                words.setdefault(token, word.rstrip("’'s") if word.endswith(("’s", "'s")) else word)
+        per_word = [(token, word[:-2] if word.endswith(("’s", "'s")) else word)
+                    for word in name.split() for token in content_tokens(word)]
+        whole = content_tokens(name)
+        if [token for token, _ in per_word] != whole:
+            per_word = [(token, name) for token in whole]
+        for token, written in per_word:
+            words.setdefault(token, written)
     return words
 
 

@@ -144,3 +144,11 @@ def test_evidence_many_equals_evidence_pair_by_pair() -> None:
     many = evidence_many(a, b, normalized_a=[normalize(t) for t in a])
     assert many == [evidence(x, y) for x, y in zip(a, b)]
     assert [e["score"] for e in many] == pytest.approx(similarity_many(a, b).tolist(), abs=0.01)
+
+
+def test_evidence_matches_names_across_their_written_forms() -> None:
+    found = evidence("The U.S. and NATO back Jens Stoltenberg's plan.",
+                     "Stoltenberg said the United States and NATO agreed.")
+    assert found["shared_entities"] == ["NATO", "Stoltenberg", "U.S."]
+    # a capitalised word that only opens a sentence is no name
+    assert evidence("Allies agreed.", "Allies met.")["shared_entities"] == []
