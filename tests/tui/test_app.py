@@ -373,13 +373,14 @@ async def test_events_read_ahead_never_show_stale_labels(event_db):
 
 async def test_a_long_passage_scrolls_before_the_focus_moves_on(fixed_event_db):
     app = make_app(fixed_event_db, "alice")
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 20)) as pilot:
         await settle(pilot)
+        await pilot.pause()
         view = screen(app)
         # the first passage taller than its column, wherever it is
         target = next(((c, r) for c, column in enumerate(view.grid) for r, p in enumerate(column)
                        if p.outer_size.height > p.parent.scrollable_content_region.height), None)
-        assert target is not None, "the first fixed event has a passage longer than 80x24 shows"
+        assert target is not None, "the first fixed event has a passage longer than 80x20 shows"
         for _ in range(target[0]):
             await pilot.press("l")
         for _ in range(target[1]):
