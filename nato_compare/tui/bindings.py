@@ -35,7 +35,7 @@ COMMAND_BINDINGS: list[Binding] = [
     Binding("tab", "app.focus_next", "Event list ⇄ passages", show=False, key_display="Tab",
             id="focus.next"),
     Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
-    Binding("q", "quit", "Quit", id="app.quit"),
+    Binding("q", "app.quit", "Quit", id="app.quit"),
 ]
 
 

@@ -409,3 +409,16 @@ async def test_clicking_an_event_in_the_list_opens_it(event_db):
         await pilot.click("#events", offset=(4, 0))  # the border: nothing happens
         await settle(pilot)
         assert screen(app).view.summary.id == events[1].id
+
+
+async def test_q_quits_and_everything_is_already_saved(event_db):
+    events, passages = events_in(event_db)
+    app = make_app(event_db, "alice")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("9")
+        await settle(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+    assert labels_of(event_db, passages[events[0].id][0].id) == [("frame", "Health and safety")]
