@@ -48,7 +48,7 @@ from typing import Any
 
 import numpy as np
 
-from .candidates import candidate_pairs, index_text
+from .candidates import candidate_pairs, tokens_for_index
 from .errors import NatoCompareError
 from .model import outlet_key
 from .normalize import STOP_WORDS
@@ -287,7 +287,7 @@ def _event_label(texts: list[str], members: list[int], vocabulary: list[str],
         i = bisect_left(vocabulary, token)
         return int(df[i]) if i < len(vocabulary) and vocabulary[i] == token else 0
 
-    counts = Counter(t for i in members for t in set(index_text(texts[i]).split())
+    counts = Counter(t for i in members for t in set(tokens_for_index(texts[i]))
                      if len(t) > 2 and t not in STOP_WORDS)
     shared = sorted((t for t, c in counts.items() if c >= 2),
                     key=lambda t: (-counts[t], corpus_count(t), t))

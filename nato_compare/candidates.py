@@ -1,22 +1,23 @@
 """Candidate generation for the aligner: which passage pairs are worth scoring.
 
 Scoring every pair of a corpus grows with its square; this index makes the cost grow with the
-number of pairs that can match. Passages are tokenised cheaply for the index (:func:`index_text`:
-lower-case runs of letters and digits; the full normalisation is kept for the passages that
-become candidates). Each passage is filed under its ``index_tokens`` rarest tokens (rarest in the whole input; tokens found in a single passage are skipped, they can match
-nothing). With ``min_shared`` >= 2 it is filed under every *pair* of those tokens instead, so
-that two passages meet under a key only when they share two of their rare tokens, and the number
-of keys they meet under tells how many they share (``s`` shared tokens give ``s(s-1)/2`` common
-keys). Keys filed by more than ``max_postings`` passages are dropped as too common to tell
-anything apart. Names, places, numbers and amounts are what paraphrases keep, so true
-counterparts share several of their rare tokens while unrelated passages rarely share more than
-one. Everything after tokenising is vectorised with NumPy.
+number of pairs that can match. Passages are tokenised cheaply for the index
+(:func:`tokens_for_index`: lower-case runs of letters and digits; the full normalisation is
+spent on the passages that become candidates only). Each passage is filed under its
+``index_tokens`` rarest tokens (rarest in the whole input; tokens found in a single passage are
+skipped, they can match nothing). With ``min_shared`` >= 2 it is filed under every *pair* of
+those tokens instead, so that two passages meet under a key only when they share two of their
+rare tokens, and the number of keys they meet under tells how many they share (``s`` shared
+tokens give ``s(s-1)/2`` common keys). Keys filed by more than ``max_postings`` passages are
+dropped as too common to tell anything apart. Names, places, numbers and amounts are what
+paraphrases keep, so true counterparts share several of their rare tokens while unrelated
+passages rarely share more than one. Everything after tokenising is vectorised with NumPy.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import chain
 
 import numpy as np
@@ -26,17 +27,18 @@ TokenTable = tuple[np.ndarray, np.ndarray, list[str], np.ndarray]
 _WORD = re.compile(r"\w+")
 
 
-def index_text(text: str) -> str:
-    """The tokens the index files a passage under, space-joined: lower-case words and numbers
-    (stop words need no removal: only a passage's rarest tokens are indexed)."""
-    return " ".join(_WORD.findall(text.lower()))
+def tokens_for_index(text: str) -> list[str]:
+    """The tokens the index files a passage under: lower-case words and numbers (stop words
+    need no removal: only a passage's rarest tokens are indexed)."""
+    return _WORD.findall(text.lower())
 
 
 
-def local_token_table(normalized: Sequence[str]) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """The distinct tokens of each passage of one chunk: the chunk's sorted vocabulary, the
-    number of distinct tokens per passage and their ids in that vocabulary."""
-    per_doc = [set(text.split()) for text in normalized]
+def local_token_table(texts: Sequence[str], tokenize: Callable[[str], list[str]] = str.split
+                      ) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """The distinct tokens of each text of one chunk: the chunk's sorted vocabulary, the
+    number of distinct tokens per text and their ids in that vocabulary."""
+    per_doc = [set(tokenize(text)) for text in texts]
     lengths = np.fromiter(map(len, per_doc), dtype=np.int64, count=len(per_doc))
     flat = list(chain.from_iterable(per_doc))
     vocabulary = sorted(set(flat))
@@ -62,8 +64,8 @@ def merge_token_tables(parts: Sequence[tuple[list[str], np.ndarray, np.ndarray]]
     return doc, tok, vocabulary, np.bincount(tok, minlength=len(vocabulary))
 
 
-def token_table(normalized: Sequence[str]) -> TokenTable:
-    return merge_token_tables([local_token_table(normalized)])
+def token_table(texts: Sequence[str], tokenize: Callable[[str], list[str]] = str.split) -> TokenTable:
+    return merge_token_tables([local_token_table(texts, tokenize)])
 
 
 def _group_starts(sorted_values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -150,9 +152,9 @@ def candidate_pairs(texts: Sequence[str], outlets: np.ndarray, *, index_tokens: 
     ``min_shared`` of their indexed tokens (a passage with fewer indexed tokens needs to share
     all of them, and at least two when ``min_shared`` >= 2) — or every cross-outlet pair when
     there are at most ``exhaustive_pairs``; also the vocabulary and the document frequencies
-    (``token_table`` of the :func:`index_text` of ``texts``)."""
+    (``token_table`` of the :func:`tokens_for_index` of ``texts``)."""
     n = len(texts)
-    doc, tok, vocabulary, df = token_table([index_text(text) for text in texts])
+    doc, tok, vocabulary, df = token_table(texts, tokens_for_index)
     empty = np.zeros((0, 2), dtype=np.int64)
     if n and cross_pair_count(outlets) <= exhaustive_pairs:
         return all_cross_pairs(outlets), vocabulary, df
