@@ -190,3 +190,23 @@ def test_bad_parameters_are_refused(change: dict, message: str) -> None:
     with pytest.raises(NatoCompareError, match=message):
         AlignParams(**change)
 
+
+
+def test_scale_benchmark_runs_on_a_small_corpus() -> None:
+    """Smoke test of ``benchmarks/scale.py``: the generator and every figure (no timing)."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "scale.py"
+    spec = importlib.util.spec_from_file_location("scale_benchmark", path)
+    scale = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(scale)
+    rows, truth = scale.generate_corpus(300, outlets=4, seed=3)
+    assert len(rows) == 300 and len({r["outlet"] for r in rows}) == 4
+    assert sum(event is not None for event in truth.values()) > 100
+    figures = scale.run(300, outlets=4, seed=3, sample=120, params=AlignParams(threshold=50, exhaustive_pairs=0),
+                        quiet=True)
+    assert figures["passages"] == 300
+    assert figures["sample_pairs_above_threshold"] > 0
+    assert 0.5 <= figures["recall_of_exhaustive"] <= 1.0
+    assert figures["pairs_kept"] > 0 and figures["kept_precision_vs_truth"] > 0.9
