@@ -9,7 +9,7 @@ from pathlib import Path
 from rich.console import Console, Group
 
 from nato_compare.tui.screens.event_screen import EventScreen
-from nato_compare.tui.widgets.outlet_column import PassageView
+from nato_compare.tui.widgets.outlet_column import OutletColumn, PassageRef
 
 
 async def settle(pilot, rounds: int = 30) -> None:
@@ -29,14 +29,19 @@ def screen(app) -> EventScreen:
     return app.get_screen("_default") if not isinstance(app.screen, EventScreen) else app.screen
 
 
-def focused_passage(app) -> PassageView:
+def focused_passage(app) -> PassageRef:
+    """The passage with the focus: its column has the app's focus, its row is the column's cursor."""
     widget = app.focused
-    assert isinstance(widget, PassageView), f"focus is on {widget!r}, not a passage"
-    return widget
+    assert isinstance(widget, OutletColumn), f"focus is on {widget!r}, not a passage column"
+    passage = screen(app).focused_passage
+    assert passage is not None and passage.column is widget and passage.row == widget.cursor
+    return passage
 
 
 def widget_text(widget) -> str:
-    """The plain text a Static widget shows."""
+    """The plain text a Static widget (or a passage in its column) shows."""
+    if isinstance(widget, PassageRef):
+        return widget.shown_text()
     content = widget.content
     if isinstance(content, Group):
         return "\n".join(getattr(r, "plain", str(r)) for r in content.renderables)

@@ -330,8 +330,8 @@ async def test_narrow_terminal_scrolls_sideways_to_each_outlet(event_db):
         assert len(columns) > 1
         for index in range(len(columns)):
             passage = focused_passage(app)
-            assert passage.parent is columns[index]
-            region = passage.region
+            assert passage.column is columns[index]
+            region = passage.column.region
             assert region.width > 20 and 0 <= region.x and region.right <= 80, region
             await pilot.press("l")
             await settle(pilot)
@@ -379,7 +379,7 @@ async def test_a_long_passage_scrolls_before_the_focus_moves_on(fixed_event_db):
         view = screen(app)
         # the first passage taller than its column, wherever it is
         target = next(((c, r) for c, column in enumerate(view.grid) for r, p in enumerate(column)
-                       if p.outer_size.height > p.parent.scrollable_content_region.height), None)
+                       if p.height > p.column.scrollable_content_region.height), None)
         assert target is not None, "the first fixed event has a passage longer than 80x20 shows"
         for _ in range(target[0]):
             await pilot.press("l")
@@ -387,7 +387,7 @@ async def test_a_long_passage_scrolls_before_the_focus_moves_on(fixed_event_db):
             await pilot.press("j")
         await settle(pilot)
         passage = focused_passage(app)
-        column = passage.parent
+        column = passage.column
         top = column.scroll_y
         await pilot.press("j")
         await settle(pilot)

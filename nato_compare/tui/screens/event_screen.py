@@ -26,7 +26,7 @@ from ..widgets.event_list import EventList
 from ..widgets.footer import StableFooter
 from ..widgets.highlight import legend
 from ..widgets.label_bar import AdjudicationPanel, LabelBar
-from ..widgets.outlet_column import OutletColumn, PassageView
+from ..widgets.outlet_column import OutletColumn, PassageRef
 from .annotating import AnnotatingMixin
 from .annotator_screen import AnnotatorScreen
 from .filter_screen import FilterScreen
@@ -50,7 +50,7 @@ class EventScreen(AnnotatingMixin, Screen):
         self.event_index: dict[str, int] = {}
         self.view: data.EventView | None = None
         self.wanted_event: str | None = None
-        self.grid: list[list[PassageView]] = []
+        self.grid: list[list[PassageRef]] = []
         self.column = 0
         self.row = 0
         self.filter = EventFilter()
@@ -217,15 +217,16 @@ class EventScreen(AnnotatingMixin, Screen):
                 self.column_pool.extend(new)
                 await container.mount_all(new)
             columns = self.column_pool[: len(view.columns)]
-            for column, (key, passages) in zip(columns, view.columns):
-                await column.show(key, passages, view.bodies, view.labels)
+            for column in columns:
                 column.display = True
             for column in self.column_pool[len(view.columns):]:
                 column.display = False
+            width = self._size_columns()
+            for column, (key, passages) in zip(columns, view.columns):
+                column.show(key, passages, view.bodies, view.labels, width)
             container.scroll_to(0, 0, animate=False, immediate=True)
-        self.grid = [c.passage_views for c in columns]
+        self.grid = [c.refs for c in columns]
         self.event_list.select_event(view.summary.id)
-        self._size_columns()
         self._update_header()
         self.event_list.update_event(view.summary)
         self.column, self.row = 0, 0
@@ -246,19 +247,22 @@ class EventScreen(AnnotatingMixin, Screen):
         if self.grid:
             self.call_after_refresh(self._show_column, self.column)
 
-    def _size_columns(self) -> None:
+    def _size_columns(self) -> int:
         """Share the pane's width among the outlet columns, none narrower than is readable;
-        when they do not fit (a narrow terminal) the pane scrolls sideways (h/l, ←/→)."""
+        when they do not fit (a narrow terminal) the pane scrolls sideways (h/l, ←/→).
+        Returns the columns' width."""
         container = self.query_one("#columns", HorizontalScroll)
         columns = [c for c in self.column_pool if c.display]
         if not columns:
-            return
+            return 0
         available = container.size.width or self.size.width
         fitting = max(1, available // COLUMN_MIN_WIDTH)
         width = max(1, available // min(fitting, len(columns)))
         for column in columns:
-            column.styles.width = width
+            if column.styles.width is None or column.styles.width.value != width:
+                column.styles.width = width
         self.query_one(LabelBar).refresh_layout_for(self.size.width)
+        return width
 
     def _update_header(self) -> None:
         if self.view is None:
@@ -280,7 +284,7 @@ class EventScreen(AnnotatingMixin, Screen):
     # --- focus and navigation --------------------------------------------------
 
     @property
-    def focused_passage(self) -> PassageView | None:
+    def focused_passage(self) -> PassageRef | None:
         if not self.grid:
             return None
         try:
@@ -293,7 +297,9 @@ class EventScreen(AnnotatingMixin, Screen):
             return
         self.column = max(0, min(column, len(self.grid) - 1))
         self.row = max(0, min(row, len(self.grid[self.column]) - 1))
-        self.grid[self.column][self.row].focus(scroll_visible=False)
+        passage = self.grid[self.column][self.row]
+        passage.column.set_cursor(passage.row)
+        passage.column.focus(scroll_visible=False)
         self._show_column(self.column)
         self._after_focus()
 
@@ -308,7 +314,7 @@ class EventScreen(AnnotatingMixin, Screen):
         if start < container.scroll_x or start + width > container.scroll_x + view:
             container.scroll_to(x=start, animate=False, immediate=True)
         passage = self.grid[self.column][self.row]
-        passage.parent.scroll_to_widget(passage, animate=False, immediate=True)
+        passage.column.scroll_to_passage(passage.row)
 
     def _focus_passage_id(self, passage_id: str) -> bool:
         for c, column in enumerate(self.grid):
@@ -321,11 +327,17 @@ class EventScreen(AnnotatingMixin, Screen):
 
     def on_descendant_focus(self, event) -> None:
         widget = event.widget
-        if isinstance(widget, PassageView):
+        if isinstance(widget, OutletColumn):
             for c, column in enumerate(self.grid):
-                if widget in column:
-                    self.column, self.row = c, column.index(widget)
-                    self._after_focus()
+                if column and column[0].column is widget:
+                    if (c, widget.cursor) != (self.column, self.row):
+                        self.column, self.row = c, widget.cursor
+                        self._after_focus()
+
+    def on_outlet_column_passage_clicked(self, message: OutletColumn.PassageClicked) -> None:
+        for c, column in enumerate(self.grid):
+            if column and column[0].column is message.column:
+                self._focus_cell(c, message.row)
 
     def _after_focus(self) -> None:
         passage = self.focused_passage
@@ -339,9 +351,9 @@ class EventScreen(AnnotatingMixin, Screen):
         current = self.focused_passage
         if current is not None and dy:
             # A passage taller than the column is read by scrolling before moving on.
-            column = current.parent
+            column = current.column
             seen = column.scrollable_content_region.height
-            top, bottom = current.virtual_region.y, current.virtual_region.bottom
+            top, bottom = current.span
             step = max(1, seen - 2)
             if dy > 0 and bottom > column.scroll_y + seen:
                 column.scroll_to(y=min(column.scroll_y + step, bottom - seen), animate=False,
@@ -355,7 +367,7 @@ class EventScreen(AnnotatingMixin, Screen):
     def action_scroll_column(self, direction: int) -> None:
         current = self.focused_passage
         if current is not None:
-            column = current.parent
+            column = current.column
             column.scroll_relative(y=direction * max(1, column.region.height - 2), animate=False)
 
     def _step_event(self, step: int) -> None:

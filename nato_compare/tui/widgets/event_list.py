@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
@@ -99,7 +100,7 @@ class EventList(ScrollView, can_focus=True, inherit_bindings=False):
         index = self._index.get(event.id)
         if index is not None:
             self.events[index] = event
-            self.refresh_line(index - self.scroll_offset.y)
+            self.refresh_line(index)  # ScrollView.refresh_line takes the line in the list
 
     # --- moving ------------------------------------------------------------------
 
@@ -107,8 +108,13 @@ class EventList(ScrollView, can_focus=True, inherit_bindings=False):
         return max(0, min(value, len(self.events) - 1)) if self.events else 0
 
     def watch_cursor(self, old: int, new: int) -> None:
+        top = self.scroll_offset.y
         self.scroll_to_region(Region(0, new, 1, 1), animate=False, immediate=True)
-        self.refresh()
+        if self.scroll_offset.y == top:  # only the two lines change
+            self.refresh_line(old)
+            self.refresh_line(new)
+        else:
+            self.refresh()
         if self.events and old != new:
             self.post_message(EventList.Highlighted(self.events[new].id))
 
@@ -139,7 +145,7 @@ class EventList(ScrollView, can_focus=True, inherit_bindings=False):
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         index = y + self.scroll_offset.y
-        base = self.rich_style
+        base = self._base_style()
         if index >= len(self.events):
             return Strip.blank(width, base)
         text = event_prompt(self.events[index])
@@ -151,7 +157,16 @@ class EventList(ScrollView, can_focus=True, inherit_bindings=False):
             strip = strip.apply_style(self.get_component_rich_style("event-list--cursor"))
         return strip
 
+    _base: Style | None = None
+
+    def _base_style(self) -> Style:
+        """The list's own style, looked up once (it walks up the DOM every time)."""
+        if self._base is None:
+            self._base = self.rich_style
+        return self._base
+
     def notify_style_update(self) -> None:
         super().notify_style_update()
+        self._base = None
         self.refresh()
 
