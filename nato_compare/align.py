@@ -40,15 +40,13 @@ from __future__ import annotations
 import hashlib
 import importlib
 import time
-from bisect import bisect_left
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
 
-from .candidates import candidate_pairs, tokens_for_index
+from .candidates import TokenTable, candidate_pairs
 from .errors import NatoCompareError
 from .model import outlet_key
 from .normalize import STOP_WORDS
@@ -280,18 +278,35 @@ def _group_events(data: _Input, pairs: np.ndarray, scores: np.ndarray,
     return groups, member_score
 
 
-def _event_label(texts: list[str], members: list[int], vocabulary: list[str],
-                 df: np.ndarray, words: int = 6) -> str:
-    """The words most members share (no stop words); among equals the rarer in the corpus first."""
-    def corpus_count(token: str) -> int:
-        i = bisect_left(vocabulary, token)
-        return int(df[i]) if i < len(vocabulary) and vocabulary[i] == token else 0
-
-    counts = Counter(t for i in members for t in set(tokens_for_index(texts[i]))
-                     if len(t) > 2 and t not in STOP_WORDS)
-    shared = sorted((t for t, c in counts.items() if c >= 2),
-                    key=lambda t: (-counts[t], corpus_count(t), t))
-    return " ".join(shared[:words]) or texts[members[0]][:60]
+def _event_labels(groups: list[list[int]], table: TokenTable, texts: list[str],
+                  words: int = 6) -> list[str]:
+    """Per event, the words most members share (no stop words); among equals the rarer in the
+    corpus first. Vectorised over the index's token table."""
+    doc, tok, vocabulary, df = table
+    if not groups:
+        return []
+    usable = np.fromiter((len(w) > 2 and w not in STOP_WORDS for w in vocabulary), dtype=bool,
+                         count=len(vocabulary))
+    members = np.concatenate([np.asarray(g, dtype=np.int64) for g in groups])
+    event = np.repeat(np.arange(len(groups)), [len(g) for g in groups])
+    first = np.searchsorted(doc, members, side="left")
+    sizes = np.searchsorted(doc, members, side="right") - first
+    entry = np.repeat(first, sizes) + (np.arange(sizes.sum()) - np.repeat(np.cumsum(sizes) - sizes, sizes))
+    tokens, owner = tok[entry], np.repeat(event, sizes)
+    keep = usable[tokens]
+    tokens, owner = tokens[keep], owner[keep]
+    width = max(len(vocabulary), 1)
+    keys, counts = np.unique(owner * width + tokens, return_counts=True)
+    shared = counts >= 2
+    owner, tokens, counts = keys[shared] // width, keys[shared] % width, counts[shared]
+    # vocabulary ids are in alphabetical order, so the last key breaks ties by the word itself
+    order = np.lexsort((tokens, df[tokens], -counts, owner))
+    owner, tokens = owner[order], tokens[order]
+    rank = np.arange(len(owner)) - np.searchsorted(owner, owner, side="left")
+    labels: list[list[str]] = [[] for _ in groups]
+    for e, t in zip(owner[rank < words].tolist(), tokens[rank < words].tolist()):
+        labels[e].append(vocabulary[t])
+    return [" ".join(label) or texts[g[0]][:60] for label, g in zip(labels, groups)]
 
 
 def align(passages: Iterable[Any], *, params: AlignParams | None = None,
@@ -319,7 +334,7 @@ def align(passages: Iterable[Any], *, params: AlignParams | None = None,
     data = _prepare(passages)
     n = len(data.ids)
     report(0, 1, "index")
-    candidates, vocabulary, df = candidate_pairs(
+    candidates, table = candidate_pairs(
         data.texts, data.outlet_codes, index_tokens=params.index_tokens,
         min_shared=params.min_shared, max_postings=params.max_postings,
         exhaustive_pairs=params.exhaustive_pairs)
@@ -353,13 +368,14 @@ def align(passages: Iterable[Any], *, params: AlignParams | None = None,
     groups, member_score = _group_events(data, pairs, pair_scores, params)
     events: list[Event] = []
     event_of: dict[int, str] = {}
-    for seq, members in enumerate(groups, 1):
+    labels = _event_labels(groups, table, data.texts)
+    for seq, (members, label) in enumerate(zip(groups, labels), 1):
         event_id = _event_id(min(data.ids[i] for i in members))
         for i in members:
             event_of[i] = event_id
         outlets = len({int(data.outlet_codes[i]) for i in members})
         events.append(Event(
-            id=event_id, seq=seq, label=_event_label(data.texts, members, vocabulary, df),
+            id=event_id, seq=seq, label=label,
             members=tuple(EventMember(data.ids[i], round(member_score[i], 2)) for i in members),
             outlets=outlets,
         ))

@@ -147,20 +147,21 @@ def cross_pair_count(outlets: np.ndarray) -> int:
 
 def candidate_pairs(texts: Sequence[str], outlets: np.ndarray, *, index_tokens: int,
                     min_shared: int, max_postings: int, exhaustive_pairs: int = 0
-                    ) -> tuple[np.ndarray, list[str], np.ndarray]:
+                    ) -> tuple[np.ndarray, TokenTable]:
     """Pairs ``(i, j)``, ``i < j``, of passages of different outlets sharing at least
     ``min_shared`` of their indexed tokens (a passage with fewer indexed tokens needs to share
     all of them, and at least two when ``min_shared`` >= 2) — or every cross-outlet pair when
-    there are at most ``exhaustive_pairs``; also the vocabulary and the document frequencies
-    (``token_table`` of the :func:`tokens_for_index` of ``texts``)."""
+    there are at most ``exhaustive_pairs``; also the ``token_table`` of the
+    :func:`tokens_for_index` of ``texts``."""
     n = len(texts)
-    doc, tok, vocabulary, df = token_table(texts, tokens_for_index)
+    table = token_table(texts, tokens_for_index)
+    doc, tok, vocabulary, df = table
     empty = np.zeros((0, 2), dtype=np.int64)
     if n and cross_pair_count(outlets) <= exhaustive_pairs:
-        return all_cross_pairs(outlets), vocabulary, df
+        return all_cross_pairs(outlets), table
     doc, tok = rarest_tokens(doc, tok, df, index_tokens)
     if not len(tok):
-        return empty, vocabulary, df
+        return empty, table
     indexed = np.bincount(doc, minlength=n)
     if min_shared == 1:
         codes = np.unique(_meetings(doc, tok, outlets, max_postings))
@@ -170,5 +171,5 @@ def candidate_pairs(texts: Sequence[str], outlets: np.ndarray, *, index_tokens: 
         need = np.maximum(2, np.minimum(min_shared, np.minimum(indexed[codes // n], indexed[codes % n])))
         codes = codes[meetings >= need * (need - 1) // 2]
     if not len(codes):
-        return empty, vocabulary, df
-    return np.stack([codes // n, codes % n], axis=1), vocabulary, df
+        return empty, table
+    return np.stack([codes // n, codes % n], axis=1), table
