@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Sequence
 
 import numpy as np
@@ -104,9 +105,23 @@ def _code(token: str) -> str:
     return chr(code + len(_SURROGATES) if code >= _SURROGATES.start else code)
 
 
+class _ContentCodes(dict):
+    """token -> its code point, or "" for a token without content (stop word)."""
+
+    def __missing__(self, token: str) -> str:
+        code = _code(token) if is_content(token) else ""
+        self[token] = code
+        return code
+
+
+_CONTENT_CODES = _ContentCodes()
+
+
+@lru_cache(maxsize=1 << 19)
 def _content_set(normalized: str) -> str:
-    """The content tokens of a normalised passage as a sorted string of code points."""
-    return "".join(sorted({_code(t) for t in normalized.split() if is_content(t)}))
+    """The content tokens of a normalised passage as a sorted string of code points
+    (cached: the aligner scores its candidates in chunks that share passages)."""
+    return "".join(sorted(set(map(_CONTENT_CODES.__getitem__, normalized.split()))))
 
 
 def _features(a: Sequence[str], b: Sequence[str], workers: int
