@@ -15,7 +15,6 @@ from __future__ import annotations
 import csv
 import sys
 import tempfile
-from collections import defaultdict
 from pathlib import Path
 
 import numpy as np

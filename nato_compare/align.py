@@ -29,7 +29,7 @@ How it works, stage by stage (each stage reports ``progress(done, total, stage)`
    cannot chain into giant clusters. Each member's score is the best kept score linking it to
    another member. Event ids are ``ev-`` + 12 hex digits of SHA-1 over the smallest member
    passage id: the same input gives the same events and ids, run after run.
-6. **evidence** — for every kept pair, :func:`nato_compare.similarity.evidence_many` (shared
+6. **evidence** — for every kept pair, :func:`nato_compare.evidence.evidence_many` (shared
    content words, numbers/amounts, entities, the scorers' contributions), in one batch.
 
 Every parameter is a field of :class:`AlignParams`.
@@ -38,7 +38,6 @@ Every parameter is a field of :class:`AlignParams`.
 from __future__ import annotations
 
 import hashlib
-import importlib
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
@@ -48,11 +47,11 @@ import numpy as np
 
 from .candidates import TokenTable, candidate_pairs
 from .errors import NatoCompareError
+from .evidence import evidence_many
 from .model import outlet_key
-from .normalize import STOP_WORDS
+from .normalize import STOP_WORDS, normalize
+from .similarity import similarity_many_normalized
 
-# ``nato_compare.similarity`` is shadowed by the function of that name in the package namespace
-_similarity = importlib.import_module(f"{__package__}.similarity")
 
 Progress = Callable[[int, int, str], None]
 STAGES = ("index", "normalise", "score", "select", "events", "evidence")
@@ -195,7 +194,7 @@ def _score(normalized: list[str], pairs: np.ndarray, params: AlignParams,
         chunk = pairs[start:start + SCORE_CHUNK]
         a = [normalized[i] for i in chunk[:, 0]]
         b = [normalized[j] for j in chunk[:, 1]]
-        scores[start:start + len(chunk)] = _similarity.similarity_many_normalized(a, b, workers=params.workers)
+        scores[start:start + len(chunk)] = similarity_many_normalized(a, b, workers=params.workers)
         report(start + len(chunk), len(pairs))
     return scores
 
@@ -345,7 +344,7 @@ def align(passages: Iterable[Any], *, params: AlignParams | None = None,
     needed = np.unique(candidates).tolist()
     normalized = [""] * n
     for done, i in enumerate(needed, 1):
-        normalized[i] = _similarity.normalize(data.texts[i])
+        normalized[i] = normalize(data.texts[i])
         if done % 5000 == 0:
             report(done, len(needed), "normalise")
     report(len(needed), len(needed), "normalise")
@@ -384,7 +383,7 @@ def align(passages: Iterable[Any], *, params: AlignParams | None = None,
 
     report(0, len(pairs), "evidence")
     left, right = pairs[:, 0].tolist(), pairs[:, 1].tolist()
-    found = _similarity.evidence_many(
+    found = evidence_many(
         [data.texts[i] for i in left], [data.texts[j] for j in right],
         normalized_a=[normalized[i] for i in left], normalized_b=[normalized[j] for j in right],
         workers=params.workers) if params.with_evidence else [{} for _ in left]

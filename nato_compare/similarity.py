@@ -24,11 +24,12 @@ of one code point per token, sorted, so rapidfuzz's ``Indel`` distance between
 two of them gives the size of their intersection in C++ (the longest common
 subsequence of two sorted sets is their intersection). No Python loop runs per
 pair; Python work is per distinct passage only.
+
+Why a pair scores as it does (shared words, numbers, names): :mod:`nato_compare.evidence`.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Sequence
@@ -37,12 +38,12 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel
 
-from .normalize import STOP_WORDS, content_tokens, is_content, is_number, normalize
+from .normalize import STOP_WORDS, content_tokens, is_content, normalize
 
 __all__ = [
-    "DEFAULT_WEIGHTS", "FEATURES", "SimilarityWeights", "content_tokens", "evidence",
-    "evidence_many", "log_odds", "named_entities", "normalize", "pair_features", "similarity",
-    "similarity_many", "similarity_many_normalized", "STOP_WORDS",
+    "DEFAULT_WEIGHTS", "FEATURES", "SimilarityWeights", "content_tokens", "log_odds",
+    "normalize", "pair_features", "similarity", "similarity_many", "similarity_many_normalized",
+    "STOP_WORDS",
 ]
 
 FEATURES = ("ratio", "jaccard")
@@ -211,112 +212,3 @@ def similarity(a: str, b: str, weights: SimilarityWeights = DEFAULT_WEIGHTS) -> 
     score near 0, identical ones 100. See the module doc and ``docs/similarity.md``.
     """
     return float(similarity_many([a], [b], workers=1, weights=weights)[0])
-
-
-# A name: capitalised words (joined by "of", "de", "al" …) or an acronym ("NATO", "U.S.").
-_NAME = re.compile(
-    r"\b(?:(?:[A-Z]\.){2,}|[A-Z][\w’'\-]*[a-z0-9][\w’'\-]*|[A-Z]{2,}s?)"
-    r"(?:\s+(?:(?:of|de|del|al|von|van|the)\s+)?(?:[A-Z][\w’'\-]*[a-z0-9][\w’'\-]*|[A-Z]{2,}))*"
-)
-_AFTER_SENTENCE_END = re.compile(r"[.!?:;\"“”]\s+$")
-
-
-def named_entities(text: str) -> list[str]:
-    """Names in ``text`` as written: runs of capitalised words and acronyms.
-
-    A single capitalised word that opens a sentence is not taken (it is capitalised
-    for the sentence, not for a name) unless it is an acronym.
-    """
-    names: dict[str, None] = {}
-    for match in _NAME.finditer(text):
-        words = match.group(0).split()
-        start = match.start()
-        at_start = start == 0 or bool(_AFTER_SENTENCE_END.search(text, max(0, start - 4), start))
-        if at_start and len(words) == 1 and not words[0].replace(".", "").isupper():
-            continue
-        if content_tokens(match.group(0)):
-            names.setdefault(match.group(0), None)
-    return list(names)
-
-
-def _name_words(text: str) -> dict[str, str]:
-    """Normalised token → the word as written, for every content word inside a name
-    (a name whose words normalise together, as "United States" → ``usa``, maps whole)."""
-    words: dict[str, str] = {}
-    for name in named_entities(text):
-        per_word = [(token, word[:-2] if word.endswith(("’s", "'s")) else word)
-                    for word in name.split() for token in content_tokens(word)]
-        whole = content_tokens(name)
-        if [token for token, _ in per_word] != whole:
-            per_word = [(token, name) for token in whole]
-        for token, written in per_word:
-            words.setdefault(token, written)
-    return words
-
-
-def evidence(a: str, b: str, weights: SimilarityWeights = DEFAULT_WEIGHTS) -> dict:
-    """Why ``a`` and ``b`` score as they do.
-
-    Keys: ``score`` (= :func:`similarity`); ``log_odds`` (the MRPC log-odds z the
-    score is calibrated from: the sum of the ``scorers``' contributions);
-    ``shared_words`` (content tokens in both, normalised: stems, no stop words, no
-    numbers); ``shared_numbers`` (numbers and amounts in both, e.g.
-    ``"40 billion eur"``); ``number_conflict`` (both carry numbers, none shared: a
-    hint for the reader, not part of the score); ``shared_entities`` (name words in
-    both, as written in ``a``); ``scorers``: per feature its ``value`` (0–1) and
-    ``contribution`` (coefficient × value, in log-odds), and the ``intercept``.
-    """
-    return evidence_many([a], [b], weights=weights, workers=1)[0]
-
-
-def evidence_many(a: Sequence[str], b: Sequence[str], *, normalized_a: Sequence[str] | None = None,
-                  normalized_b: Sequence[str] | None = None, workers: int = -1,
-                  weights: SimilarityWeights = DEFAULT_WEIGHTS) -> list[dict]:
-    """:func:`evidence` of every pair ``(a[i], b[i])``; the scores in one vectorised call,
-    names and amounts once per distinct text. Pass ``normalized_a`` / ``normalized_b``
-    (:func:`normalize` of the texts) when you have them."""
-    if len(a) != len(b):
-        raise ValueError(f"a and b must have the same length ({len(a)} != {len(b)})")
-    cache: dict[str, str] = {}
-    if normalized_a is None or normalized_b is None:
-        for text in (*a, *b):
-            if text not in cache:
-                cache[text] = normalize(text)
-    na = list(normalized_a) if normalized_a is not None else [cache[t] for t in a]
-    nb = list(normalized_b) if normalized_b is not None else [cache[t] for t in b]
-    features, empty = _features(na, nb, workers)
-    scores = _scores(features, empty, weights)
-    odds = log_odds(features, weights)
-    contributions = features * weights.coefficients()
-    per_text: dict[tuple[str, str], tuple[set[str], set[str], dict[str, str]]] = {}
-    for text, normalized in zip((*a, *b), (*na, *nb)):
-        if (text, normalized) not in per_text:
-            content = {t for t in normalized.split() if is_content(t)}
-            per_text[text, normalized] = (content, set(_amounts(normalized)), _name_words(text))
-    found = []
-    for k in range(len(a)):
-        words_a, amounts_a, names_a = per_text[a[k], na[k]]
-        words_b, amounts_b, names_b = per_text[b[k], nb[k]]
-        scorers = {name: {"value": round(float(features[k, f]), 4),
-                          "contribution": round(float(contributions[k, f]), 4)}
-                   for f, name in enumerate(FEATURES)}
-        scorers["intercept"] = {"value": 1.0, "contribution": weights.intercept}
-        found.append({
-            "score": round(float(scores[k]), 2),
-            "log_odds": round(float(odds[k]), 4),
-            "shared_words": sorted(t for t in words_a & words_b if not is_number(t)),
-            "shared_numbers": sorted(amounts_a & amounts_b),
-            "number_conflict": bool(amounts_a and amounts_b and not amounts_a & amounts_b),
-            "shared_entities": sorted(names_a[t] for t in names_a.keys() & names_b.keys()),
-            "scorers": scorers,
-        })
-    return found
-
-
-_AMOUNT = re.compile(r"\b\d+(?:\.\d+)?(?: (?:billion|million|trillion|thousand|percent))?"
-                     r"(?: (?:eur|usd|gbp))?")
-
-
-def _amounts(normalized: str) -> list[str]:
-    """Numbers with their scale and currency ("40 billion eur", "2 percent", "2024")."""
-    return _AMOUNT.findall(normalized)

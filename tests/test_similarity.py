@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 
 from nato_compare import similarity as exported_similarity
+from nato_compare.evidence import evidence, evidence_many
 from nato_compare.similarity import (
-    DEFAULT_WEIGHTS, FEATURES, SimilarityWeights, content_tokens, evidence, evidence_many,
-    normalize, similarity, similarity_many, similarity_many_normalized,
+    DEFAULT_WEIGHTS, FEATURES, SimilarityWeights, content_tokens, normalize, similarity,
+    similarity_many, similarity_many_normalized,
 )
 
 TROOPS_A = ("NATO Secretary General Stoltenberg confirmed on Thursday that the alliance has "
