@@ -97,7 +97,6 @@ def _word_form(word: str) -> str:
     return _stemmer.stemWord(word) if len(word) > 2 else word
 
 
-@lru_cache(maxsize=200_000)
 def _token_form(token: str) -> str:
     """The form of one token as written, where its neighbours do not matter."""
     if token[0].isdigit():
@@ -117,6 +116,22 @@ def _token_form(token: str) -> str:
     return _word_form(word)
 
 
+class _FormCache(dict):
+    """token -> :func:`_token_form`, filled on first sight. A dict lookup per token is
+    several times cheaper than an ``lru_cache`` call; emptied when it grows past
+    :data:`_FORM_CACHE_SIZE` so that a large corpus cannot grow it without bound."""
+
+    def __missing__(self, token: str) -> str:
+        if len(self) >= _FORM_CACHE_SIZE:
+            self.clear()
+        form = self[token] = _token_form(token)
+        return form
+
+
+_FORM_CACHE_SIZE = 500_000
+_FORMS = _FormCache()
+_form_of = _FORMS.__getitem__
+
 # tokens whose form depends on their neighbours: signs and codes before a number,
 # one-letter scales after one ("40m"), the first word of a two-word name
 _CONTEXT_TOKENS = frozenset(
@@ -130,7 +145,7 @@ def tokens(text: str) -> list[str]:
     """All normalised tokens of ``text`` in reading order, stop words included."""
     raw = _TOKEN.findall(text)
     if _CONTEXT_TOKENS.isdisjoint(raw):
-        return [form for form in map(_token_form, raw) if form]
+        return list(filter(None, map(_form_of, raw)))
     return _tokens_in_context(raw)
 
 
@@ -161,7 +176,7 @@ def _tokens_in_context(raw: list[str]) -> list[str]:
         elif _ACRONYMS.get(token.replace(".", "")) == "usa" and following == "$":
             currency = "usd"  # "US$ 5": the currency, not the country
             i += 1
-        elif form := _token_form(token):
+        elif form := _form_of(token):
             out.append(form)
         i += 1
     return out
@@ -184,7 +199,10 @@ def normalize(text: str) -> str:
     words ("not", "no") and do better with them on MRPC (token_sort_ratio AUC
     0.77 with, 0.75 without); the overlap features use :func:`content_tokens` only.
     """
-    return " ".join(tokens(text))
+    raw = _TOKEN.findall(text)
+    if _CONTEXT_TOKENS.isdisjoint(raw):  # most passages: one form per token, no context
+        return " ".join(filter(None, map(_form_of, raw)))
+    return " ".join(_tokens_in_context(raw))
 
 
 def is_number(token: str) -> bool:

@@ -10,7 +10,7 @@ import pytest
 from nato_compare import similarity as exported_similarity
 from nato_compare.evidence import evidence, evidence_many
 from nato_compare.similarity import (
-    DEFAULT_WEIGHTS, FEATURES, SimilarityWeights, content_tokens, normalize, similarity,
+    DEFAULT_WEIGHTS, FEATURES, STOP_WORDS, SimilarityWeights, content_tokens, normalize, similarity,
     similarity_many, similarity_many_normalized,
 )
 
@@ -43,6 +43,27 @@ def test_normalisation_handles_case_punctuation_numbers_and_names() -> None:
     assert normalize("the U.S.-led group") == normalize("the United States led group")
     assert "usa" not in normalize("they told us")  # the pronoun is not the country
     assert normalize("Defence ministers") == normalize("defense ministers")
+
+
+@pytest.mark.parametrize("text, normalised", [
+    ("NATO Secretary General Jens Stoltenberg said on Thursday that the alliance's 32 members "
+     "had agreed to provide Ukraine with at least €40 billion ($43 billion) a year.",
+     "nato secretari general jen stoltenberg said on thursday that the allianc 32 member had "
+     "agre to provid ukrain with at least 40 billion eur 43 billion usd a year"),
+    ("Defence ministers met in Brussels; the U.S.-led Ukraine Defense Contact Group will hand "
+     "over coordination of 1,000-kilometer supply lines.",
+     "defens minist met in brussel the usa led ukrain defens contact group will hand over "
+     "coordin of 1000 kilomet suppli line"),
+    ("Twenty-two percent of the organisations criticised the programme, US$ 5bn in all.",
+     "20 2 percent of the organiz critic the program 5 billion usd in all"),
+])
+def test_normalisation_of_whole_sentences_is_unchanged(text: str, normalised: str) -> None:
+    # outputs of the first implementation: a faster normalize must give the same text,
+    # on first sight of its words and from its caches
+    assert normalize(text) == normalised
+    assert normalize(text) == normalised
+    assert " ".join(content_tokens(text)) == " ".join(
+        t for t in normalised.split() if t not in STOP_WORDS and (len(t) > 1 or t.isdigit()))
 
 
 def test_content_tokens_drop_stop_words_and_keep_numbers() -> None:
