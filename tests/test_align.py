@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 
@@ -185,6 +186,7 @@ def test_no_passages_gives_an_empty_result() -> None:
     ({"threshold": 101}, "threshold must be between 0 and 100, not 101"),
     ({"top": 0}, "top must be at least 1, not 0"),
     ({"one_per": "day"}, "one_per must be 'article' or 'outlet', not 'day'"),
+    ({"common_share": 0}, "common_share must be above 0 and at most 1, not 0"),
 ])
 def test_bad_parameters_are_refused(change: dict, message: str) -> None:
     with pytest.raises(NatoCompareError, match=message):
@@ -210,3 +212,55 @@ def test_scale_benchmark_runs_on_a_small_corpus() -> None:
     assert figures["sample_pairs_above_threshold"] > 0
     assert 0.5 <= figures["recall_of_exhaustive"] <= 1.0
     assert figures["pairs_kept"] > 0 and figures["kept_precision_vs_truth"] > 0.9
+
+
+@pytest.fixture(scope="module")
+def seed_passages(tmp_path_factory: pytest.TempPathFactory) -> list[dict]:
+    from pathlib import Path
+
+    from nato_compare.pipeline import ingest_sources
+    from nato_compare.store import open_db
+    from nato_compare.store.articles import current_passages
+
+    path = tmp_path_factory.mktemp("seeds") / "seed.db"
+    ingest_sources([Path(__file__).resolve().parent.parent / "sources"], path)
+    db = open_db(path)
+    try:
+        return current_passages(db)
+    finally:
+        db.close()
+
+
+def test_event_labels_are_words_of_the_members_as_written(seed_passages) -> None:
+    from nato_compare.normalize import STOP_WORDS
+
+    result = align(seed_passages)
+    text_of = {p["id"]: p["text"] for p in seed_passages}
+    assert result.events
+    for event in result.events:
+        words = event.label.split()
+        assert 1 <= len(words) <= 8
+        texts = [text_of[m.passage_id] for m in event.members]
+        for word in words:
+            # each word as written (case kept, not stemmed) in a member, and no stop word
+            assert any(re.search(rf"\b{re.escape(word)}\b", text) for text in texts), word
+            assert word.lower() not in STOP_WORDS
+    labels = [e.label for e in result.events]
+    # names read as names: the Secretary General appears capitalised, first name before last
+    assert any("Jens Stoltenberg" in label for label in labels)
+    assert labels == [e.label for e in align(list(reversed(seed_passages))).events]
+
+
+def test_topic_words_of_the_corpus_do_not_make_pairs(seed_passages) -> None:
+    # every seed article is about NATO and Ukraine: those words are set aside before scoring
+    result = align(seed_passages)
+    assert {"nato", "ukrain"} <= set(result.stats["common_words"])
+    with_topic = align(seed_passages, common_share=1.0)
+    assert with_topic.stats["common_words"] == []
+    assert len(result.pairs) < 0.6 * len(with_topic.pairs)
+    assert len(result.events) < len(with_topic.events)
+
+
+def test_small_corpora_keep_every_word() -> None:
+    # no word is set aside when it is in at most COMMON_MIN_PASSAGES passages
+    assert align(corpus()).stats["common_words"] == []

@@ -204,3 +204,17 @@ def test_a_failed_write_rolls_the_run_back(seed_db: Path, tmp_path: Path, monkey
     assert result.stderr == f"Error: cannot write {out}: No space left on device\n"
     assert dump(seed_db) == before
     assert list(tmp_path.glob("*out.csv*")) == []
+
+
+def test_common_share_one_keeps_the_topic_words_and_more_pairs(seed_db: Path) -> None:
+    assert run("--db", str(seed_db)).exit_code == 0
+    (params,), = rows(seed_db, "SELECT params FROM align_runs ORDER BY id DESC LIMIT 1")
+    assert json.loads(params)["common_share"] == 0.2
+    assert "nato" in json.loads(params)["stats"]["common_words"]
+    default_pairs = rows(seed_db, "SELECT count(*) FROM alignments")[0][0]
+    assert run("--db", str(seed_db), "--common-share", "1").exit_code == 0
+    (params,), = rows(seed_db, "SELECT params FROM align_runs ORDER BY id DESC LIMIT 1")
+    assert json.loads(params)["stats"]["common_words"] == []
+    assert rows(seed_db, "SELECT count(*) FROM alignments")[0][0] > default_pairs
+    bad = run("--db", str(seed_db), "--common-share", "0")
+    assert bad.exit_code == 2 and "--common-share" in bad.output

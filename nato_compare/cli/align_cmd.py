@@ -18,19 +18,24 @@ DEFAULTS = AlignParams()
 @click.option("--min-links", type=click.IntRange(min=1), default=DEFAULTS.min_links,
               show_default=True,
               help="Pairs two articles must share for any of them to be kept (1 = no such rule).")
+@click.option("--common-share", type=click.FloatRange(0, 1, min_open=True),
+              default=DEFAULTS.common_share, show_default=True,
+              help="Words in more than this share of the passages name the corpus's topic and "
+                   "are set aside before scoring (1 = keep every word).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, allow_dash=True),
               help="Write the aligned pairs to this file ('-' = stdout).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True,
               help="Format of --output.")
 @reports_errors
-def align(db: str, threshold: float, top: int, min_links: int, output: str | None,
-          fmt: str) -> None:
+def align(db: str, threshold: float, top: int, min_links: int, common_share: float,
+          output: str | None, fmt: str) -> None:
     """Find the passages that report the same event in different outlets.
 
     Every passage keeps its best counterpart(s) in every other outlet that
     score at least THRESHOLD (0-100: the probability, in percent, that the two
     report the same event), when their two articles share at least MIN_LINKS
-    such pairs; the pairs are grouped into events and stored in
+    such pairs. Words found in more than COMMON_SHARE of the passages (the
+    corpus's topic) are set aside before scoring. The pairs are grouped into events and stored in
     the database, replacing the previous run's (notes stay attached to events
     found again). With --output, the pairs are also written one per row:
     event_id, score, article/outlet/passage/text of both sides, and the
@@ -43,7 +48,8 @@ def align(db: str, threshold: float, top: int, min_links: int, output: str | Non
       nato-compare align --threshold 50 --top 2 --output - --format jsonl
       nato-compare align --threshold 5 --min-links 1   # small, loosely related corpora
     """
-    params = AlignParams(threshold=threshold, top=top, min_links=min_links)
+    params = AlignParams(threshold=threshold, top=top, min_links=min_links,
+                         common_share=common_share)
     with stderr_progress("aligning") as update:
         summary = align_db(db, params, progress=update, output=output, fmt=fmt)
     where = {None: "", "-": " -> stdout"}.get(summary.output, f" -> {summary.output}")
