@@ -8,9 +8,12 @@ the score (:mod:`nato_compare.similarity`). Not part of the score itself.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Sequence
 
-from .normalize import content_tokens, is_content, is_number, normalize
+import numpy as np
+
+from .normalize import STOP_WORDS, content_tokens, is_number, normalize
 from .similarity import (
     DEFAULT_WEIGHTS, FEATURES, SimilarityWeights, _features, _scores, log_odds,
 )
@@ -26,6 +29,22 @@ _NAME = re.compile(
 _AFTER_SENTENCE_END = re.compile(r"[.!?:;\"“”]\s+$")
 
 
+@lru_cache(maxsize=1 << 17)
+def _name_parts(name: str) -> tuple[tuple[str, str], ...]:
+    """The normalised content tokens of a name, each with the word it comes from as written
+    (a name whose words normalise together, as "United States" → ``usa``, maps whole); empty
+    when the name has no content word. Cached: the same names ("NATO", "Jens Stoltenberg")
+    recur in passage after passage."""
+    whole = tuple(content_tokens(name))
+    if not whole:
+        return ()
+    per_word = tuple((token, word[:-2] if word.endswith(("’s", "'s")) else word)
+                     for word in name.split() for token in content_tokens(word))
+    if tuple(token for token, _ in per_word) != whole:
+        return tuple((token, name) for token in whole)
+    return per_word
+
+
 def named_entities(text: str) -> list[str]:
     """Names in ``text`` as written: runs of capitalised words and acronyms.
 
@@ -34,27 +53,24 @@ def named_entities(text: str) -> list[str]:
     """
     names: dict[str, None] = {}
     for match in _NAME.finditer(text):
-        words = match.group(0).split()
-        start = match.start()
-        at_start = start == 0 or bool(_AFTER_SENTENCE_END.search(text, max(0, start - 4), start))
-        if at_start and len(words) == 1 and not words[0].replace(".", "").isupper():
+        name = match.group(0)
+        if name in names:
             continue
-        if content_tokens(match.group(0)):
-            names.setdefault(match.group(0), None)
+        start = match.start()
+        # one word opening a sentence: the only case that needs a look behind it
+        if " " not in name and not name.replace(".", "").isupper() and (
+                start == 0 or _AFTER_SENTENCE_END.search(text, max(0, start - 4), start)):
+            continue
+        if _name_parts(name):
+            names[name] = None
     return list(names)
 
 
 def _name_words(text: str) -> dict[str, str]:
-    """Normalised token → the word as written, for every content word inside a name
-    (a name whose words normalise together, as "United States" → ``usa``, maps whole)."""
+    """Normalised token → the word as written, for every content word inside a name."""
     words: dict[str, str] = {}
     for name in named_entities(text):
-        per_word = [(token, word[:-2] if word.endswith(("’s", "'s")) else word)
-                    for word in name.split() for token in content_tokens(word)]
-        whole = content_tokens(name)
-        if [token for token, _ in per_word] != whole:
-            per_word = [(token, name) for token in whole]
-        for token, written in per_word:
+        for token, written in _name_parts(name):
             words.setdefault(token, written)
     return words
 
@@ -96,19 +112,23 @@ def evidence_many(a: Sequence[str], b: Sequence[str], *, normalized_a: Sequence[
     per_text: dict[tuple[str, str], tuple[set[str], set[str], dict[str, str]]] = {}
     for text, normalized in zip((*a, *b), (*na, *nb)):
         if (text, normalized) not in per_text:
-            content = {t for t in normalized.split() if is_content(t)}
+            # the content tokens (see normalize.is_content), without a call per token
+            content = {t for t in set(normalized.split()) - STOP_WORDS
+                       if len(t) > 1 or t[:1].isdigit()}
             per_text[text, normalized] = (content, set(amounts(normalized)), _name_words(text))
     found = []
+    # rounded in one vectorised pass, not per value
+    values, parts = np.round(features, 4).tolist(), np.round(contributions, 4).tolist()
+    rounded_scores, rounded_odds = np.round(scores, 2).tolist(), np.round(odds, 4).tolist()
     for k in range(len(a)):
         words_a, amounts_a, names_a = per_text[a[k], na[k]]
         words_b, amounts_b, names_b = per_text[b[k], nb[k]]
-        scorers = {name: {"value": round(float(features[k, f]), 4),
-                          "contribution": round(float(contributions[k, f]), 4)}
-                   for f, name in enumerate(FEATURES)}
+        scorers = {name: {"value": value, "contribution": part}
+                   for name, value, part in zip(FEATURES, values[k], parts[k])}
         scorers["intercept"] = {"value": 1.0, "contribution": weights.intercept}
         found.append({
-            "score": round(float(scores[k]), 2),
-            "log_odds": round(float(odds[k]), 4),
+            "score": rounded_scores[k],
+            "log_odds": rounded_odds[k],
             "shared_words": sorted(t for t in words_a & words_b if not is_number(t)),
             "shared_numbers": sorted(amounts_a & amounts_b),
             "number_conflict": bool(amounts_a and amounts_b and not amounts_a & amounts_b),
