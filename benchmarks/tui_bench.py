@@ -5,10 +5,15 @@ passages in 5,000 events (20 passages from 5 outlets each; 2% of the passages
 already labelled), then drives the app headless through Textual's Pilot:
 
 - time to first screen: from starting the app to the first event's passages on screen;
-- key-press-to-refresh: ``]`` (next event) pressed repeatedly; each time, from the moment
-  the screen handles the key until the end of the first repaint that shows the new event
-  (median and 95th percentile), and the CPU time the process spent on it; also counted from
-  the moment the Pilot injects the key (its own event plumbing included).
+- key-press-to-refresh: ``]`` (next event) pressed repeatedly, first each time after the
+  app has finished its background work (an analyst reads an event before moving on: the
+  target), then again as soon as the new event is painted; each time, from the moment
+  the screen handles the key until the end of the first repaint that shows the new event,
+  the repaint's terminal output (escape codes) included (median and 95th percentile), and
+  the CPU time the process spent on it; also counted from the moment the Pilot injects the
+  key (its own event plumbing included). Other jobs on the machine slow the wall-clock
+  figures: the load average is printed with them, and the CPU time is the figure to compare
+  across runs.
 
 Targets (issue 4): < 1 s and < 50 ms on 2 cores.
 
@@ -99,15 +104,31 @@ async def measure(path: Path, presses: int, size: tuple[int, int]) -> dict:
             await asyncio.sleep(0.001)
         # The end of each repaint is timestamped inside the app, so the Pilot's own waiting
         # (it sleeps in 20 ms steps until the process is idle) is not counted.
-        paints: list[tuple[float, float, int]] = []  # (wall, CPU time, event shown) after a repaint
+        # The first repaint showing another event than ``leaving`` is awaited through an
+        # asyncio.Event (polling from the app's own event loop would slow the app down).
+        painted: list[tuple[float, float]] = []  # (wall, CPU time) at the end of that repaint
+        shown = asyncio.Event()
+        leaving = [0]
         repaint = screen._compositor_refresh
 
         def timed_repaint() -> None:
             repaint()
-            if screen.view is not None and screen.grid:
-                paints.append((time.perf_counter(), time.process_time(), screen.view.summary.seq))
+            if not shown.is_set() and screen.view is not None and screen.grid \
+                    and screen.view.summary.seq != leaving[0]:
+                painted.append((time.perf_counter(), time.process_time()))
+                shown.set()
 
         screen._compositor_refresh = timed_repaint
+        # Headless, Textual skips turning a repaint into the terminal's escape codes; a real
+        # terminal pays for that, so the benchmark does it too (and discards the text).
+        display = app._display
+
+        def display_as_terminal(on_screen, update) -> None:
+            if update is not None and hasattr(update, "render_segments"):
+                update.render_segments(app.console)
+            display(on_screen, update)
+
+        app._display = display_as_terminal
         keys: list[tuple[float, float]] = []  # when the screen got the key (wall, CPU)
         next_event = screen.action_next_event
 
@@ -116,24 +137,29 @@ async def measure(path: Path, presses: int, size: tuple[int, int]) -> dict:
             next_event()
 
         screen.action_next_event = timed_next_event
-        timings, cpu, injected = [], [], []
-        for _ in range(presses):
-            before = screen.view.summary.seq
-            t0 = time.perf_counter()
-            del paints[:]
-            await pilot.press("right_square_bracket")
-            while not any(seq != before for _, _, seq in paints):
-                await asyncio.sleep(0.0005)
-            # the first repaint that shows the new event
-            wall, used, _ = next(p for p in paints if p[2] != before)
-            key_wall, key_cpu = keys[-1]
-            timings.append(wall - key_wall)
-            cpu.append(used - key_cpu)
-            injected.append(wall - t0)
-            await pilot.pause()
+        results = {}
+        for mode in ("idle", "rapid"):
+            timings, cpu, injected = [], [], []
+            for _ in range(presses):
+                if mode == "idle":
+                    # The analyst reads the event before moving on: the app has finished its
+                    # background work (reading the neighbouring events ahead) by then.
+                    await app.workers.wait_for_complete()
+                    await pilot.pause()
+                leaving[0] = screen.view.summary.seq
+                shown.clear()
+                t0 = time.perf_counter()
+                await pilot.press("right_square_bracket")
+                await shown.wait()
+                wall, used = painted[-1]
+                key_wall, key_cpu = keys[-1]
+                timings.append(wall - key_wall)
+                cpu.append(used - key_cpu)
+                injected.append(wall - t0)
+                await pilot.pause()
+            results[mode] = {"timings": timings, "cpu": cpu, "injected": injected}
         listed = len(screen.event_list.events)
-    return {"first_screen": first_screen, "timings": timings, "cpu": cpu, "injected": injected,
-            "listed": listed}
+    return {"first_screen": first_screen, "listed": listed, **results}
 
 
 def main() -> None:
@@ -155,18 +181,21 @@ def main() -> None:
 
     width, height = (int(v) for v in args.size.split("x"))
     result = asyncio.run(measure(path, args.presses, (width, height)))
-    timings = sorted(result["timings"])
-    median = statistics.median(timings) * 1000
-    p95 = timings[int(0.95 * (len(timings) - 1))] * 1000
     print(f"terminal {args.size}; cores: {os.cpu_count()}, load average: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
     print(f"events listed: {result['listed']:,}")
     print(f"time to first screen: {result['first_screen']:.3f} s  (target < 1 s)")
-    cpu_median = statistics.median(result["cpu"]) * 1000
-    injected = statistics.median(result["injected"]) * 1000
-    print(f"key press to refresh (next event, n={len(timings)}): median {median:.1f} ms, "
-          f"p95 {p95:.1f} ms  (target median < 50 ms)")
-    print(f"  CPU time until then (all threads of the process): median {cpu_median:.1f} ms")
-    print(f"  counted from the Pilot's key injection instead: median {injected:.1f} ms")
+    for mode, title in (("idle", "each press after the app has finished reading ahead"),
+                        ("rapid", "pressed again as soon as the new event is painted")):
+        timings = sorted(result[mode]["timings"])
+        median = statistics.median(timings) * 1000
+        p95 = timings[int(0.95 * (len(timings) - 1))] * 1000
+        cpu_median = statistics.median(result[mode]["cpu"]) * 1000
+        injected = statistics.median(result[mode]["injected"]) * 1000
+        print(f"key press to refresh (next event, {title}; n={len(timings)}):")
+        print(f"  median {median:.1f} ms, p95 {p95:.1f} ms"
+              + ("  (target median < 50 ms)" if mode == "idle" else ""))
+        print(f"  CPU time until then (all threads of the process): median {cpu_median:.1f} ms")
+        print(f"  counted from the Pilot's key injection instead: median {injected:.1f} ms")
 
 
 if __name__ == "__main__":

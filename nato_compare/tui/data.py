@@ -36,6 +36,15 @@ from ..store.worklist import (
     outlets,  # noqa: F401  (the app calls it as data.outlets)
 )
 from .widgets.highlight import highlight, shared_words
+from .widgets.outlet_column import (
+    ColumnLines,
+    ColumnLook,
+    column_titles,
+    column_width,
+    lay_out_column,
+    passage_content,
+    text_width,
+)
 
 ANNOTATOR_SETTING = "annotator"
 
@@ -80,6 +89,17 @@ class EventView:
     #: the database thread, so the screen only has to show them.
     columns: list[tuple[str, list[EventPassage]]] = field(default_factory=list)
     bodies: dict[str, Content] = field(default_factory=dict)
+    #: Each column's lines, wrapped and painted for the screen's width and colours at the
+    #: time of reading (see ``ColumnLayout``): showing the event is then a matter of swapping.
+    prepared: dict[str, ColumnLines] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ColumnLayout:
+    """What the screen's outlet columns look like: the width they share and their colours."""
+
+    available: int
+    look: ColumnLook
 
 
 @dataclass
@@ -110,7 +130,8 @@ def load_events(db, annotator: str, flt: EventFilter | None) -> tuple[list[Event
     return events, event_count(db)
 
 
-def load_event(db, annotator: str, event_id: str) -> EventView | None:
+def load_event(db, annotator: str, event_id: str, layout: ColumnLayout | None = None,
+               codebook=None) -> EventView | None:
     summary = get_event(db, annotator, event_id)
     if summary is None:
         return None
@@ -128,6 +149,12 @@ def load_event(db, annotator: str, event_id: str) -> EventView | None:
             mark = f"¶{passage.seq + 1}" + (" (superseded)" if passage.superseded else "")
             view.bodies[passage.id] = Content.from_rich_text(Text.assemble(
                 (mark, "dim"), " ", highlight(passage.text, shared[key], compare=compare)))
+    if layout is not None:
+        width = text_width(column_width(layout.available, len(view.columns)))
+        for key, column in view.columns:
+            contents = [passage_content(view.bodies[p.id], labels.get(p.id), codebook) for p in column]
+            annotated = [bool(labels.get(p.id) and labels[p.id].annotated) for p in column]
+            view.prepared[key] = lay_out_column(column_titles(column), contents, annotated, width, layout.look)
     return view
 
 

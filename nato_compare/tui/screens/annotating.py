@@ -92,6 +92,7 @@ class AnnotatingMixin:
                     if view.passage.id == change.passage_id:
                         view.set_labels(change.labels)
                         self.view.labels[change.passage_id] = change.labels
+                        self.view.prepared.pop(view.column.key, None)  # painted before the change
                 if message.verb:
                     self._focus_passage_id(change.passage_id)
                 self._after_focus()

@@ -26,15 +26,11 @@ from ..widgets.event_list import EventList
 from ..widgets.footer import StableFooter
 from ..widgets.highlight import legend
 from ..widgets.label_bar import AdjudicationPanel, LabelBar
-from ..widgets.outlet_column import OutletColumn, PassageRef
+from ..widgets.outlet_column import OutletColumn, PassageRef, column_width
 from .annotating import AnnotatingMixin
 from .annotator_screen import AnnotatorScreen
 from .filter_screen import FilterScreen
 from .help_screen import HelpScreen
-
-
-#: Outlet columns are never narrower than this; more columns than fit scroll sideways.
-COLUMN_MIN_WIDTH = 38
 
 
 class EventScreen(AnnotatingMixin, Screen):
@@ -56,10 +52,13 @@ class EventScreen(AnnotatingMixin, Screen):
         self.filter = EventFilter()
         self.outlets: list[str] = []
         self.show_all = False
-        self.column_pool: list[OutletColumn] = []
+        # One column from the start: its colours let the database thread paint columns.
+        self.column_pool: list[OutletColumn] = [OutletColumn(codebook)]
+        self.column_pool[0].display = False
         self._header_lines = -1
         self._prefetched: dict[str, data.EventView] = {}
         self._generation = 0  # bumped by every write
+        self._prefetch_after_paint = False
 
     # --- layout --------------------------------------------------------------
 
@@ -69,7 +68,8 @@ class EventScreen(AnnotatingMixin, Screen):
             yield EventList(id="events")
             with Vertical(id="event-pane"):
                 yield Static("Opening the database …", id="event-header")
-                yield HorizontalScroll(id="columns", can_focus=False)
+                with HorizontalScroll(id="columns", can_focus=False):
+                    yield from self.column_pool
                 yield AdjudicationPanel(self.codebook, id="adjudication", classes="hidden")
         yield LabelBar(self.codebook, id="label-bar")
         yield StableFooter()
@@ -188,17 +188,28 @@ class EventScreen(AnnotatingMixin, Screen):
         if wanted:
             self._prefetch(wanted, self._generation)
 
+    def _column_layout(self) -> data.ColumnLayout | None:
+        """The columns' shared width and colours, for the database thread to lay columns out."""
+        width = self.query_one("#columns", HorizontalScroll).size.width
+        if not width or not self.column_pool:
+            return None
+        return data.ColumnLayout(width, self.column_pool[0].look())
+
+    def _read_event(self, event_id: str):
+        return self.app.db.call(data.load_event, self.annotator, event_id, self._column_layout(),
+                                self.codebook)
+
     @work(group="prefetch", exclusive=True, exit_on_error=False)
     async def _prefetch(self, event_ids: list[str], generation: int) -> None:
         for event_id in event_ids:
-            view = await self.app.db.call(data.load_event, self.annotator, event_id)
+            view = await self._read_event(event_id)
             if view is None or generation != self._generation:
                 return
             self._prefetched[event_id] = view
 
     @work(group="event", exclusive=True, exit_on_error=False)
     async def _load_event(self, event_id: str, focus_passage: str | None) -> None:
-        view = await self.app.db.call(data.load_event, self.annotator, event_id)
+        view = await self._read_event(event_id)
         self.post_message(EventLoaded(view, event_id, focus_passage))
 
     async def on_event_loaded(self, message: EventLoaded) -> None:
@@ -223,7 +234,7 @@ class EventScreen(AnnotatingMixin, Screen):
                 column.display = False
             width = self._size_columns()
             for column, (key, passages) in zip(columns, view.columns):
-                column.show(key, passages, view.bodies, view.labels, width)
+                column.show(key, passages, view.bodies, view.labels, width, view.prepared.get(key))
             container.scroll_to(0, 0, animate=False, immediate=True)
         self.grid = [c.refs for c in columns]
         self.event_list.select_event(view.summary.id)
@@ -239,8 +250,14 @@ class EventScreen(AnnotatingMixin, Screen):
             self._focus_passage_id(message.focus_passage)
         else:
             self._focus_cell(0, 0)
-        # After the repaint, so that reading ahead does not slow the event being shown.
-        self.call_after_refresh(self._prefetch_neighbours)
+        # Once the event is painted, so that reading ahead (on the database thread, which
+        # shares the interpreter with the screen) does not slow the painting down.
+        self._prefetch_after_paint = True
+
+    def on_outlet_column_painted(self) -> None:
+        if self._prefetch_after_paint:
+            self._prefetch_after_paint = False
+            self._prefetch_neighbours()
 
     def on_resize(self) -> None:
         self._size_columns()
@@ -255,9 +272,7 @@ class EventScreen(AnnotatingMixin, Screen):
         columns = [c for c in self.column_pool if c.display]
         if not columns:
             return 0
-        available = container.size.width or self.size.width
-        fitting = max(1, available // COLUMN_MIN_WIDTH)
-        width = max(1, available // min(fitting, len(columns)))
+        width = column_width(container.size.width or self.size.width, len(columns))
         for column in columns:
             if column.styles.width is None or column.styles.width.value != width:
                 column.styles.width = width

@@ -54,7 +54,8 @@ class EventList(ScrollView, can_focus=True, inherit_bindings=False):
         Binding("enter", "select", "Open", show=False),
     ]
 
-    cursor: reactive[int] = reactive(0, always_update=True, init=False)
+    # repaint=False: the watcher repaints the two lines that change, not the whole list
+    cursor: reactive[int] = reactive(0, always_update=True, init=False, repaint=False)
 
     @dataclass
     class Highlighted(Message):

@@ -18,12 +18,15 @@ class LabelBar(Static):
         self.short = False
         self._lines = 0
         self._width = 0
+        self._shown: tuple | None = None  # what the bar shows now: unchanged, it is not redrawn
 
     def on_mount(self) -> None:
         self.show_labels(None)
 
     def refresh_layout_for(self, width: int) -> None:
         """Use each label's first word when the full names would take more than two lines."""
+        if max(1, width - 2) == self._width:
+            return
         full = sum(len(dim.title) + 4 + sum(len(l.name) + 5 for l in dim.labels)
                    for dim in self.codebook.dimensions)
         self._width = max(1, width - 2)  # the bar's padding is one cell on each side
@@ -37,10 +40,15 @@ class LabelBar(Static):
 
     def show_labels(self, labels: PassageLabels | None) -> None:
         self.labels = labels
+        wide = not self.short or self.size.width >= 120
+        given_labels = {(dim, label) for dim, names in labels.labels.items() for label in names} if labels else set()
+        shown = (frozenset(given_labels), self.short, wide, self._width)
+        if shown == self._shown:
+            return  # moving between passages with the same labels repaints nothing
+        self._shown = shown
         text = Text()
         for dim in self.codebook.dimensions:
-            given = set(labels.labels.get(dim.name, [])) if labels else set()
-            wide = not self.short or self.size.width >= 120
+            given = {label for d, label in given_labels if d == dim.name}
             heading = dim.title + (f" → {dim.target}" if dim.target and wide else "")
             text.append(f"{heading}: ", style="bold")
             for label in dim.labels:

@@ -10,7 +10,7 @@ dozens of widgets, several times the 50 ms a key press may take.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from rich.segment import Segment
 from rich.style import Style as RichStyle
 from rich.text import Text
@@ -21,7 +21,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.style import Style
-from textual.visual import Visual
+from textual.visual import RenderOptions
 
 from ...codebook import Codebook
 from ...store.annotations import PassageLabels
@@ -54,6 +54,114 @@ def labels_line(labels: PassageLabels | None, codebook: Codebook | None = None) 
     if labels.note:
         parts.append(Text.assemble(("note: ", "dim"), (labels.note, "italic")))
     return Text(" · ").join(parts)
+
+
+#: Outlet columns are never narrower than this; more columns than fit scroll sideways.
+COLUMN_MIN_WIDTH = 38
+
+
+def column_width(available: int, columns: int) -> int:
+    """The width of each of ``columns`` outlet columns sharing ``available`` cells."""
+    fitting = max(1, available // COLUMN_MIN_WIDTH)
+    return max(1, available // max(1, min(fitting, columns)))
+
+
+def text_width(width: int) -> int:
+    """The passage text's width in a column ``width`` wide: border (2), scroll indicator (1),
+    passage mark (1), padding (2)."""
+    return max(1, width - 6)
+
+
+@dataclass(frozen=True)
+class ColumnLook:
+    """The resolved styles a column paints with (theme colours), so that lines can be
+    prepared away from the widget (on the database thread)."""
+
+    base: RichStyle
+    mark: RichStyle
+    mark_annotated: RichStyle
+    mark_focused: RichStyle
+    focused: RichStyle
+    track: RichStyle
+    thumb: RichStyle
+
+
+@dataclass
+class ColumnLines:
+    """A column's titles and passages wrapped into lines at ``width`` (the text's width)."""
+
+    width: int
+    #: (passage row or -1 for titles and gaps, the line's cells without the column's style)
+    lines: list[tuple[int, Strip]]
+    spans: list[tuple[int, int]]  # each passage's first line and the line after its last
+    #: Finished lines by (line, focused); the unfocused ones may be painted in advance.
+    painted: dict[tuple[int, bool], Strip] = field(default_factory=dict)
+    look: ColumnLook | None = None
+
+
+def column_titles(passages: list[EventPassage]) -> Text:
+    titles = Text()
+    for passage in {p.article_id: p for p in reversed(passages)}.values():
+        if titles:
+            titles.append("\n")
+        titles.append(passage.title or passage.article_id, style="bold italic")
+        if passage.date:
+            titles.append(f"  {passage.date}", style="dim")
+    return titles
+
+
+def passage_content(body: Content, labels: PassageLabels | None, codebook: Codebook | None) -> Content:
+    """What a column shows for a passage: its highlighted text, then the annotator's labels."""
+    return body + "\n" + Content.from_rich_text(labels_line(labels, codebook))
+
+
+def _parse_style(style: str | Style) -> Style:
+    return style if isinstance(style, Style) else Style.parse(style)
+
+
+_RENDER_OPTIONS = RenderOptions(_parse_style, {})
+
+
+def lay_out_column(titles: Text, contents: list[Content], annotated: list[bool], width: int,
+                   look: ColumnLook | None = None) -> ColumnLines:
+    """Wrap a column's titles and passages at text width ``width``; with ``look``, paint the
+    lines too. Touches no widget: the database thread prepares columns with it."""
+    pad = Segment(" ")
+    plain = Style()
+    lines: list[tuple[int, Strip]] = [
+        (-1, Strip([pad, *strip]))
+        for strip in Content.from_rich_text(titles).render_strips(width + 1, None, plain, _RENDER_OPTIONS)
+    ]
+    lines.append((-1, Strip([])))
+    spans = []
+    for row, content in enumerate(contents):
+        top = len(lines)
+        lines += [(row, Strip([pad, *strip]))
+                  for strip in content.render_strips(width, None, plain, _RENDER_OPTIONS)]
+        spans.append((top, len(lines)))
+        lines.append((-1, Strip([])))
+    prepared = ColumnLines(width, lines, spans, look=look)
+    if look is not None:
+        for index in range(len(lines)):
+            prepared.painted[index, False] = paint_line(prepared, index, False, annotated)
+    return prepared
+
+
+def paint_line(column: ColumnLines, index: int, focused: bool, annotated: list[bool]) -> Strip:
+    """A line as the terminal shows it: the passage mark (focused, annotated or neither) and
+    the column's colours, padded to the column's width."""
+    look = column.look
+    width = column.width + 3
+    base = look.base
+    row, strip = column.lines[index]
+    if row < 0:
+        return strip.apply_style(base).crop_extend(0, width, base)
+    if focused:
+        base = base + look.focused
+        mark, mark_style = "█", look.mark_focused
+    else:
+        mark, mark_style = "▌", look.mark_annotated if annotated[row] else look.mark
+    return Strip([Segment(mark, base + mark_style), *strip.apply_style(base)]).crop_extend(0, width, base)
 
 
 @dataclass(eq=False)
@@ -94,19 +202,27 @@ class OutletColumn(ScrollView, can_focus=True, inherit_bindings=False):
     The column has the focus when one of its passages has: ``cursor`` is that passage."""
 
     COMPONENT_CLASSES = {"outlet-column--mark", "outlet-column--mark-annotated",
-                         "outlet-column--mark-focused", "outlet-column--focused"}
+                         "outlet-column--mark-focused", "outlet-column--focused",
+                         "outlet-column--track", "outlet-column--thumb"}
+    # The scroll position is painted in the lines' last cell (see ``render_line``): Textual's
+    # scrollbar widget costs more to repaint, for every event, than the column's text.
     DEFAULT_CSS = """
-    OutletColumn { overflow-x: hidden; scrollbar-gutter: stable; }
+    OutletColumn { overflow-x: hidden; overflow-y: auto; scrollbar-size-vertical: 0; }
     OutletColumn > .outlet-column--mark { color: $panel-lighten-2; }
     OutletColumn > .outlet-column--mark-annotated { color: $success; }
     OutletColumn > .outlet-column--mark-focused { color: $accent; }
     OutletColumn > .outlet-column--focused { background: $boost; }
+    OutletColumn > .outlet-column--track { color: $panel; }
+    OutletColumn > .outlet-column--thumb { color: $primary; }
     """
 
     @dataclass
     class PassageClicked(Message):
         column: "OutletColumn"
         row: int
+
+    class Painted(Message):
+        """The column has painted the event it was given (sent once per event)."""
 
     def __init__(self, codebook: Codebook | None = None) -> None:
         super().__init__(classes="outlet-column")
@@ -116,78 +232,79 @@ class OutletColumn(ScrollView, can_focus=True, inherit_bindings=False):
         self.cursor = 0
         self._bodies: list[Content] = []
         self._titles = Text()
-        self._width = 0  # the text width the lines were wrapped at
-        #: (passage row or -1 for the titles, the line's cells without the column's style)
-        self._lines: list[tuple[int, Strip]] = []
-        self._spans: list[tuple[int, int]] = []
-        #: Finished lines by (line, focused): painting a line is then a look-up.
-        self._painted: dict[tuple[int, bool], Strip] = {}
-        self._base: RichStyle | None = None  # the column's own style, looked up once
+        self._column = ColumnLines(0, [], [])
+        self._look: ColumnLook | None = None
+        self._announce_paint = False
 
     # --- content -----------------------------------------------------------------
 
     def show(self, key: str, passages: list[EventPassage], bodies: dict[str, Content],
-             labels: dict[str, PassageLabels], width: int) -> None:
-        """Show an event's passages of this column; ``width`` is the column's outer width."""
+             labels: dict[str, PassageLabels], width: int, prepared: ColumnLines | None = None) -> None:
+        """Show an event's passages of this column; ``width`` is the column's outer width, and
+        ``prepared`` the lines the database thread laid out for it (used if they still fit)."""
         self.key = key
         self.border_title = passages[0].outlet
-        titles = Text()
-        for passage in {p.article_id: p for p in reversed(passages)}.values():
-            if titles:
-                titles.append("\n")
-            titles.append(passage.title or passage.article_id, style="bold italic")
-            if passage.date:
-                titles.append(f"  {passage.date}", style="dim")
-        self._titles = titles
+        self._titles = column_titles(passages)
         self.refs = [PassageRef(self, row, p, labels.get(p.id)) for row, p in enumerate(passages)]
         self._bodies = [bodies[p.id] for p in passages]
         self.cursor = 0
-        # border (2) and the scrollbar's gutter (1)
-        self._wrap(max(1, width - 3))
+        if prepared is not None and prepared.width == text_width(width) and prepared.look == self.look():
+            self._adopt(prepared)
+        else:
+            self._lay_out(text_width(width))
         self.scroll_to(0, 0, animate=False, immediate=True)
         self.refresh()
+        self._announce_paint = True
+
+    def look(self) -> ColumnLook:
+        if self._look is None:
+            style = self.get_component_rich_style
+            self._look = ColumnLook(
+                self.rich_style,
+                RichStyle(color=style("outlet-column--mark", partial=True).color),
+                RichStyle(color=style("outlet-column--mark-annotated", partial=True).color),
+                RichStyle(color=style("outlet-column--mark-focused", partial=True).color),
+                style("outlet-column--focused", partial=True),
+                self.rich_style + RichStyle(color=style("outlet-column--track", partial=True).color),
+                self.rich_style + RichStyle(color=style("outlet-column--thumb", partial=True).color),
+            )
+        return self._look
 
     def passage_content(self, row: int) -> Content:
-        ref = self.refs[row]
-        return self._bodies[row] + "\n" + Content.from_rich_text(labels_line(ref.labels, self.codebook))
+        return passage_content(self._bodies[row], self.refs[row].labels, self.codebook)
 
     def passage_span(self, row: int) -> tuple[int, int]:
-        return self._spans[row]
+        return self._column.spans[row]
 
     def labels_changed(self, row: int) -> None:
-        self._wrap(self._width + 3, force=True)
+        self._lay_out(self._column.width)
         self.refresh()
 
-    def _wrap(self, content_width: int, force: bool = False) -> None:
-        """Wrap the titles and passages into lines for a content width (the text has a cell
-        of padding on each side and the passage mark on the left)."""
-        text_width = max(1, content_width - 3)
-        if text_width == self._width and not force:
-            return
-        self._width = text_width
-        plain = Style()
-        lines: list[tuple[int, Strip]] = []
-        pad = Segment(" ")
-        title = Content.from_rich_text(self._titles)
-        for strip in Visual.to_strips(self, title, text_width + 1, None, plain):
-            lines.append((-1, Strip([pad, *strip])))
-        lines.append((-1, Strip([])))
-        spans = []
-        for row in range(len(self.refs)):
-            top = len(lines)
-            for strip in Visual.to_strips(self, self.passage_content(row), text_width, None, plain):
-                lines.append((row, Strip([pad, *strip])))
-            spans.append((top, len(lines)))
-            lines.append((-1, Strip([])))
-        self._lines, self._spans = lines, spans
-        self._painted.clear()
-        self.virtual_size = Size(content_width, len(lines))
+    def _lay_out(self, width: int) -> None:
+        contents = [self.passage_content(row) for row in range(len(self.refs))]
+        self._adopt(lay_out_column(self._titles, contents, [], width))
+
+    def _adopt(self, column: ColumnLines) -> None:
+        self._column = column
+        size = Size(column.width + 4, len(column.lines))
+        if self.is_mounted and self.size:
+            # Setting the reactive would lay out the whole screen again, for a size that
+            # only this column's scrolling depends on.
+            self.set_reactive(OutletColumn.virtual_size, size)
+            self._scroll_update(size)
+        else:
+            self.virtual_size = size
 
     def on_resize(self) -> None:
         width = self.scrollable_content_region.width
-        if width and width - 3 != self._width:
-            self._wrap(width)
+        if width and self.refs and width - 4 != self._column.width:
+            self._lay_out(width - 4)
             self.refresh()
+
+    @property
+    def allow_vertical_scroll(self) -> bool:
+        """The mouse wheel scrolls the column, which draws its own scroll indicator."""
+        return not self._check_disabled() and self.max_scroll_y > 0
 
     # --- focus ---------------------------------------------------------------------
 
@@ -198,8 +315,8 @@ class OutletColumn(ScrollView, can_focus=True, inherit_bindings=False):
             self._refresh_passage(row)
 
     def _refresh_passage(self, row: int) -> None:
-        if 0 <= row < len(self._spans):
-            top, bottom = self._spans[row]
+        if 0 <= row < len(self._column.spans):
+            top, bottom = self._column.spans[row]
             self.refresh_lines(top, bottom - top)
 
     def on_focus(self) -> None:
@@ -210,8 +327,10 @@ class OutletColumn(ScrollView, can_focus=True, inherit_bindings=False):
 
     def scroll_to_passage(self, row: int) -> None:
         """Scroll as little as needed to show the passage; its top if it is taller than the view."""
-        top, bottom = self._spans[row]
+        top, bottom = self._column.spans[row]
         seen = self.scrollable_content_region.height
+        if not seen:
+            return  # not laid out yet: the event starts at its top
         if bottom > self.scroll_y + seen:
             self.scroll_to(y=min(top, bottom - seen), animate=False, immediate=True)
         if top < self.scroll_y:
@@ -222,45 +341,44 @@ class OutletColumn(ScrollView, can_focus=True, inherit_bindings=False):
         if offset is None:
             return
         y = offset.y + self.scroll_offset.y
-        if 0 <= y < len(self._lines) and self._lines[y][0] >= 0:
-            self.post_message(OutletColumn.PassageClicked(self, self._lines[y][0]))
+        lines = self._column.lines
+        if 0 <= y < len(lines) and lines[y][0] >= 0:
+            self.post_message(OutletColumn.PassageClicked(self, lines[y][0]))
 
     # --- rendering -------------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
+        if self._announce_paint:
+            self._announce_paint = False
+            self.post_message(OutletColumn.Painted())
         index = y + self.scroll_offset.y
-        if index >= len(self._lines):
-            return Strip.blank(self.scrollable_content_region.width, self._base_style())
-        row = self._lines[index][0]
+        column = self._column
+        if index >= len(column.lines):
+            return Strip.blank(column.width + 3, self.look().base) + Strip([self._scroll_cell(y)])
+        row = column.lines[index][0]
         focused = row >= 0 and row == self.cursor and self.has_focus
-        strip = self._painted.get((index, focused))
+        strip = column.painted.get((index, focused))
         if strip is None:
-            strip = self._painted[index, focused] = self._paint(index, focused)
-        return strip
+            if column.look != self.look():  # laid out here, or the theme has changed since
+                column.look = self.look()
+                column.painted.clear()
+            annotated = [ref.annotated for ref in self.refs]
+            strip = column.painted[index, focused] = paint_line(column, index, focused, annotated)
+        return Strip([*strip, self._scroll_cell(y)], strip.cell_length + 1)
 
-    def _base_style(self) -> RichStyle:
-        if self._base is None:
-            self._base = self.rich_style
-        return self._base
-
-    def _paint(self, index: int, focused: bool) -> Strip:
-        width = self._width + 3
-        base = self._base_style()
-        row, strip = self._lines[index]
-        if row < 0:
-            return strip.apply_style(base).crop_extend(0, width, base)
-        if focused:
-            base = base + self.get_component_rich_style("outlet-column--focused", partial=True)
-            mark_name, mark = "outlet-column--mark-focused", "█"
-        elif self.refs[row].annotated:
-            mark_name, mark = "outlet-column--mark-annotated", "▌"
-        else:
-            mark_name, mark = "outlet-column--mark", "▌"
-        mark_style = base + RichStyle(color=self.get_component_rich_style(mark_name, partial=True).color)
-        return Strip([Segment(mark, mark_style), *strip.apply_style(base)]).crop_extend(0, width, base)
+    def _scroll_cell(self, y: int) -> Segment:
+        """Line ``y``'s cell of the scroll indicator: the thumb spans the part in view."""
+        seen, total = self.scrollable_content_region.height, len(self._column.lines)
+        look = self.look()
+        if total <= seen or seen <= 0:
+            return Segment(" ", look.base)
+        thumb = max(1, round(seen * seen / total))
+        top = round(self.scroll_offset.y * (seen - thumb) / max(1, total - seen))
+        if top <= y < top + thumb:
+            return Segment("┃", look.thumb)
+        return Segment(" ", look.track)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._base = None
-        self._painted.clear()
+        self._look = None
         self.refresh()
