@@ -52,6 +52,12 @@ def widget_text(widget) -> str:
     return console.export_text()
 
 
+def painted_text(column: OutletColumn) -> str:
+    """The words an outlet column paints on screen (what is scrolled into view), one space apart."""
+    lines = [column.render_line(y).text for y in range(column.scrollable_content_region.height)]
+    return " ".join(" ".join(lines).split())
+
+
 def db_rows(db_path: Path, sql: str, params=()) -> list[tuple]:
     conn = sqlite3.connect(db_path)
     try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from helpers import db_rows, focused_passage, labels_of, screen, settle, widget_text
+from helpers import db_rows, focused_passage, labels_of, painted_text, screen, settle, widget_text
 
 from nato_compare.store import open_db
 from nato_compare.store.worklist import event_passages, list_events
@@ -74,6 +74,7 @@ async def test_labelling_by_keys_writes_rows_and_shows_them(event_db):
         shown = widget_text(focused_passage(app))
         assert "frame: Economic, Security and defense · stance: FAVOR" in shown
         assert "Economic ✓" in widget_text(screen(app).query_one(LabelBar))
+        assert "stance: FAVOR" in painted_text(focused_passage(app).column)
         prompt = screen(app).query_one(EventList).prompt_at(0)
         assert f"1/{events[0].total}" in prompt
         # stance is single-label: "-" replaces FAVOR; a frame key again removes the frame
@@ -422,3 +423,22 @@ async def test_q_quits_and_everything_is_already_saved(event_db):
         await pilot.pause()
         assert not app.is_running
     assert labels_of(event_db, passages[events[0].id][0].id) == [("frame", "Health and safety")]
+
+
+async def test_columns_paint_the_passages_of_the_event_shown(event_db):
+    events, passages = events_in(event_db)
+    app = make_app(event_db, "alice")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        for key, index in (("right_square_bracket", 1), ("right_square_bracket", 2),
+                           ("left_square_bracket", 1)):  # read ahead, read ahead, back
+            await pilot.press(key)
+            await settle(pilot)
+            columns = [c for c in screen(app).query(OutletColumn) if c.display]
+            shown = {column.key: painted_text(column) for column in columns}
+            first_in_column = {}
+            for passage in passages[events[index].id]:
+                first_in_column.setdefault(passage.column, passage)
+            assert set(shown) == set(first_in_column)
+            for key_, passage in first_in_column.items():
+                assert " ".join(passage.text.split()[:4]) in shown[key_], (index, key_)
