@@ -55,7 +55,8 @@ def widget_text(widget) -> str:
 def painted_text(column: OutletColumn) -> str:
     """The words an outlet column paints on screen (what is scrolled into view), one space apart."""
     lines = [column.render_line(y).text for y in range(column.scrollable_content_region.height)]
-    return " ".join(" ".join(lines).split())
+    # without each line's passage mark (left) and scroll indicator (right)
+    return " ".join(" ".join(line.strip(" ▌█┃") for line in lines).split())
 
 
 def db_rows(db_path: Path, sql: str, params=()) -> list[tuple]:
