@@ -16,7 +16,7 @@ from rich.style import Style as RichStyle
 from rich.text import Text
 from textual import events
 from textual.content import Content
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -235,6 +235,7 @@ class OutletColumn(ScrollView, can_focus=True, inherit_bindings=False):
         self._column = ColumnLines(0, [], [])
         self._look: ColumnLook | None = None
         self._announce_paint = False
+        self._frame: tuple | None = None  # see render_lines
 
     # --- content -----------------------------------------------------------------
 
@@ -347,34 +348,50 @@ class OutletColumn(ScrollView, can_focus=True, inherit_bindings=False):
 
     # --- rendering -------------------------------------------------------------------
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # What every line of this repaint needs, looked up once rather than once per line.
+        self._frame = self._frame_now()
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame = None
+
+    def _frame_now(self) -> tuple:
+        scroll_y, seen, total = int(self.scroll_y), self.scrollable_content_region.height, len(self._column.lines)
+        if total <= seen or seen <= 0:
+            thumb = (0, 0)
+        else:
+            size = max(1, round(seen * seen / total))
+            top = round(scroll_y * (seen - size) / max(1, total - seen))
+            thumb = (top, top + size)
+        return (scroll_y, self.has_focus, thumb, self.look())
+
     def render_line(self, y: int) -> Strip:
         if self._announce_paint:
             self._announce_paint = False
             self.post_message(OutletColumn.Painted())
-        index = y + self.scroll_offset.y
+        frame = self._frame or self._frame_now()  # (called on its own, not from render_lines)
+        scroll_y, has_focus, _, look = frame
+        index = y + scroll_y
         column = self._column
         if index >= len(column.lines):
-            return Strip.blank(column.width + 3, self.look().base) + Strip([self._scroll_cell(y)])
+            return Strip.blank(column.width + 3, look.base) + Strip([self._scroll_cell(y, frame)])
         row = column.lines[index][0]
-        focused = row >= 0 and row == self.cursor and self.has_focus
+        focused = row >= 0 and row == self.cursor and has_focus
         strip = column.painted.get((index, focused))
         if strip is None:
-            if column.look != self.look():  # laid out here, or the theme has changed since
-                column.look = self.look()
+            if column.look != look:  # laid out here, or the theme has changed since
+                column.look = look
                 column.painted.clear()
             annotated = [ref.annotated for ref in self.refs]
             strip = column.painted[index, focused] = paint_line(column, index, focused, annotated)
-        return Strip([*strip, self._scroll_cell(y)], strip.cell_length + 1)
+        return Strip([*strip, self._scroll_cell(y, frame)], strip.cell_length + 1)
 
-    def _scroll_cell(self, y: int) -> Segment:
+    @staticmethod
+    def _scroll_cell(y: int, frame: tuple) -> Segment:
         """Line ``y``'s cell of the scroll indicator: the thumb spans the part in view."""
-        seen, total = self.scrollable_content_region.height, len(self._column.lines)
-        look = self.look()
-        if total <= seen or seen <= 0:
-            return Segment(" ", look.base)
-        thumb = max(1, round(seen * seen / total))
-        top = round(self.scroll_offset.y * (seen - thumb) / max(1, total - seen))
-        if top <= y < top + thumb:
+        _, _, (top, bottom), look = frame
+        if top <= y < bottom:
             return Segment("┃", look.thumb)
         return Segment(" ", look.track)
 
