@@ -22,6 +22,7 @@ least the threshold must have been scored by the aligner running on the whole co
 from __future__ import annotations
 
 import argparse
+import os
 import importlib
 import random
 import re
@@ -192,6 +193,13 @@ def generate_corpus(passages: int, outlets: int = 20, seed: int = 1, unrelated: 
     return rows, truth
 
 
+def _cpu_seconds() -> float:
+    """User + system CPU time of this process, all threads (less sensitive to the machine's
+    load than the wall time)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -247,9 +255,13 @@ def run(passages: int, outlets: int = 20, seed: int = 1, sample: int = 2000,
     rows, truth = generate_corpus(passages, outlets, seed)
     say(f"generated {len(rows)} passages in {time.perf_counter() - start:.1f} s")
     rss_before = _rss_mb()
+    load_before = os.getloadavg()[0]
+    cpu_before = _cpu_seconds()
     start = time.perf_counter()
     result = align(rows, params=params, return_scored=True)
     wall = time.perf_counter() - start
+    cpu = _cpu_seconds() - cpu_before
+    load_after = os.getloadavg()[0]
     peak = _rss_mb()
     say(f"aligned in {wall:.1f} s: {result.stats['seconds']}")
 
@@ -259,7 +271,9 @@ def run(passages: int, outlets: int = 20, seed: int = 1, sample: int = 2000,
     pairs, scores, same_seconds, cdist_seconds = exhaustive(normalized, [rows[i]["outlet"] for i in chosen],
                                                             params.workers)
     above = {(ids[a], ids[b]) for (a, b), s in zip(pairs.tolist(), scores) if s >= params.threshold}
-    scored = {(a, b) for (a, b), s in zip(result.scored, result.scored_scores) if s >= params.threshold}
+    # every pair the aligner scored (its own score may differ: it sets the corpus's common
+    # words aside, see AlignParams.common_share), so this is the recall of candidate generation
+    scored = set(result.scored)
     kept = {(p.a, p.b) for p in result.pairs}
     found = len(above & scored)
 
@@ -272,6 +286,8 @@ def run(passages: int, outlets: int = 20, seed: int = 1, sample: int = 2000,
         "passages": len(rows),
         "outlets": outlets,
         "wall_seconds": round(wall, 1),
+        "cpu_seconds": round(cpu, 1),
+        "load_average_1min_before_after": (round(load_before, 2), round(load_after, 2)),
         "wall_seconds_without_evidence": round(wall - result.stats["seconds"].get("evidence", 0.0), 1),
         "stage_seconds": result.stats["seconds"],
         "peak_rss_mb": round(peak),

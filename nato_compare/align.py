@@ -87,8 +87,8 @@ class AlignParams:
 
     threshold: float = 10.0
     top: int = 1
-    min_links: int = 3
-    index_tokens: int = 12
+    min_links: int = 5
+    index_tokens: int = 16
     min_shared: int = 3
     max_postings: int = 1000
     exhaustive_pairs: int = 200_000
