@@ -34,6 +34,13 @@ def tokens_for_index(text: str) -> list[str]:
 
 
 
+def lower_all(texts: Sequence[str]) -> list[str]:
+    """``[t.lower() for t in texts]`` in one call on the joined texts (faster for many short
+    texts); per text when a text holds the separator."""
+    lowered = "\x00".join(texts).lower().split("\x00")
+    return lowered if len(lowered) == len(texts) else [t.lower() for t in texts]
+
+
 def local_token_table(texts: Sequence[str], tokenize: Callable[[str], list[str]] = str.split
                       ) -> tuple[list[str], np.ndarray, np.ndarray]:
     """The distinct tokens of each text of one chunk: the chunk's sorted vocabulary, the
@@ -83,10 +90,12 @@ def rarest_tokens(doc: np.ndarray, tok: np.ndarray, df: np.ndarray, per_doc: int
     if not len(tok):
         return doc, tok
     # one global order of tokens: rarest first, ties by token id
+    token_of_order = np.lexsort((np.arange(len(df)), df))
     order_of_token = np.empty(len(df), dtype=np.int64)
-    order_of_token[np.lexsort((np.arange(len(df)), df))] = np.arange(len(df))
-    order = np.argsort(doc * len(df) + order_of_token[tok], kind="stable")
-    doc, tok = doc[order], tok[order]
+    order_of_token[token_of_order] = np.arange(len(df))
+    # (passage, token's order) packed in one integer: a plain sort, no argsort and gathers
+    packed = np.sort(doc * len(df) + order_of_token[tok])
+    doc, tok = packed // len(df), token_of_order[packed % len(df)]
     starts, sizes = _group_starts(doc)
     rank = np.arange(len(doc)) - np.repeat(starts, sizes)
     keep = rank < per_doc
@@ -114,8 +123,15 @@ def _pair_keys(doc: np.ndarray, tok: np.ndarray, n_docs: int) -> tuple[np.ndarra
 def _meetings(doc: np.ndarray, key: np.ndarray, outlets: np.ndarray, max_postings: int
               ) -> np.ndarray:
     """``lo * n + hi`` for every time two passages of different outlets meet under a key."""
-    order = np.argsort(key)
-    doc, key = doc[order], key[order]
+    doc_bits = max(int(len(outlets) - 1).bit_length(), 1)
+    if len(key) and int(key.max()) < (1 << (62 - doc_bits)):
+        # (key, passage) packed in one integer: a plain sort is much faster than an argsort
+        packed = np.sort((key << doc_bits) | doc)
+        key, doc = packed >> doc_bits, packed & ((1 << doc_bits) - 1)
+        del packed
+    else:
+        order = np.argsort(key)
+        doc, key = doc[order], key[order]
     starts, sizes = _group_starts(key)
     usable = (sizes >= 2) & (sizes <= max_postings)
     starts, sizes = starts[usable], sizes[usable]
@@ -154,7 +170,8 @@ def candidate_pairs(texts: Sequence[str], outlets: np.ndarray, *, index_tokens: 
     there are at most ``exhaustive_pairs``; also the ``token_table`` of the
     :func:`tokens_for_index` of ``texts``."""
     n = len(texts)
-    table = token_table(texts, tokens_for_index)
+    # the same tokens as tokens_for_index, without a Python call per passage
+    table = token_table(lower_all(texts), _WORD.findall)
     doc, tok, vocabulary, df = table
     empty = np.zeros((0, 2), dtype=np.int64)
     if n and cross_pair_count(outlets) <= exhaustive_pairs:
