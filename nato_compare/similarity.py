@@ -1,12 +1,17 @@
 """Passage similarity: how surely two passages report the same thing, 0–100.
 
 Both passages are normalised (:mod:`nato_compare.normalize`: case, punctuation,
-currency and number forms, stems) and compared by two cheap, vectorised features
+currency and number forms, stems) and compared by four cheap, vectorised features
 (:data:`FEATURES`):
 
 - ``ratio``: rapidfuzz ``fuzz.ratio`` of the normalised texts (stop words kept:
   word order and "not" count);
-- ``jaccard``: shared content tokens / all content tokens of the two passages.
+- ``jaccard``: shared content tokens / all content tokens of the two passages;
+- ``short_bigrams``: Jaccard of adjacent content-word pairs, and
+  ``short_number_mismatch``: numbers found in one passage only, per content token —
+  both times a shortness gate that is 1 for sentences and fades on paragraphs
+  (:attr:`SimilarityWeights.short_tokens`), so they tell paraphrases from
+  near-copies among sentences without changing how paragraphs rank.
 
 They are combined linearly with the named coefficients of :class:`SimilarityWeights`
 into log-odds z of "same content", fitted by cross-validated logistic regression on
@@ -14,13 +19,12 @@ the MRPC paraphrase corpus (``benchmarks/mrpc.py --fit``, balanced classes). z i
 mapped to 0–100 by a logistic curve calibrated on BASIL
 (``benchmarks/calibrate_basil.py``): **the score is the probability, in percent,
 that a passage's best match in another outlet reports the same event** — 50 means
-as likely as not. On BASIL, of the best matches scoring 50 or more 74% were from
-the same event, of those scoring 70 or more 88%, of those scoring 90 or more 97%.
-Unrelated passages score near 0, identical normalised texts 100, a text without
-content words 0. Why these two features and not more: ``docs/similarity.md``.
+as likely as not. Unrelated passages score near 0, identical normalised texts
+100, a text without content words 0. Measured figures and what was left out:
+``docs/similarity.md``.
 
-Everything is computed for many pairs at once: token sets become short strings
-of one code point per token, sorted, so rapidfuzz's ``Indel`` distance between
+Everything is computed for many pairs at once: token, bigram and number sets become
+short strings of one code point per element, sorted, so rapidfuzz's ``Indel`` distance between
 two of them gives the size of their intersection in C++ (the longest common
 subsequence of two sorted sets is their intersection). No Python loop runs per
 pair; Python work is per distinct passage only.
@@ -46,22 +50,23 @@ __all__ = [
     "STOP_WORDS",
 ]
 
-FEATURES = ("ratio", "jaccard")
+FEATURES = ("ratio", "jaccard", "short_bigrams", "short_number_mismatch")
 """Feature names, in the order of :class:`SimilarityWeights`' coefficients."""
 
 
 @dataclass(frozen=True)
 class SimilarityWeights:
     """Every parameter of the score. The log-odds of "same content" are
-    z = ``intercept`` + ``ratio`` × ratio + ``jaccard`` × jaccard (features in 0..1),
+    z = ``intercept`` + Σ coefficient × feature (features in 0..1, :data:`FEATURES`),
     fitted on MRPC by ``python benchmarks/mrpc.py --fit`` (5-fold cross-validated
     logistic regression, balanced classes), rounded to two decimals; the score is
     100 / (1 + exp(-(``calibration_scale`` × z + ``calibration_offset``))).
 
     Features measured and left out, because on passages they did harm (BASIL
     best-match accuracy, gold rank-1) while adding little on MRPC: token_sort_ratio,
-    ratios of the content words alone, containment, length ratio, shared or
-    conflicting numbers. :func:`evidence` still reports numbers.
+    ratios of the content words alone, containment, length ratio, unmatched-word
+    counts, a number-conflict flag (ungated). The two ``short_`` features are gated
+    by length for that reason.
     """
 
     intercept: float = -4.94
@@ -72,6 +77,18 @@ class SimilarityWeights:
     jaccard: float = 4.2
     """Coefficient of the content-word Jaccard: shared content tokens / all content
     tokens of the two passages (no stop words; stems; amounts in one form)."""
+    short_bigrams: float = 0.0
+    """Coefficient of the Jaccard of adjacent content-word pairs (bigrams), times the
+    shortness gate g (:attr:`short_tokens`). Fitted negative: with the shared words
+    held equal, sentences that also share word pairs are more often near-copies that
+    differ in what they add (MRPC's non-paraphrases). Shipped at 0: fitted with the
+    next coefficient (-3.65, -2.91; ratio 5.61, jaccard 6.18, intercept -5.89) the MRPC
+    cross-validated AUC is 0.802 against 0.775, but the seed gold recall of ``align``
+    at its defaults fell from 11 to 10 of 18 pairs (docs/similarity.md)."""
+    short_number_mismatch: float = 0.0
+    """Coefficient of the numbers found in only one passage, per content token of
+    the two passages, times g: a sentence with a number the other lacks reports
+    something else ("40 billion" / "20 billion")."""
     calibration_scale: float = 3.11
     """Slope mapping the MRPC log-odds z to the passage scale (see below)."""
     calibration_offset: float = 7.37
@@ -80,6 +97,19 @@ class SimilarityWeights:
     Fitted by ``benchmarks/calibrate_basil.py``: on BASIL, the probability that a
     paragraph's best match in another outlet covers the same event. Monotone, so it
     changes no ranking (nor the MRPC AUC); it only says what a threshold means."""
+
+    short_tokens: float = 17.0
+    """The shortness gate g = min(1, short_tokens / n) ** short_power, n the content
+    tokens of the longer passage: g = 1 for sentences (MRPC: 90% have n <= 17), 0.1 at
+    n = 30, 0.01 at n = 50, so the two short_ features judge sentences and leave the
+    ranking of paragraphs to ratio and jaccard (ungated, they lowered BASIL and the
+    seed gold)."""
+    short_power: float = 4.0
+    """Exponent of the shortness gate (how fast the short_ features fade with length)."""
+
+    def __post_init__(self) -> None:
+        if self.short_tokens <= 0 or self.short_power <= 0:
+            raise ValueError("short_tokens and short_power must be positive")
 
     def coefficients(self) -> np.ndarray:
         """The feature coefficients, in the order of :data:`FEATURES`."""
@@ -117,15 +147,46 @@ class _ContentCodes(dict):
 _CONTENT_CODES = _ContentCodes()
 
 
+# adjacent content-word pairs get codes of their own alphabet (their number grows
+# faster than the vocabulary's; beyond Unicode they share codes, a rare false match)
+_BIGRAM_CODES: dict[str, int] = {}
+
+
+def _bigram_code(bigram: str) -> str:
+    code = _BIGRAM_CODES.get(bigram)
+    if code is None:
+        code = len(_BIGRAM_CODES)
+        if code >= _CODE_SPACE:
+            code = hash(bigram) % _CODE_SPACE
+        else:
+            _BIGRAM_CODES[bigram] = code
+    return chr(code + len(_SURROGATES) if code >= _SURROGATES.start else code)
+
+
 @lru_cache(maxsize=1 << 19)
-def _content_set(normalized: str) -> str:
-    """The content tokens of a normalised passage as a sorted string of code points
-    (cached: the aligner scores its candidates in chunks that share passages)."""
-    return "".join(sorted(set(map(_CONTENT_CODES.__getitem__, normalized.split()))))
+def _passage_sets(normalized: str) -> tuple[str, str, str]:
+    """Of a normalised passage, as sorted strings of code points: its content tokens,
+    its content-word bigrams and its numbers (cached: the aligner scores its candidates
+    in chunks that share passages)."""
+    tokens = normalized.split()
+    codes = list(map(_CONTENT_CODES.__getitem__, tokens))
+    content = [t for t, c in zip(tokens, codes) if c]
+    bigrams = {_bigram_code(f"{x} {y}") for x, y in zip(content, content[1:])}
+    numbers = {c for t, c in zip(tokens, codes) if c and t[0].isdigit()}
+    return ("".join(sorted(set(codes))), "".join(sorted(bigrams)), "".join(sorted(numbers)))
 
 
-def _features(a: Sequence[str], b: Sequence[str], workers: int
-              ) -> tuple[np.ndarray, np.ndarray]:
+def _shared(sets: np.ndarray, sizes: np.ndarray, ia: np.ndarray, ib: np.ndarray,
+            workers: int) -> np.ndarray:
+    """|A ∩ B| of the sorted code strings ``sets[ia[k]]``, ``sets[ib[k]]``: the Indel
+    distance of two sorted sets is |A| + |B| - 2 |A ∩ B|."""
+    indel = process.cpdist(sets[ia].tolist(), sets[ib].tolist(), scorer=Indel.distance,
+                           workers=workers, dtype=np.int32)
+    return (sizes[ia] + sizes[ib] - indel) / 2.0
+
+
+def _features(a: Sequence[str], b: Sequence[str], workers: int,
+              weights: SimilarityWeights = DEFAULT_WEIGHTS) -> tuple[np.ndarray, np.ndarray]:
     """Feature matrix (pairs × :data:`FEATURES`), and which pairs have a side without
     content words."""
     if len(a) != len(b):
@@ -136,10 +197,15 @@ def _features(a: Sequence[str], b: Sequence[str], workers: int
     a, b = list(a), list(b)
     # per distinct passage, not per pair: the aligner's pairs repeat each passage often
     distinct = {text: i for i, text in enumerate(dict.fromkeys(a + b))}
-    sets = np.array([_content_set(text) for text in distinct], dtype=object)
-    sizes = np.fromiter(map(len, sets), dtype=np.float64, count=len(sets))
+    per_passage = [_passage_sets(text) for text in distinct]
+    columns = []
+    for part in range(3):  # content tokens, bigrams, numbers
+        strings = np.array([p[part] for p in per_passage], dtype=object)
+        columns.append((strings, np.fromiter(map(len, strings), dtype=np.float64,
+                                             count=len(strings))))
     ia = np.fromiter(map(distinct.__getitem__, a), dtype=np.int64, count=n)
     ib = np.fromiter(map(distinct.__getitem__, b), dtype=np.int64, count=n)
+    (sets, sizes), (bigrams, bigram_sizes), (numbers, number_sizes) = columns
     size_a, size_b = sizes[ia], sizes[ib]
     empty = (size_a == 0) | (size_b == 0)
 
@@ -148,17 +214,30 @@ def _features(a: Sequence[str], b: Sequence[str], workers: int
                                     dtype=np.float32) / 100.0
     both = np.flatnonzero(~empty)
     if len(both):
-        # the Indel distance of two sorted sets is |A| + |B| - 2 |A ∩ B|
-        indel = process.cpdist(sets[ia[both]].tolist(), sets[ib[both]].tolist(),
-                               scorer=Indel.distance, workers=workers, dtype=np.int32)
-        shared = (size_a[both] + size_b[both] - indel) / 2.0
-        features[both, 1] = shared / (size_a[both] + size_b[both] - shared)
+        ja, jb = ia[both], ib[both]
+        total = size_a[both] + size_b[both]
+        shared = _shared(sets, sizes, ja, jb, workers)
+        features[both, 1] = shared / (total - shared)
+        gate = np.minimum(1.0, weights.short_tokens / np.maximum(size_a[both], size_b[both])
+                          ) ** weights.short_power
+        shared_bigrams = _shared(bigrams, bigram_sizes, ja, jb, workers)
+        bigram_union = bigram_sizes[ja] + bigram_sizes[jb] - shared_bigrams
+        features[both, 2] = gate * np.divide(shared_bigrams, bigram_union,
+                                             out=np.zeros(len(both)), where=bigram_union > 0)
+        with_numbers = np.flatnonzero((number_sizes[ja] + number_sizes[jb]) > 0)
+        if len(with_numbers):
+            na, nb = ja[with_numbers], jb[with_numbers]
+            unmatched = (number_sizes[na] + number_sizes[nb]
+                         - 2 * _shared(numbers, number_sizes, na, nb, workers))
+            features[both[with_numbers], 3] = gate[with_numbers] * unmatched / total[with_numbers]
     return features, empty
 
 
-def pair_features(a: Sequence[str], b: Sequence[str], *, workers: int = -1) -> np.ndarray:
-    """Feature matrix (pairs × :data:`FEATURES`) of already-normalised pairs."""
-    return _features(a, b, workers)[0]
+def pair_features(a: Sequence[str], b: Sequence[str], *, workers: int = -1,
+                  weights: SimilarityWeights = DEFAULT_WEIGHTS) -> np.ndarray:
+    """Feature matrix (pairs × :data:`FEATURES`) of already-normalised pairs
+    (``weights.short_tokens`` sets the shortness gate)."""
+    return _features(a, b, workers, weights)[0]
 
 
 def log_odds(features: np.ndarray, weights: SimilarityWeights = DEFAULT_WEIGHTS) -> np.ndarray:
@@ -188,7 +267,7 @@ def similarity_many_normalized(
 
     The aligner normalises each passage once and calls this on its candidate pairs.
     """
-    return _scores(*_features(a, b, workers), weights)
+    return _scores(*_features(a, b, workers, weights), weights)
 
 
 def similarity_many(

@@ -10,7 +10,8 @@ import pytest
 from nato_compare import similarity as exported_similarity
 from nato_compare.evidence import evidence, evidence_many
 from nato_compare.similarity import (
-    DEFAULT_WEIGHTS, FEATURES, STOP_WORDS, SimilarityWeights, content_tokens, normalize, similarity,
+    DEFAULT_WEIGHTS, FEATURES, STOP_WORDS, SimilarityWeights, content_tokens, normalize,
+    pair_features, similarity,
     similarity_many, similarity_many_normalized,
 )
 
@@ -149,7 +150,8 @@ def test_evidence_flags_conflicting_numbers() -> None:
 
 def test_weights_are_named_frozen_and_change_the_score() -> None:
     assert [f.name for f in dataclasses.fields(SimilarityWeights)] == \
-        ["intercept", *FEATURES, "calibration_scale", "calibration_offset"]
+        ["intercept", *FEATURES, "calibration_scale", "calibration_offset", "short_tokens",
+         "short_power"]
     with pytest.raises(dataclasses.FrozenInstanceError):
         DEFAULT_WEIGHTS.ratio = 0.0  # type: ignore[misc]
     strict = dataclasses.replace(DEFAULT_WEIGHTS, intercept=DEFAULT_WEIGHTS.intercept - 3)
@@ -174,3 +176,22 @@ def test_evidence_matches_names_across_their_written_forms() -> None:
     assert found["shared_entities"] == ["NATO", "Stoltenberg", "U.S."]
     # a capitalised word that only opens a sentence is no name
     assert evidence("Allies agreed.", "Allies met.")["shared_entities"] == []
+
+
+def test_a_number_one_sentence_lacks_is_measured_on_sentences_only() -> None:
+    base = normalize("Allies pledged billions in military aid to Ukraine at the Washington summit")
+    mismatch = pair_features([base, base], [base + " monday", base + " 11 juli"])[
+        :, FEATURES.index("short_number_mismatch")]
+    assert mismatch[0] == 0.0 and mismatch[1] > 0.05  # an added number, not an added word
+    # in long passages the short-sentence features fade (gate min(1, 17 / n) ** 4)
+    long_a = " ".join([TROOPS_A, PLEDGE_A, UNRELATED, TROOPS_B])
+    features = pair_features([normalize(long_a)], [normalize(long_a + " On 11 July 2024.")])
+    assert features[0, FEATURES.index("short_number_mismatch")] < 0.01
+
+
+def test_word_pairs_count_only_in_their_order() -> None:
+    a = normalize("NATO allies pledged military aid to Ukraine.")
+    same_order = normalize("NATO's allies have pledged military aid to Ukraine.")
+    other_order = normalize("Ukraine aid: military allies of NATO pledged.")
+    bigrams = pair_features([a, a], [same_order, other_order])[:, FEATURES.index("short_bigrams")]
+    assert bigrams[0] == 1.0 and bigrams[1] == 0.0
