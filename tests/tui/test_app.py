@@ -242,6 +242,12 @@ async def test_filter_by_label_and_by_progress(event_db):
         await settle(pilot)
         assert screen(app).query_one(EventList).event_ids == [
             e.id for e in events if e.id != events[1].id]
+        await pilot.press("f")
+        app.screen.query_one("#filter-status").value = "annotated"
+        await pilot.click("#apply")
+        await settle(pilot)
+        assert screen(app).query_one(EventList).event_ids == [events[1].id]
+        assert screen(app).view.summary.id == events[1].id
 
 
 async def test_blind_coding_and_the_adjudication_toggle(event_db):

@@ -1,0 +1,150 @@
+"""What the event view shows and how it answers the mouse: outlets and titles on top,
+highlighting, the keys in the footer and label bar, clicks and the wheel, and a screen that
+keeps answering while the database is busy."""
+
+from __future__ import annotations
+
+import threading
+
+from helpers import focused_passage, labels_of, painted_text, screen, settle
+from rich.color import Color
+from textual.widgets._footer import FooterKey
+
+from nato_compare.store import open_db
+from nato_compare.store.worklist import event_passages, list_events
+from nato_compare.tui import data
+from nato_compare.tui.app import make_app
+from nato_compare.tui.screens.help_screen import HelpScreen
+from nato_compare.tui.widgets.event_list import EventList
+from nato_compare.tui.widgets.highlight import AMOUNT_STYLE, OWN_STYLE, SHARED_STYLE
+from nato_compare.tui.widgets.label_bar import LabelBar
+from nato_compare.tui.widgets.outlet_column import OutletColumn
+
+
+def first_event(db_path):
+    db = open_db(db_path)
+    try:
+        event = list_events(db, "alice")[0]
+        return event, event_passages(db, event.id)
+    finally:
+        db.close()
+
+
+def shown_columns(app) -> list[OutletColumn]:
+    return [c for c in screen(app).query(OutletColumn) if c.display]
+
+
+def painted_colours(column: OutletColumn) -> set[str]:
+    """The foreground colours (as #rrggbb) of every cell the column paints."""
+    colours = set()
+    for y in range(column.scrollable_content_region.height):
+        for segment in column.render_line(y):
+            if segment.text.strip() and segment.style and segment.style.color:
+                colours.add(segment.style.color.get_truecolor().hex)
+    return colours
+
+
+def hex_colour(style: str) -> str:
+    colour = next(w for w in style.split() if w.startswith("#"))
+    return Color.parse(colour).get_truecolor().hex
+
+
+async def test_each_column_has_its_outlet_on_the_border_and_the_article_title_on_top(fixed_event_db):
+    event, passages = first_event(fixed_event_db)
+    app = make_app(fixed_event_db, "alice")
+    async with app.run_test(size=(200, 50)) as pilot:
+        await settle(pilot)
+        columns = shown_columns(app)
+        by_column = {}
+        for passage in passages:
+            by_column.setdefault(passage.column, passage)
+        assert [c.key for c in columns] == list(by_column)
+        for column in columns:
+            passage = by_column[column.key]
+            assert column.border_title == passage.outlet
+            assert painted_text(column).startswith(" ".join((passage.title or passage.article_id).split()))
+
+
+async def test_shared_words_own_words_and_amounts_are_painted_apart(fixed_event_db):
+    # the fixed events are each reported by three or four outlets, with amounts in them
+    app = make_app(fixed_event_db, "alice")
+    async with app.run_test(size=(200, 50)) as pilot:
+        await settle(pilot)
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        colours = set().union(*(painted_colours(c) for c in shown_columns(app)))
+        for style in (SHARED_STYLE, OWN_STYLE, AMOUNT_STYLE):
+            assert hex_colour(style) in colours, style
+        header = " ".join(str(screen(app).query_one("#event-header").content).split())
+        assert "shared with other outlets only this outlet 40 billion" in header
+
+
+async def test_the_footer_and_label_bar_show_the_keys(event_db):
+    app = make_app(event_db, "alice")
+    async with app.run_test(size=(200, 50)) as pilot:
+        await settle(pilot)
+        footer = {(k.key_display, k.description) for k in app.screen.query(FooterKey)}
+        for shown in (("n", "Next unannotated"), ("u", "Undo"), ("r", "Redo"), ("?", "Help"),
+                      ("]", "Next event"), ("a", "All annotators")):
+            assert shown in footer
+        bar = str(screen(app).query_one(LabelBar).content)
+        for label in app.codebook.dimension("frame").labels + app.codebook.dimension("stance").labels:
+            assert f"{label.key} {label.name.split()[0].rstrip(',')}" in bar
+
+
+async def test_clicking_a_passage_focuses_it_and_its_keys_label_it(long_column_db):
+    app = make_app(long_column_db, "alice")
+    async with app.run_test(size=(200, 50)) as pilot:
+        await settle(pilot)
+        view = screen(app)
+        # the last passage of a column with several: focusing the column alone would not reach it
+        ref = next(column[-1] for column in view.grid if len(column) > 1)
+        column = ref.column
+        top, _ = ref.span
+        column.scroll_to(y=top, animate=False, immediate=True)
+        await pilot.pause()
+        # one cell in from the left border, on the passage's first line
+        assert await pilot.click(column, offset=(3, 1 + top - int(column.scroll_y)))
+        await settle(pilot)
+        assert focused_passage(app) is ref
+        await pilot.press("5")
+        await settle(pilot)
+        assert labels_of(long_column_db, ref.passage.id) == [("frame", "Legality, constitutionality and jurisprudence")]
+        # a click on the column's titles (no passage there) leaves the focus where it was
+        column.scroll_to(y=0, animate=False, immediate=True)
+        await pilot.pause()
+        await pilot.click(column, offset=(3, 1))
+        await settle(pilot)
+        assert focused_passage(app) is ref
+
+
+async def test_the_screen_answers_keys_while_the_database_is_busy(event_db, monkeypatch):
+    """Opening a large database keeps the interface responsive: queries run on the database
+    thread, so the help screen opens while the event list is still being read."""
+    release = threading.Event()
+    started = threading.Event()
+    real_load_events = data.load_events
+
+    def slow_load_events(*args):
+        started.set()
+        release.wait(20)
+        return real_load_events(*args)
+
+    monkeypatch.setattr(data, "load_events", slow_load_events)
+    app = make_app(event_db, "alice")
+    async with app.run_test(size=(120, 40)) as pilot:
+        try:
+            for _ in range(200):
+                await pilot.pause(0.01)
+                if started.is_set():
+                    break
+            assert started.is_set()
+            assert screen(app).query_one(EventList).events == []
+            await pilot.press("question_mark")
+            assert isinstance(app.screen, HelpScreen)
+            await pilot.press("escape")
+            assert not isinstance(app.screen, HelpScreen)
+        finally:
+            release.set()
+        await settle(pilot)
+        assert len(screen(app).query_one(EventList).events) >= 2
