@@ -236,6 +236,7 @@ class OutletColumn(ScrollView, can_focus=True, inherit_bindings=False):
         self._look: ColumnLook | None = None
         self._announce_paint = False
         self._frame: tuple | None = None  # see render_lines
+        self._grab: tuple[int, float] | None = None  # dragging the thumb: (mouse y, scroll y)
 
     # --- content -----------------------------------------------------------------
 
@@ -339,12 +340,59 @@ class OutletColumn(ScrollView, can_focus=True, inherit_bindings=False):
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
-        if offset is None:
+        if offset is None or self._on_indicator(offset.x):
             return
         y = offset.y + self.scroll_offset.y
         lines = self._column.lines
         if 0 <= y < len(lines) and lines[y][0] >= 0:
             self.post_message(OutletColumn.PassageClicked(self, lines[y][0]))
+
+    # --- the scroll indicator under the mouse ---------------------------------------
+    # The indicator is painted by the column (no scrollbar widget), so the column answers
+    # the mouse on it as Textual's scrollbar would: drag the thumb, click the track to page.
+
+    def _on_indicator(self, x: int) -> bool:
+        """Whether content column ``x`` is the scroll indicator's (the last one)."""
+        return self.max_scroll_y > 0 and x == self.scrollable_content_region.width - 1
+
+    def focus_on_click(self) -> bool:
+        # Scrolling a column with its indicator does not take the focus to it.
+        x = self.app.mouse_position.x - self.content_region.x
+        return not self._on_indicator(x)
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None or not self._on_indicator(offset.x):
+            return
+        event.stop()
+        top, bottom = self._frame_now()[2]
+        if offset.y < top:
+            self.scroll_page_up(animate=False)
+        elif offset.y >= bottom:
+            self.scroll_page_down(animate=False)
+        else:
+            self._grab = (event.screen_y, self.scroll_y)
+            self.capture_mouse()
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        if self._grab is None:
+            return
+        event.stop()
+        grabbed_at, scroll_y = self._grab
+        seen, total = self.scrollable_content_region.height, len(self._column.lines)
+        thumb = max(1, round(seen * seen / total))
+        lines_per_cell = (total - seen) / max(1, seen - thumb)  # the inverse of _frame_now
+        target = scroll_y + (event.screen_y - grabbed_at) * lines_per_cell
+        self.scroll_to(y=max(0, min(round(target), self.max_scroll_y)), animate=False, immediate=True)
+
+    def on_mouse_up(self, event: events.MouseUp) -> None:
+        if self._grab is not None:
+            event.stop()
+            self.release_mouse()
+            self._grab = None
+
+    def on_mouse_release(self) -> None:
+        self._grab = None
 
     # --- rendering -------------------------------------------------------------------
 
