@@ -4,7 +4,9 @@ Builds (once, cached in the temp directory) a synthetic database of 100,000
 passages in 5,000 events (20 passages from 5 outlets each; 2% of the passages
 already labelled), then drives the app headless through Textual's Pilot:
 
-- time to first screen: from starting the app to the first event's passages on screen;
+- time to first screen: from starting the app to the end of the first repaint showing the first
+  event's passages (its terminal output included); also when the event list (read after the
+  first event is painted) is painted, and when the app is first idle;
 - key-press-to-refresh: ``]`` (next event) pressed repeatedly, first each time after the
   app has finished its background work (an analyst reads an event before moving on: the
   target), then again as soon as the new event is painted; each time, from the moment
@@ -91,17 +93,42 @@ def build(path: Path, passages: int, events: int, seed: int = 7) -> None:
 
 async def measure(path: Path, presses: int, size: tuple[int, int]) -> dict:
     from nato_compare.tui.app import make_app
+    from nato_compare.tui.screens.event_screen import EventScreen
 
+    # The first repaints that show the first event's passages, and the event list, are
+    # timestamped inside the app (end of the repaint, terminal output included).
+    startup_paints: dict[str, float] = {}
+    screen_repaint = EventScreen._compositor_refresh
+
+    def timed_startup_repaint(screen) -> None:
+        screen_repaint(screen)
+        if screen.view is not None and screen.grid:
+            startup_paints.setdefault("event", time.perf_counter())
+            if screen.event_list.events:
+                startup_paints.setdefault("list", time.perf_counter())
+
+    EventScreen._compositor_refresh = timed_startup_repaint
     started = time.perf_counter()
     app = make_app(path, "alice")
+    # Headless, Textual skips turning a repaint into the terminal's escape codes; a real
+    # terminal pays for that, so the benchmark does it too (and discards the text).
+    display = app._display
+
+    def display_as_terminal(on_screen, update) -> None:
+        if update is not None and hasattr(update, "render_segments"):
+            update.render_segments(app.console)
+        display(on_screen, update)
+
+    app._display = display_as_terminal
     async with app.run_test(size=size) as pilot:
         screen = app.screen
-        while screen.view is None or not screen.grid:
-            await asyncio.sleep(0.001)
-        await pilot.pause()
-        first_screen = time.perf_counter() - started
-        while not len(screen.event_list.events):
-            await asyncio.sleep(0.001)
+        while "list" not in startup_paints:
+            await asyncio.sleep(0.005)
+        await pilot.pause()  # until the app is idle: the neighbouring events read ahead too
+        idle = time.perf_counter() - started
+        EventScreen._compositor_refresh = screen_repaint
+        first_screen = startup_paints["event"] - started
+        list_shown = startup_paints["list"] - started
         # The end of each repaint is timestamped inside the app, so the Pilot's own waiting
         # (it sleeps in 20 ms steps until the process is idle) is not counted.
         # The first repaint showing another event than ``leaving`` is awaited through an
@@ -119,16 +146,6 @@ async def measure(path: Path, presses: int, size: tuple[int, int]) -> dict:
                 shown.set()
 
         screen._compositor_refresh = timed_repaint
-        # Headless, Textual skips turning a repaint into the terminal's escape codes; a real
-        # terminal pays for that, so the benchmark does it too (and discards the text).
-        display = app._display
-
-        def display_as_terminal(on_screen, update) -> None:
-            if update is not None and hasattr(update, "render_segments"):
-                update.render_segments(app.console)
-            display(on_screen, update)
-
-        app._display = display_as_terminal
         keys: list[tuple[float, float]] = []  # when the screen got the key (wall, CPU)
         next_event = screen.action_next_event
 
@@ -159,7 +176,8 @@ async def measure(path: Path, presses: int, size: tuple[int, int]) -> dict:
                 await pilot.pause()
             results[mode] = {"timings": timings, "cpu": cpu, "injected": injected}
         listed = len(screen.event_list.events)
-    return {"first_screen": first_screen, "listed": listed, **results}
+    return {"first_screen": first_screen, "list_shown": list_shown, "settled": idle, "listed": listed,
+            **results}
 
 
 def main() -> None:
@@ -183,7 +201,10 @@ def main() -> None:
     result = asyncio.run(measure(path, args.presses, (width, height)))
     print(f"terminal {args.size}; cores: {os.cpu_count()}, load average: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
     print(f"events listed: {result['listed']:,}")
-    print(f"time to first screen: {result['first_screen']:.3f} s  (target < 1 s)")
+    print(f"time to first screen (the first event's passages painted): {result['first_screen']:.3f} s"
+          "  (target < 1 s)")
+    print(f"  the event list (every event's progress) painted: {result['list_shown']:.3f} s;"
+          f" the app idle (neighbouring events read ahead): {result['settled']:.3f} s")
     for mode, title in (("idle", "each press after the app has finished reading ahead"),
                         ("rapid", "pressed again as soon as the new event is painted")):
         timings = sorted(result[mode]["timings"])

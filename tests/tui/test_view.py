@@ -120,7 +120,8 @@ async def test_clicking_a_passage_focuses_it_and_its_keys_label_it(long_column_d
 
 async def test_the_screen_answers_keys_while_the_database_is_busy(event_db, monkeypatch):
     """Opening a large database keeps the interface responsive: queries run on the database
-    thread, so the help screen opens while the event list is still being read."""
+    thread, so the first event is shown and the help screen opens while the event list (every
+    event's progress, the slow query) is still being read."""
     release = threading.Event()
     started = threading.Event()
     real_load_events = data.load_events
@@ -140,6 +141,8 @@ async def test_the_screen_answers_keys_while_the_database_is_busy(event_db, monk
                     break
             assert started.is_set()
             assert screen(app).query_one(EventList).events == []
+            # the first event is read first and on screen already: the list comes after it
+            assert screen(app).view is not None and focused_passage(app) is not None
             await pilot.press("question_mark")
             assert isinstance(app.screen, HelpScreen)
             await pilot.press("escape")

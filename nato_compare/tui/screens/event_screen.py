@@ -7,6 +7,7 @@ database thread in the handler itself, so they happen in key-press order.
 
 from __future__ import annotations
 
+import asyncio
 import gc
 
 from rich.text import Text
@@ -59,6 +60,7 @@ class EventScreen(AnnotatingMixin, Screen):
         self._prefetched: dict[str, data.EventView] = {}
         self._generation = 0  # bumped by every write
         self._prefetch_after_paint = False
+        self._list_after_paint = False  # the event list waits for the first event's paint
 
     # --- layout --------------------------------------------------------------
 
@@ -105,15 +107,24 @@ class EventScreen(AnnotatingMixin, Screen):
 
     def _annotator_ready(self) -> None:
         self.app.sub_title = f"{self.annotator} · {self.app.db.path.name}"
-        self._open_first_event()
-        self.load_events()
+        # Queued now, while the screen is still being laid out, not when a worker starts.
+        self._open_first_event(asyncio.wrap_future(self.app.db.submit(data.first_event_id)))
 
     @work(group="first", exit_on_error=False)
-    async def _open_first_event(self) -> None:
-        """Show the first event at once; the list (with everyone's progress) takes longer."""
-        event_id = await self.app.db.call(data.first_event_id)
+    async def _open_first_event(self, first_event_id: asyncio.Future) -> None:
+        """Show the first event at once; the list (every event's progress) takes longer, and
+        is read once the first event is painted (or now, if there is nothing to paint)."""
+        event_id = await first_event_id
         if event_id is not None and self.wanted_event is None:
+            self._list_after_paint = True
             self.open_event(event_id)
+        else:
+            self.load_events()
+
+    def _load_list_if_waiting(self) -> None:
+        if self._list_after_paint:
+            self._list_after_paint = False
+            self.load_events()
 
     def on_worker_state_changed(self, event) -> None:
         self.app.report_worker_error(event)
@@ -169,7 +180,8 @@ class EventScreen(AnnotatingMixin, Screen):
         if prefetched is not None:
             self.post_message(EventLoaded(prefetched, event_id, focus_passage))
         else:
-            self._load_event(event_id, focus_passage)
+            # Queued now, not when the worker starts: before whatever is asked next.
+            self._load_event(self._read_event(event_id), event_id, focus_passage)
 
     def _prefetch_neighbours(self) -> None:
         """Read the events before and after this one in the background, so that moving there
@@ -195,9 +207,10 @@ class EventScreen(AnnotatingMixin, Screen):
             return None
         return data.ColumnLayout(width, self.column_pool[0].look())
 
-    def _read_event(self, event_id: str):
-        return self.app.db.call(data.load_event, self.annotator, event_id, self._column_layout(),
-                                self.codebook)
+    def _read_event(self, event_id: str) -> asyncio.Future:
+        """Queue the reading of an event on the database thread; await the result."""
+        return asyncio.wrap_future(self.app.db.submit(
+            data.load_event, self.annotator, event_id, self._column_layout(), self.codebook))
 
     @work(group="prefetch", exclusive=True, exit_on_error=False)
     async def _prefetch(self, event_ids: list[str], generation: int) -> None:
@@ -208,8 +221,8 @@ class EventScreen(AnnotatingMixin, Screen):
             self._prefetched[event_id] = view
 
     @work(group="event", exclusive=True, exit_on_error=False)
-    async def _load_event(self, event_id: str, focus_passage: str | None) -> None:
-        view = await self._read_event(event_id)
+    async def _load_event(self, reading: asyncio.Future, event_id: str, focus_passage: str | None) -> None:
+        view = await reading
         self.post_message(EventLoaded(view, event_id, focus_passage))
 
     async def on_event_loaded(self, message: EventLoaded) -> None:
@@ -218,6 +231,7 @@ class EventScreen(AnnotatingMixin, Screen):
         view = message.view
         if view is None:
             self.notify(f"event {message.event_id} is gone: run the alignment again?", severity="error")
+            self._load_list_if_waiting()
             return
         self.view = view
         container = self.query_one("#columns", HorizontalScroll)
@@ -255,6 +269,7 @@ class EventScreen(AnnotatingMixin, Screen):
         self._prefetch_after_paint = True
 
     def on_outlet_column_painted(self) -> None:
+        self._load_list_if_waiting()  # the list then reads ahead when it is shown
         if self._prefetch_after_paint:
             self._prefetch_after_paint = False
             self._prefetch_neighbours()
