@@ -53,7 +53,7 @@ from .errors import NatoCompareError
 from .evidence import evidence_many
 from .model import outlet_key
 from .normalize import STOP_WORDS, normalize
-from .similarity import similarity_many_normalized
+from .similarity import content_counts, similarity_many_normalized
 
 
 Progress = Callable[[int, int, str], None]
@@ -221,13 +221,18 @@ def _set_aside_common_words(normalized: list[str], needed: list[int], share: flo
 
 
 def _score(normalized: list[str], pairs: np.ndarray, params: AlignParams,
-           report: Callable[[int, int], None]) -> np.ndarray:
+           report: Callable[[int, int], None], lengths: np.ndarray | None = None) -> np.ndarray:
+    """Similarity of every pair; ``lengths``: content tokens of the whole passages (before
+    topic words were set aside), for the similarity's shortness gate."""
     scores = np.zeros(len(pairs), dtype=np.float64)
     for start in range(0, len(pairs), SCORE_CHUNK):
         chunk = pairs[start:start + SCORE_CHUNK]
         a = [normalized[i] for i in chunk[:, 0]]
         b = [normalized[j] for j in chunk[:, 1]]
-        scores[start:start + len(chunk)] = similarity_many_normalized(a, b, workers=params.workers)
+        whole = {} if lengths is None else {"lengths_a": lengths[chunk[:, 0]],
+                                             "lengths_b": lengths[chunk[:, 1]]}
+        scores[start:start + len(chunk)] = similarity_many_normalized(
+            a, b, workers=params.workers, **whole)
         report(start + len(chunk), len(pairs))
     return scores
 
@@ -413,11 +418,12 @@ def align(passages: Iterable[Any], *, params: AlignParams | None = None,
         normalized[i] = normalize(data.texts[i])
         if done % 5000 == 0:
             report(done, len(needed), "normalise")
+    lengths = content_counts(normalized)  # the similarity's gate measures whole passages
     common = _set_aside_common_words(normalized, needed, params.common_share)
     report(len(needed), len(needed), "normalise")
     lap("normalise")
 
-    scores = _score(normalized, candidates, params, lambda d, t: report(d, t, "score"))
+    scores = _score(normalized, candidates, params, lambda d, t: report(d, t, "score"), lengths)
     lap("score")
 
     report(0, 1, "select")

@@ -45,67 +45,82 @@ from rapidfuzz.distance import Indel
 from .normalize import STOP_WORDS, content_tokens, is_content, normalize
 
 __all__ = [
-    "DEFAULT_WEIGHTS", "FEATURES", "SimilarityWeights", "content_tokens", "log_odds",
+    "DEFAULT_WEIGHTS", "FEATURES", "SimilarityWeights", "content_counts", "content_tokens",
+    "log_odds",
     "normalize", "pair_features", "similarity", "similarity_many", "similarity_many_normalized",
     "STOP_WORDS",
 ]
 
-FEATURES = ("ratio", "jaccard", "short_bigrams", "short_number_mismatch")
-"""Feature names, in the order of :class:`SimilarityWeights`' coefficients."""
+FEATURES = ("ratio", "jaccard", "short", "short_ratio", "short_jaccard", "short_bigrams",
+            "short_number_mismatch")
+"""Feature names, in the order of :class:`SimilarityWeights`' coefficients. The ``short``
+ones are the shortness gate g times a value (``short`` is g itself)."""
 
 
 @dataclass(frozen=True)
 class SimilarityWeights:
     """Every parameter of the score. The log-odds of "same content" are
-    z = ``intercept`` + Σ coefficient × feature (features in 0..1, :data:`FEATURES`),
-    fitted on MRPC by ``python benchmarks/mrpc.py --fit`` (5-fold cross-validated
-    logistic regression, balanced classes), rounded to two decimals; the score is
-    100 / (1 + exp(-(``calibration_scale`` × z + ``calibration_offset``))).
+    z = ``intercept`` + Σ coefficient × feature (features in 0..1, :data:`FEATURES`);
+    the score is 100 / (1 + exp(-(``calibration_scale`` × z + ``calibration_offset``))).
 
-    Features measured and left out, because on passages they did harm (BASIL
-    best-match accuracy, gold rank-1) while adding little on MRPC: token_sort_ratio,
-    ratios of the content words alone, containment, length ratio, unmatched-word
-    counts, a number-conflict flag (ungated). The two ``short_`` features are gated
-    by length for that reason.
+    Two models in one, joined by the shortness gate g (:attr:`short_tokens`), both fitted
+    on MRPC by ``python benchmarks/mrpc.py --fit`` (5-fold cross-validated logistic
+    regression, balanced classes, rounded to two decimals):
+
+    - the **passage model** (g = 0): ``intercept`` + ``ratio`` × ratio + ``jaccard`` ×
+      jaccard — what ranks paragraphs (BASIL, the seed gold);
+    - the **sentence model** (g = 1): the same plus the ``short`` terms, i.e. its own
+      intercept, ratio and Jaccard coefficients (``short``, ``short_ratio``,
+      ``short_jaccard`` are the sentence model's minus the passage model's) and two
+      features of its own, ``short_bigrams`` and ``short_number_mismatch``.
+
+    In between, z = (1 - g) × passage + g × sentence. Features measured and left out,
+    because on passages they did harm (BASIL best-match accuracy, gold rank-1) while
+    adding little on MRPC: token_sort_ratio, ratios of the content words alone,
+    containment, length ratio, unmatched-word counts, an ungated number-conflict flag.
     """
 
     intercept: float = -4.94
-    """Log-odds of "same content" when both features are 0."""
+    """Log-odds of "same content" of the passage model when its features are 0."""
     ratio: float = 3.97
     """Coefficient of ``fuzz.ratio`` / 100 of the normalised texts (stop words kept):
     the same words in the same order."""
-    jaccard: float = 4.2
+    jaccard: float = 4.21
     """Coefficient of the content-word Jaccard: shared content tokens / all content
     tokens of the two passages (no stop words; stems; amounts in one form)."""
-    short_bigrams: float = 0.0
-    """Coefficient of the Jaccard of adjacent content-word pairs (bigrams), times the
-    shortness gate g (:attr:`short_tokens`). Fitted negative: with the shared words
-    held equal, sentences that also share word pairs are more often near-copies that
-    differ in what they add (MRPC's non-paraphrases). Shipped at 0: fitted with the
-    next coefficient (-3.65, -2.91; ratio 5.61, jaccard 6.18, intercept -5.89) the MRPC
-    cross-validated AUC is 0.802 against 0.775, but the seed gold recall of ``align``
-    at its defaults fell from 11 to 10 of 18 pairs (docs/similarity.md)."""
-    short_number_mismatch: float = 0.0
-    """Coefficient of the numbers found in only one passage, per content token of
-    the two passages, times g: a sentence with a number the other lacks reports
-    something else ("40 billion" / "20 billion")."""
+    short: float = -0.96
+    """Coefficient of g: the sentence model's intercept minus the passage model's."""
+    short_ratio: float = 1.67
+    """Coefficient of g × ratio: the sentence model's ratio coefficient minus ``ratio``."""
+    short_jaccard: float = 1.95
+    """Coefficient of g × jaccard: the sentence model's Jaccard coefficient minus
+    ``jaccard``."""
+    short_bigrams: float = -3.58
+    """Coefficient of g × the Jaccard of adjacent content-word pairs (bigrams). Negative:
+    with the shared words held equal, sentences that also share word pairs are more often
+    near-copies that differ in what they add (MRPC's non-paraphrases)."""
+    short_number_mismatch: float = -2.91
+    """Coefficient of g × the numbers found in only one passage, per content token of
+    the two passages: a sentence with a number the other lacks reports something else
+    ("40 billion" / "20 billion")."""
     calibration_scale: float = 3.11
-    """Slope mapping the MRPC log-odds z to the passage scale (see below)."""
+    """Slope mapping the log-odds z to the passage scale (see below)."""
     calibration_offset: float = 7.37
     """Offset of that mapping: score = 100 / (1 + exp(-(scale × z + offset))).
 
-    Fitted by ``benchmarks/calibrate_basil.py``: on BASIL, the probability that a
-    paragraph's best match in another outlet covers the same event. Monotone, so it
-    changes no ranking (nor the MRPC AUC); it only says what a threshold means."""
+    Fitted by ``benchmarks/calibrate_basil.py`` on the passage model: on BASIL, the
+    probability that a paragraph's best match in another outlet covers the same event.
+    Monotone, so it changes no ranking (nor the MRPC AUC); it only says what a threshold
+    means."""
 
-    short_tokens: float = 17.0
+    short_tokens: float = 19.0
     """The shortness gate g = min(1, short_tokens / n) ** short_power, n the content
-    tokens of the longer passage: g = 1 for sentences (MRPC: 90% have n <= 17), 0.1 at
-    n = 30, 0.01 at n = 50, so the two short_ features judge sentences and leave the
-    ranking of paragraphs to ratio and jaccard (ungated, they lowered BASIL and the
-    seed gold)."""
-    short_power: float = 4.0
-    """Exponent of the shortness gate (how fast the short_ features fade with length)."""
+    tokens of the longer passage (of the whole passages when the aligner has set topic
+    words aside): g = 1 up to 19 (MRPC: 95% of the pairs; its median is 12), 0.2 at 20,
+    0.01 at 22. A sharp edge, so that paragraphs keep the passage model; with a soft one
+    (17 and power 4) the seed paragraphs of 15-25 content tokens lost a gold pair."""
+    short_power: float = 30.0
+    """Exponent of the shortness gate (how sharply the sentence model gives way)."""
 
     def __post_init__(self) -> None:
         if self.short_tokens <= 0 or self.short_power <= 0:
@@ -185,10 +200,21 @@ def _shared(sets: np.ndarray, sizes: np.ndarray, ia: np.ndarray, ib: np.ndarray,
     return (sizes[ia] + sizes[ib] - indel) / 2.0
 
 
+def content_counts(normalized: Sequence[str]) -> np.ndarray:
+    """Distinct content tokens of each normalised text: the length the shortness gate
+    measures. The aligner takes them before it sets the corpus's topic words aside, so
+    that a paragraph stays a paragraph for the gate."""
+    return np.fromiter((len({t for t in text.split() if is_content(t)}) for text in normalized),
+                       dtype=np.float64, count=len(normalized))
+
+
 def _features(a: Sequence[str], b: Sequence[str], workers: int,
-              weights: SimilarityWeights = DEFAULT_WEIGHTS) -> tuple[np.ndarray, np.ndarray]:
+              weights: SimilarityWeights = DEFAULT_WEIGHTS,
+              lengths_a: Sequence[float] | None = None,
+              lengths_b: Sequence[float] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Feature matrix (pairs × :data:`FEATURES`), and which pairs have a side without
-    content words."""
+    content words. ``lengths_a`` / ``lengths_b``: content tokens of each pair's whole
+    passages for the shortness gate (default: of ``a`` and ``b`` themselves)."""
     if len(a) != len(b):
         raise ValueError(f"a and b must have the same length ({len(a)} != {len(b)})")
     n = len(a)
@@ -210,34 +236,47 @@ def _features(a: Sequence[str], b: Sequence[str], workers: int,
     empty = (size_a == 0) | (size_b == 0)
 
     features = np.zeros((n, len(FEATURES)))
-    features[:, 0] = process.cpdist(a, b, scorer=fuzz.ratio, workers=workers,
-                                    dtype=np.float32) / 100.0
+    ratio = process.cpdist(a, b, scorer=fuzz.ratio, workers=workers, dtype=np.float32) / 100.0
+    features[:, 0] = ratio
     both = np.flatnonzero(~empty)
     if len(both):
         ja, jb = ia[both], ib[both]
         total = size_a[both] + size_b[both]
         shared = _shared(sets, sizes, ja, jb, workers)
-        features[both, 1] = shared / (total - shared)
-        gate = np.minimum(1.0, weights.short_tokens / np.maximum(size_a[both], size_b[both])
+        jaccard = shared / (total - shared)
+        features[both, 1] = jaccard
+        long_a = size_a if lengths_a is None else np.maximum(size_a, lengths_a)
+        long_b = size_b if lengths_b is None else np.maximum(size_b, lengths_b)
+        gate = np.minimum(1.0, weights.short_tokens / np.maximum(long_a[both], long_b[both])
                           ) ** weights.short_power
-        shared_bigrams = _shared(bigrams, bigram_sizes, ja, jb, workers)
-        bigram_union = bigram_sizes[ja] + bigram_sizes[jb] - shared_bigrams
-        features[both, 2] = gate * np.divide(shared_bigrams, bigram_union,
-                                             out=np.zeros(len(both)), where=bigram_union > 0)
-        with_numbers = np.flatnonzero((number_sizes[ja] + number_sizes[jb]) > 0)
-        if len(with_numbers):
-            na, nb = ja[with_numbers], jb[with_numbers]
-            unmatched = (number_sizes[na] + number_sizes[nb]
-                         - 2 * _shared(numbers, number_sizes, na, nb, workers))
-            features[both[with_numbers], 3] = gate[with_numbers] * unmatched / total[with_numbers]
+        features[both, 2] = gate
+        features[both, 3] = gate * ratio[both]
+        features[both, 4] = gate * jaccard
+        open_ = np.flatnonzero(gate > 1e-6)  # word pairs and numbers only where they count
+        if len(open_):
+            oa, ob, rows = ja[open_], jb[open_], both[open_]
+            shared_bigrams = _shared(bigrams, bigram_sizes, oa, ob, workers)
+            bigram_union = bigram_sizes[oa] + bigram_sizes[ob] - shared_bigrams
+            features[rows, 5] = gate[open_] * np.divide(
+                shared_bigrams, bigram_union, out=np.zeros(len(open_)), where=bigram_union > 0)
+            with_numbers = np.flatnonzero((number_sizes[oa] + number_sizes[ob]) > 0)
+            if len(with_numbers):
+                na, nb = oa[with_numbers], ob[with_numbers]
+                unmatched = (number_sizes[na] + number_sizes[nb]
+                             - 2 * _shared(numbers, number_sizes, na, nb, workers))
+                features[rows[with_numbers], 6] = (gate[open_][with_numbers] * unmatched
+                                                   / total[open_][with_numbers])
     return features, empty
 
 
 def pair_features(a: Sequence[str], b: Sequence[str], *, workers: int = -1,
-                  weights: SimilarityWeights = DEFAULT_WEIGHTS) -> np.ndarray:
+                  weights: SimilarityWeights = DEFAULT_WEIGHTS,
+                  lengths_a: Sequence[float] | None = None,
+                  lengths_b: Sequence[float] | None = None) -> np.ndarray:
     """Feature matrix (pairs × :data:`FEATURES`) of already-normalised pairs
-    (``weights.short_tokens`` sets the shortness gate)."""
-    return _features(a, b, workers, weights)[0]
+    (``weights.short_tokens`` sets the shortness gate; ``lengths_a`` / ``lengths_b`` as
+    in :func:`similarity_many_normalized`)."""
+    return _features(a, b, workers, weights, lengths_a, lengths_b)[0]
 
 
 def log_odds(features: np.ndarray, weights: SimilarityWeights = DEFAULT_WEIGHTS) -> np.ndarray:
@@ -262,12 +301,17 @@ def _scores(features: np.ndarray, empty: np.ndarray, weights: SimilarityWeights)
 def similarity_many_normalized(
     a: Sequence[str], b: Sequence[str], *, workers: int = -1,
     weights: SimilarityWeights = DEFAULT_WEIGHTS,
+    lengths_a: Sequence[float] | None = None, lengths_b: Sequence[float] | None = None,
 ) -> np.ndarray:
     """Scores 0–100 of pairs ``(a[i], b[i])`` of texts already passed through :func:`normalize`.
 
     The aligner normalises each passage once and calls this on its candidate pairs.
+    ``lengths_a`` / ``lengths_b``: when ``a`` and ``b`` are passages with words taken out
+    (the aligner sets the corpus's topic words aside), the content tokens of each pair's
+    whole passages (:func:`content_counts` of their full normalised texts), so that the
+    shortness gate still sees paragraphs as paragraphs. Default: ``a`` and ``b``'s own.
     """
-    return _scores(*_features(a, b, workers, weights), weights)
+    return _scores(*_features(a, b, workers, weights, lengths_a, lengths_b), weights)
 
 
 def similarity_many(
