@@ -168,8 +168,11 @@ def compute_agreement(
     return figures
 
 
-def agreement(db_path: str | Path, dimension: str | None = None) -> list[Figure]:
-    """Agreement figures for the annotations in ``db_path`` (all coded dimensions, or one)."""
+def agreement(db_path: str | Path, dimension: str | None = None, codebook=None) -> list[Figure]:
+    """Agreement figures for the annotations in ``db_path`` (all coded dimensions, or one).
+
+    ``codebook`` (a :class:`~nato_compare.codebook.Codebook`; default: the default one) says
+    which dimensions are multi-label and the order of their labels."""
     db = open_db(db_path, create=False)
     try:
         known = [d for d in sql.dimensions(db) if d != "note"]
@@ -189,7 +192,7 @@ def agreement(db_path: str | Path, dimension: str | None = None) -> list[Figure]
         )
     from .codebook import load_codebook
 
-    book = load_codebook()
+    book = codebook or load_codebook()
     # multi-label per the codebook; a dimension it does not know is multi-label only if the data is
     multi = {d.name for d in book.dimensions if d.multi}
     order = [label.name for d in book.dimensions for label in d.labels]

@@ -62,11 +62,12 @@ def restore(cell: str) -> str:
     return cell[1:] if cell.startswith(_ESCAPE) else cell
 
 
-def single_label_dimensions() -> frozenset[str]:
-    """Dimensions where an annotator gives one label per passage (from the default codebook)."""
+def single_label_dimensions(codebook=None) -> frozenset[str]:
+    """Dimensions where an annotator gives one label per passage (from ``codebook``, a
+    :class:`~nato_compare.codebook.Codebook`; default: the default codebook)."""
     from .codebook import load_codebook
 
-    return frozenset(d.name for d in load_codebook().dimensions if not d.multi)
+    return frozenset(d.name for d in (codebook or load_codebook()).dimensions if not d.multi)
 
 
 # ---------------------------------------------------------------- writing
@@ -308,18 +309,20 @@ def _checked(path: Path, line: int, record: dict) -> dict:
 # ---------------------------------------------------------------- import and merge
 
 
-def import_annotations(path: Path, db_path: str | Path, *, strict: bool = False) -> sql.InsertResult:
+def import_annotations(path: Path, db_path: str | Path, *, strict: bool = False,
+                       codebook=None) -> sql.InsertResult:
     """Insert the annotations of an export into ``db_path`` in one transaction.
 
     The file is read and checked completely before the database is opened.
     With ``strict``, a row whose passage the database lacks refuses the whole
-    import; otherwise such rows are returned in ``result.unknown``.
+    import; otherwise such rows are returned in ``result.unknown``. ``codebook``
+    (default: the default one) says which dimensions hold one label per passage.
     """
     rows = read_annotation_file(Path(path))
     db = _open_existing(db_path)
     try:
         with db.atomic():
-            result = sql.insert_annotations(db, rows, single_label_dimensions())
+            result = sql.insert_annotations(db, rows, single_label_dimensions(codebook))
             if strict and result.unknown:
                 raise NatoCompareError(
                     f"{len(result.unknown)} row(s) match no passage in {db_path} "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 
 import krippendorff
@@ -167,3 +168,42 @@ def test_per_label_figures_follow_the_codebook_order():
     figures = compute_agreement(rows(frames, "frame"), ["frame"], label_order=["Morality", "Economic"])
     labels = [f.label for f in figures if f.measure == "alpha" and f.outlet == "all"]
     assert labels == ["Morality", "Economic", "Zeta", "*"]
+
+
+def tone_codebook(path, multi: bool):
+    path.write_text('[codebook]\nname = "Tone"\n[[dimensions]]\nname = "tone"\n'
+                    f'multi = {str(multi).lower()}\n'
+                    '[[dimensions.labels]]\nname = "negative"\nkey = "1"\n'
+                    '[[dimensions.labels]]\nname = "positive"\nkey = "2"\n')
+    return path
+
+
+def test_agreement_command_reads_multi_label_dimensions_from_the_given_codebook(seed_db, tmp_path):
+    from click.testing import CliRunner
+
+    from nato_compare.cli import main
+
+    p = passage_ids(seed_db)
+    annotate(seed_db, [("alice", p[0], "tone", "positive"), ("alice", p[1], "tone", "negative"),
+                       ("alice", p[2], "tone", "positive"), ("bob", p[0], "tone", "positive"),
+                       ("bob", p[1], "tone", "negative"), ("bob", p[2], "tone", "negative")])
+    runner = CliRunner()
+
+    def alpha_labels(*options):
+        result = runner.invoke(main, ["agreement", "--db", str(seed_db), "--format", "json", *options])
+        assert result.exit_code == 0, result.output
+        return [json.loads(line)["label"] for line in result.stdout.splitlines()
+                if json.loads(line)["measure"] == "alpha" and json.loads(line)["outlet"] == "all"]
+
+    # the default codebook does not know "tone", and every coder gave one label per passage
+    assert alpha_labels() == [""]
+    # the annotators' codebook says tone is multi-label: a figure per label, in its order
+    codebook = tone_codebook(tmp_path / "tone.toml", multi=True)
+    assert alpha_labels("--codebook", str(codebook)) == ["negative", "positive", "*"]
+
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[codebook]\nname = 'x'\n")
+    result = runner.invoke(main, ["agreement", "--db", str(seed_db), "--codebook", str(bad)])
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr == (f"Error: invalid codebook {bad}: no dimensions: add at least one "
+                             "[[dimensions]] table\n")

@@ -273,3 +273,50 @@ def test_merge_takes_a_later_note_and_reports_one_with_the_same_time(laptops):
     once = dump(team)
     merge_databases([alice, bob], team)
     assert dump(team) == once
+
+
+def test_import_command_takes_single_label_dimensions_from_the_given_codebook(tmp_path):
+    from click.testing import CliRunner
+
+    from nato_compare.cli import main
+
+    codebook = tmp_path / "tone.toml"
+    codebook.write_text('[codebook]\nname = "Tone"\n[[dimensions]]\nname = "tone"\nmulti = false\n'
+                        '[[dimensions.labels]]\nname = "negative"\nkey = "1"\n'
+                        '[[dimensions.labels]]\nname = "positive"\nkey = "2"\n')
+    first = fresh(tmp_path / "first.db")
+    ids = passage_ids(first)
+    annotate(first, [("bob", ids[1], "tone", "negative")])
+    set_time(first, "bob", "tone", "2026-03-01T10:00:00+00:00")  # bob changed his mind later
+    exported = tmp_path / "bob.csv"
+    export_annotations(first, exported)
+    targets = {}
+    for name in ("default", "tone"):
+        targets[name] = fresh(tmp_path / f"{name}.db")
+        annotate(targets[name], [("bob", ids[1], "tone", "positive")])
+        set_time(targets[name], "bob", "tone", "2026-02-01T10:00:00+00:00")
+    runner = CliRunner()
+
+    def tones(path):
+        return sorted(r[4] for r in annotation_rows(path) if r[1] == "bob" and r[3] == "tone")
+
+    # the default codebook does not know "tone": the later label is added beside the first
+    result = runner.invoke(main, ["import", str(exported), "--db", str(targets["default"])])
+    assert result.exit_code == 0, result.output
+    assert tones(targets["default"]) == ["negative", "positive"]
+    # with the annotators' codebook tone is single-label: the later label replaces the first
+    result = runner.invoke(main, ["import", str(exported), "--db", str(targets["tone"]),
+                                  "--codebook", str(codebook)])
+    assert result.exit_code == 0, result.output
+    assert tones(targets["tone"]) == ["negative"]
+    assert result.stderr == (f"0 annotations imported, 0 already present, 1 replaced by a later "
+                             f"version, 0 older than the stored one, 0 on unknown passages, "
+                             f"0 conflict(s) -> {targets['tone']}\n")
+
+    # a missing codebook is one line, and nothing is written
+    before = dump(targets["default"])
+    result = runner.invoke(main, ["import", str(exported), "--db", str(targets["default"]),
+                                  "--codebook", str(tmp_path / "none.toml")])
+    assert result.exit_code == 1 and len(result.stderr.splitlines()) == 1
+    assert result.stderr.startswith(f"Error: invalid codebook {tmp_path / 'none.toml'}")
+    assert dump(targets["default"]) == before

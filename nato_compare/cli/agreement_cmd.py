@@ -12,8 +12,10 @@ from pathlib import Path
 import click
 
 from ..agreement import agreement as compute
+from ..codebook import load_codebook
 from ..export import check_output
 from ..report import distribution, terminal_chart, write_image
+from .codebook_cmd import codebook_option
 from .common import db_option, reports_errors
 
 _AGREEMENT_COLUMNS = ("dimension", "label", "outlet", "measure", "coders", "units", "pairable",
@@ -32,8 +34,9 @@ def _text_table(rows: list[list[str]], header: list[str]) -> str:
 @click.option("--dimension", help="Only this dimension (e.g. frame or stance).")
 @click.option("--format", "fmt", type=click.Choice(["text", "csv", "json"]), default="text",
               show_default=True, help="Output format.")
+@codebook_option("that says which dimensions are multi-label, and the order of their labels")
 @reports_errors
-def agreement_command(db: str, dimension: str | None, fmt: str) -> None:
+def agreement_command(db: str, dimension: str | None, fmt: str, codebook_path: str | None) -> None:
     """Inter-coder agreement: Krippendorff's alpha (nominal) and pairwise Cohen's kappa.
 
     Per dimension, over all outlets ('all') and per outlet. Units are the
@@ -42,13 +45,16 @@ def agreement_command(db: str, dimension: str | None, fmt: str) -> None:
     (frame) every label gets its own figures as present/absent, and label '*'
     pools all passage x label decisions into one overall figure. 'units' is
     what the figure covers, 'pairable' the units coded by two or more coders;
-    a value is empty when undefined ('reason' says why).
+    a value is empty when undefined ('reason' says why). Which dimensions
+    are multi-label comes from the codebook (--codebook, as used to annotate).
 
     \b
     Example:
       nato-compare agreement --db annotations.db --dimension stance
+      nato-compare agreement --codebook my-codebook.toml
     """
-    figures = compute(db, dimension)
+    book = load_codebook(codebook_path) if codebook_path else None
+    figures = compute(db, dimension, book)
     records = [
         {**asdict(f), "coders": " ".join(f.coders) if f.measure == "alpha" else "~".join(f.coders)}
         for f in figures

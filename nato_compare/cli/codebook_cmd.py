@@ -8,6 +8,14 @@ from ..codebook import load_codebook, validate_codebook
 from .common import reports_errors
 
 
+def codebook_option(purpose: str):
+    """``--codebook FILE`` (the path; the command loads it, so a bad file is one error line)."""
+    return click.option(
+        "--codebook", "codebook_path", type=click.Path(dir_okay=False), metavar="FILE",
+        help=f"Codebook TOML file {purpose} (default: Policy Frames + stance toward NATO military "
+             "support to Ukraine). Check one with 'nato-compare codebook --validate FILE'.")
+
+
 @click.command()
 @click.option(
     "--validate",

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import click
 
+from ..codebook import load_codebook
 from ..export import FORMATS, export_annotations, export_coverage, import_annotations
+from .codebook_cmd import codebook_option
 from .common import db_option, reports_errors
 
 _SHOWN = 10  # rows listed one by one in a warning before "... and N more"
@@ -57,8 +59,9 @@ def export(db: str, fmt: str, output: Path | None, annotator: str | None, outlet
 @db_option
 @click.option("--strict", is_flag=True,
               help="Refuse the whole file if any row matches no passage in the database.")
+@codebook_option("that says which dimensions hold one label per passage")
 @reports_errors
-def import_(file: Path, db: str, strict: bool) -> None:
+def import_(file: Path, db: str, strict: bool, codebook_path: str | None) -> None:
     """Read annotations written by 'export' (CSV or JSONL) into the database.
 
     The database must hold the same sources (ingest them first): passages are
@@ -68,13 +71,17 @@ def import_(file: Path, db: str, strict: bool) -> None:
     versions of one decision with the same time), are reported and not
     imported. When the file and the database hold two versions of one
     annotator's decision (an edited note, a changed stance), the later one
-    (created_at) is kept. One transaction: a malformed file writes nothing.
+    (created_at) is kept; in a single-label dimension of the codebook (--codebook,
+    as used to annotate) a decision is the passage's one label. One
+    transaction: a malformed file writes nothing.
 
     \b
     Example:
       nato-compare import bob.csv --db annotations.db
+      nato-compare import bob.csv --codebook my-codebook.toml
     """
-    result = import_annotations(file, db, strict=strict)
+    book = load_codebook(codebook_path) if codebook_path else None
+    result = import_annotations(file, db, strict=strict, codebook=book)
     _warn_rows(result.unknown, "matches no passage in the database (ingest the same sources first)",
                lambda r: f"passage {r['passage_id']}")
     _warn_rows([r for r, _ in result.conflicts], "conflicts with a stored annotation, not imported",

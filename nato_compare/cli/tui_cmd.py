@@ -6,6 +6,7 @@ import click
 
 from ..errors import NatoCompareError
 from ..store import open_db
+from .codebook_cmd import codebook_option
 from .common import db_option, reports_errors
 
 
@@ -13,9 +14,7 @@ from .common import db_option, reports_errors
 @db_option
 @click.option("--annotator", metavar="NAME",
               help="Who is annotating (default: the last annotator of this database; asked if none).")
-@click.option("--codebook", "codebook_path", type=click.Path(dir_okay=False), metavar="FILE",
-              help="Codebook TOML file (default: Policy Frames + stance toward NATO military "
-                   "support to Ukraine). Check one with 'nato-compare codebook --validate FILE'.")
+@codebook_option("with the dimensions, labels and keys to annotate with")
 @reports_errors
 def tui(db: str, annotator: str | None, codebook_path: str | None) -> None:
     """Open the annotation interface: one event at a time, the outlets side by side.
