@@ -1,17 +1,19 @@
 """Passage similarity: how surely two passages report the same thing, 0–100.
 
 Both passages are normalised (:mod:`nato_compare.normalize`: case, punctuation,
-currency and number forms, stems) and compared by four cheap, vectorised features
+currency and number forms, stems) and compared by cheap, vectorised features
 (:data:`FEATURES`):
 
 - ``ratio``: rapidfuzz ``fuzz.ratio`` of the normalised texts (stop words kept:
   word order and "not" count);
 - ``jaccard``: shared content tokens / all content tokens of the two passages;
-- ``short_bigrams``: Jaccard of adjacent content-word pairs, and
-  ``short_number_mismatch``: numbers found in one passage only, per content token —
-  both times a shortness gate that is 1 for sentences and fades on paragraphs
-  (:attr:`SimilarityWeights.short_tokens`), so they tell paraphrases from
-  near-copies among sentences without changing how paragraphs rank.
+- for pairs of sentences only, behind a sharp shortness gate g (1 while the longer
+  passage has at most :attr:`SimilarityWeights.short_tokens` content tokens, ~0 a few
+  tokens beyond): g itself, g × ratio, g × jaccard, ``short_bigrams`` (Jaccard of
+  adjacent content-word pairs) and ``short_number_mismatch`` (numbers found in one
+  passage only, per content token). They turn the **passage model** (ratio and
+  jaccard) into the **sentence model** fitted on MRPC sentence pairs, which tells
+  paraphrases from near-copies that differ; paragraphs keep the passage model.
 
 They are combined linearly with the named coefficients of :class:`SimilarityWeights`
 into log-odds z of "same content", fitted by cross-validated logistic regression on
@@ -252,7 +254,8 @@ def _features(a: Sequence[str], b: Sequence[str], workers: int,
         features[both, 2] = gate
         features[both, 3] = gate * ratio[both]
         features[both, 4] = gate * jaccard
-        open_ = np.flatnonzero(gate > 1e-6)  # word pairs and numbers only where they count
+        # word pairs and numbers only where they count (below 1e-4, under 0.001 log-odds)
+        open_ = np.flatnonzero(gate > 1e-4)
         if len(open_):
             oa, ob, rows = ja[open_], jb[open_], both[open_]
             shared_bigrams = _shared(bigrams, bigram_sizes, oa, ob, workers)
