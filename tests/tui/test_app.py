@@ -33,7 +33,8 @@ async def test_opens_on_the_first_event_with_one_column_per_outlet(event_db):
         view = screen(app)
         assert view.query_one(EventList).event_ids == [e.id for e in events]
         first = events[0]
-        assert first.label in widget_text(view.query_one("#event-header"))
+        header = widget_text(view.query_one("#event-header"))
+        assert first.label in header and f"{first.seq}/{len(events)} " in header
         columns = list(view.query(OutletColumn))
         assert [c.key for c in columns] == list(dict.fromkeys(p.column for p in passages[first.id]))
         assert focused_passage(app).passage.id == passages[first.id][0].id

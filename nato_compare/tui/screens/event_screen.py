@@ -149,6 +149,7 @@ class EventScreen(AnnotatingMixin, Screen):
         if current not in self.event_index:
             current = self.events[0].id if self.events else None
         self.event_list.show_events(self.events, current)
+        self._update_header()  # "n/total": the total is known now
         # Long-lived objects (thousands of events, the widgets) need no more cyclic-GC scans:
         # a full collection over them would stall a key press by 100 ms and more.
         gc.freeze()
