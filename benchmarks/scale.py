@@ -317,14 +317,18 @@ def main(argv: list[str] | None = None) -> None:
                         help="passages in the exhaustive subsample (default 2000)")
     parser.add_argument("--threshold", type=float, default=50.0,
                         help="pairs scoring at least this count as exhaustive matches (default 50: "
-                             "as likely as not the same event; the aligner's default, 5, counts "
-                             "every faint resemblance)")
+                             "as likely as not the same event; the aligner's default, 10, counts "
+                             "faint resemblances too)")
     parser.add_argument("--index-tokens", type=int, default=AlignParams().index_tokens)
     parser.add_argument("--min-shared", type=int, default=AlignParams().min_shared)
+    parser.add_argument("--processes", type=int, default=-1,
+                        help="worker processes for the per-passage stages (default -1: every "
+                             "core, as `nato-compare align` uses)")
     parser.add_argument("--no-evidence", action="store_true", help="time the alignment without evidence")
     args = parser.parse_args(argv)
     params = AlignParams(threshold=args.threshold, index_tokens=args.index_tokens,
-                         min_shared=args.min_shared, with_evidence=not args.no_evidence)
+                         min_shared=args.min_shared, with_evidence=not args.no_evidence,
+                         processes=args.processes)
     print(f"settings: {params}")
     figures = run(args.passages, args.outlets, args.seed, args.sample, params)
     width = max(len(k) for k in figures)

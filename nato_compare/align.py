@@ -48,17 +48,19 @@ from typing import Any
 
 import numpy as np
 
-from .candidates import TokenTable, candidate_pairs
+from .arrays import sorted_unique
+from .candidates import TokenTable, candidate_pairs, index_token_chunk, merge_token_tables
 from .errors import NatoCompareError
 from .evidence import evidence_many
 from .model import outlet_key
 from .normalize import STOP_WORDS, normalize
+from .parallel import Pool, flatten, process_pool
 from .similarity import content_counts, similarity_many_normalized
 
 
 Progress = Callable[[int, int, str], None]
 STAGES = ("index", "normalise", "score", "select", "events", "evidence")
-SCORE_CHUNK = 100_000
+SCORE_CHUNK = 500_000
 COMMON_MIN_PASSAGES = 10  # a word in at most this many passages is never set aside as common
 
 
@@ -80,6 +82,12 @@ class AlignParams:
       ``"outlet"``: at most one per outlet.
     - ``with_evidence`` — compute the evidence of every kept pair.
     - ``workers`` — threads for rapidfuzz (-1 = all cores).
+    - ``processes`` — worker processes for the per-passage stages (tokenising, normalising,
+      evidence) of inputs of at least :data:`nato_compare.parallel.PARALLEL_MIN_ITEMS`
+      passages (-1 = all cores; 1 = none). The results are the same with any number. The
+      library's default is 1, because worker processes re-import the calling script: a script
+      that asks for more must guard its entry point with ``if __name__ == "__main__":``. The
+      CLI uses every core.
     - ``common_share`` — words (normalised tokens) found in more than this share of the
       passages to be scored (and in more than :data:`COMMON_MIN_PASSAGES` of them) are set
       aside before scoring: they name the corpus's topic, not an event (1 = keep every word).
@@ -95,6 +103,7 @@ class AlignParams:
     one_per: str = "article"
     with_evidence: bool = True
     workers: int = -1
+    processes: int = 1
     common_share: float = 0.2
 
     def __post_init__(self) -> None:
@@ -251,7 +260,7 @@ def _select(pairs: np.ndarray, scores: np.ndarray, outlets: np.ndarray, top: int
     me, other, pair_index = me[order], other[order], pair_index[order]
     group = me.astype(np.int64) * (int(outlets.max()) + 1) + outlets[other]
     rank = np.arange(len(group)) - np.searchsorted(group, group, side="left")
-    return np.unique(pair_index[rank < top])
+    return sorted_unique(pair_index[rank < top])
 
 
 def _linked(pairs: np.ndarray, articles: np.ndarray, min_links: int) -> np.ndarray:
@@ -392,32 +401,57 @@ def align(passages: Iterable[Any], *, params: AlignParams | None = None,
     base = params or AlignParams()
     params = AlignParams(**{**base.to_dict(), **overrides}) if overrides else base
     report = progress or (lambda done, total, stage: None)
-    timings: dict[str, float] = {}
-    clock = time.perf_counter()
-
-    def lap(stage: str) -> None:
-        nonlocal clock
-        now = time.perf_counter()
-        timings[stage] = round(now - clock, 3)
-        clock = now
-
+    watch = _Stopwatch()
     data = _prepare(passages)
-    n = len(data.ids)
-    report(0, 1, "index")
+    with process_pool(params.processes, len(data.ids)) as pool:
+        return _align(data, params, pool, report, watch, return_scored)
+
+
+class _Stopwatch:
+    """Seconds spent per stage."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._clock = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.seconds[stage] = round(now - self._clock, 3)
+        self._clock = now
+
+
+def _normalize_chunk(texts: list[str]) -> list[str]:
+    return [normalize(text) for text in texts]
+
+
+def _evidence_chunk(chunk: list[tuple[str, str, str, str]]) -> list[dict]:
+    if not chunk:
+        return []
+    a, b, normalized_a, normalized_b = (list(column) for column in zip(*chunk))
+    return evidence_many(a, b, normalized_a=normalized_a, normalized_b=normalized_b, workers=1)
+
+
+def _align(data: _Input, params: AlignParams, pool: Pool, report: Progress,
+           watch: _Stopwatch, return_scored: bool) -> AlignmentResult:
+    n, lap = len(data.ids), watch.lap
+    report(0, n, "index")
+    table = merge_token_tables(pool.map_chunks(
+        index_token_chunk, data.texts, lambda done, total: report(done, total, "index")))
     candidates, table = candidate_pairs(
         data.texts, data.outlet_codes, index_tokens=params.index_tokens,
         min_shared=params.min_shared, max_postings=params.max_postings,
-        exhaustive_pairs=params.exhaustive_pairs)
-    report(1, 1, "index")
+        exhaustive_pairs=params.exhaustive_pairs, table=table)
+    report(n, n, "index")
     lap("index")
 
     # only passages that may be paired are normalised: it is the costliest per-passage step
-    needed = np.unique(candidates).tolist()
+    needed = sorted_unique(candidates).tolist()
     normalized = [""] * n
-    for done, i in enumerate(needed, 1):
-        normalized[i] = normalize(data.texts[i])
-        if done % 5000 == 0:
-            report(done, len(needed), "normalise")
+    done_texts = flatten(pool.map_chunks(
+        _normalize_chunk, [data.texts[i] for i in needed],
+        lambda done, total: report(done, total, "normalise")))
+    for i, text in zip(needed, done_texts):
+        normalized[i] = text
     lengths = content_counts(normalized)  # the similarity's gate measures whole passages
     common = _set_aside_common_words(normalized, needed, params.common_share)
     report(len(needed), len(needed), "normalise")
@@ -456,10 +490,9 @@ def align(passages: Iterable[Any], *, params: AlignParams | None = None,
 
     report(0, len(pairs), "evidence")
     left, right = pairs[:, 0].tolist(), pairs[:, 1].tolist()
-    found = evidence_many(
-        [data.texts[i] for i in left], [data.texts[j] for j in right],
-        normalized_a=[normalized[i] for i in left], normalized_b=[normalized[j] for j in right],
-        workers=params.workers) if params.with_evidence else [{} for _ in left]
+    found = flatten(pool.map_chunks(_evidence_chunk, [
+        (data.texts[i], data.texts[j], normalized[i], normalized[j]) for i, j in zip(left, right)
+    ])) if params.with_evidence else [{} for _ in left]
     result_pairs: list[AlignedPair] = []
     for k, (i, j) in enumerate(pairs.tolist()):
         same_event = event_of.get(i) if event_of.get(i) == event_of.get(j) else None
@@ -476,7 +509,7 @@ def align(passages: Iterable[Any], *, params: AlignParams | None = None,
         "pairs": len(result_pairs),
         "events": len(events),
         "common_words": common,
-        "seconds": timings,
+        "seconds": watch.seconds,
     }
     result = AlignmentResult(params=params, pairs=result_pairs, events=events, stats=stats)
     if return_scored:

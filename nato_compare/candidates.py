@@ -22,6 +22,7 @@ from itertools import chain
 
 import numpy as np
 
+from .arrays import sorted_unique
 
 TokenTable = tuple[np.ndarray, np.ndarray, list[str], np.ndarray]
 _WORD = re.compile(r"\w+")
@@ -161,17 +162,24 @@ def cross_pair_count(outlets: np.ndarray) -> int:
     return int((sizes.sum() ** 2 - (sizes ** 2).sum()) // 2)
 
 
+def index_token_chunk(texts: Sequence[str]) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """The :func:`local_token_table` of the :func:`tokens_for_index` of ``texts`` (one chunk of
+    a corpus; :func:`merge_token_tables` joins the chunks)."""
+    # the same tokens as tokens_for_index, without a Python call per passage
+    return local_token_table(lower_all(texts), _WORD.findall)
+
+
 def candidate_pairs(texts: Sequence[str], outlets: np.ndarray, *, index_tokens: int,
-                    min_shared: int, max_postings: int, exhaustive_pairs: int = 0
-                    ) -> tuple[np.ndarray, TokenTable]:
+                    min_shared: int, max_postings: int, exhaustive_pairs: int = 0,
+                    table: TokenTable | None = None) -> tuple[np.ndarray, TokenTable]:
     """Pairs ``(i, j)``, ``i < j``, of passages of different outlets sharing at least
     ``min_shared`` of their indexed tokens (a passage with fewer indexed tokens needs to share
     all of them, and at least two when ``min_shared`` >= 2) — or every cross-outlet pair when
     there are at most ``exhaustive_pairs``; also the ``token_table`` of the
-    :func:`tokens_for_index` of ``texts``."""
+    :func:`tokens_for_index` of ``texts`` (computed here unless given as ``table``)."""
     n = len(texts)
-    # the same tokens as tokens_for_index, without a Python call per passage
-    table = token_table(lower_all(texts), _WORD.findall)
+    if table is None:
+        table = merge_token_tables([index_token_chunk(texts)])
     doc, tok, vocabulary, df = table
     empty = np.zeros((0, 2), dtype=np.int64)
     if n and cross_pair_count(outlets) <= exhaustive_pairs:
@@ -181,7 +189,7 @@ def candidate_pairs(texts: Sequence[str], outlets: np.ndarray, *, index_tokens: 
         return empty, table
     indexed = np.bincount(doc, minlength=n)
     if min_shared == 1:
-        codes = np.unique(_meetings(doc, tok, outlets, max_postings))
+        codes = sorted_unique(_meetings(doc, tok, outlets, max_postings))
     else:
         doc, key = _pair_keys(doc, tok, n)
         codes, meetings = np.unique(_meetings(doc, key, outlets, max_postings), return_counts=True)

@@ -37,13 +37,13 @@ Why a pair scores as it does (shared words, numbers, names): :mod:`nato_compare.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Sequence
 
 import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel
 
+from .code_sets import code_sets
 from .normalize import STOP_WORDS, content_tokens, is_content, normalize
 
 __all__ = [
@@ -135,64 +135,6 @@ class SimilarityWeights:
 
 DEFAULT_WEIGHTS = SimilarityWeights()
 
-# token -> code point; the token-set strings of all passages share this alphabet
-_CODES: dict[str, int] = {}
-_SURROGATES = range(0xD800, 0xE000)
-_CODE_SPACE = 0x110000 - len(_SURROGATES)
-
-
-def _code(token: str) -> str:
-    code = _CODES.get(token)
-    if code is None:
-        code = len(_CODES)
-        if code >= _CODE_SPACE:  # a vocabulary beyond Unicode shares codes
-            code = hash(token) % _CODE_SPACE
-        else:
-            _CODES[token] = code
-    return chr(code + len(_SURROGATES) if code >= _SURROGATES.start else code)
-
-
-class _ContentCodes(dict):
-    """token -> its code point, or "" for a token without content (stop word)."""
-
-    def __missing__(self, token: str) -> str:
-        code = _code(token) if is_content(token) else ""
-        self[token] = code
-        return code
-
-
-_CONTENT_CODES = _ContentCodes()
-
-
-# adjacent content-word pairs get codes of their own alphabet (their number grows
-# faster than the vocabulary's; beyond Unicode they share codes, a rare false match)
-_BIGRAM_CODES: dict[str, int] = {}
-
-
-def _bigram_code(bigram: str) -> str:
-    code = _BIGRAM_CODES.get(bigram)
-    if code is None:
-        code = len(_BIGRAM_CODES)
-        if code >= _CODE_SPACE:
-            code = hash(bigram) % _CODE_SPACE
-        else:
-            _BIGRAM_CODES[bigram] = code
-    return chr(code + len(_SURROGATES) if code >= _SURROGATES.start else code)
-
-
-@lru_cache(maxsize=1 << 19)
-def _passage_sets(normalized: str) -> tuple[str, str, str]:
-    """Of a normalised passage, as sorted strings of code points: its content tokens,
-    its content-word bigrams and its numbers (cached: the aligner scores its candidates
-    in chunks that share passages)."""
-    tokens = normalized.split()
-    codes = list(map(_CONTENT_CODES.__getitem__, tokens))
-    content = [t for t, c in zip(tokens, codes) if c]
-    bigrams = {_bigram_code(f"{x} {y}") for x, y in zip(content, content[1:])}
-    numbers = {c for t, c in zip(tokens, codes) if c and t[0].isdigit()}
-    return ("".join(sorted(set(codes))), "".join(sorted(bigrams)), "".join(sorted(numbers)))
-
-
 def _shared(sets: np.ndarray, sizes: np.ndarray, ia: np.ndarray, ib: np.ndarray,
             workers: int) -> np.ndarray:
     """|A ∩ B| of the sorted code strings ``sets[ia[k]]``, ``sets[ib[k]]``: the Indel
@@ -225,10 +167,9 @@ def _features(a: Sequence[str], b: Sequence[str], workers: int,
     a, b = list(a), list(b)
     # per distinct passage, not per pair: the aligner's pairs repeat each passage often
     distinct = {text: i for i, text in enumerate(dict.fromkeys(a + b))}
-    per_passage = [_passage_sets(text) for text in distinct]
     columns = []
-    for part in range(3):  # content tokens, bigrams, numbers
-        strings = np.array([p[part] for p in per_passage], dtype=object)
+    for part in code_sets(list(distinct)):  # content tokens, bigrams, numbers
+        strings = np.array(part, dtype=object)
         columns.append((strings, np.fromiter(map(len, strings), dtype=np.float64,
                                              count=len(strings))))
     ia = np.fromiter(map(distinct.__getitem__, a), dtype=np.int64, count=n)

@@ -22,13 +22,16 @@ DEFAULTS = AlignParams()
               default=DEFAULTS.common_share, show_default=True,
               help="Words in more than this share of the passages name the corpus's topic and "
                    "are set aside before scoring (1 = keep every word).")
+@click.option("--processes", type=int, default=-1, show_default=True,
+              help="Worker processes for tokenising, normalising and evidence on large corpora "
+                   "(-1 = every core, 1 = none); the results are the same with any number.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, allow_dash=True),
               help="Write the aligned pairs to this file ('-' = stdout).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True,
               help="Format of --output.")
 @reports_errors
 def align(db: str, threshold: float, top: int, min_links: int, common_share: float,
-          output: str | None, fmt: str) -> None:
+          processes: int, output: str | None, fmt: str) -> None:
     """Find the passages that report the same event in different outlets.
 
     Every passage keeps its best counterpart(s) in every other outlet that
@@ -49,7 +52,7 @@ def align(db: str, threshold: float, top: int, min_links: int, common_share: flo
       nato-compare align --threshold 5 --min-links 1   # small, loosely related corpora
     """
     params = AlignParams(threshold=threshold, top=top, min_links=min_links,
-                         common_share=common_share)
+                         common_share=common_share, processes=processes)
     with stderr_progress("aligning") as update:
         summary = align_db(db, params, progress=update, output=output, fmt=fmt)
     where = {None: "", "-": " -> stdout"}.get(summary.output, f" -> {summary.output}")
