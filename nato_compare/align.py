@@ -39,17 +39,18 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import Counter
-from itertools import chain
 import time
-from collections.abc import Callable, Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
+from functools import partial
+from itertools import chain
 from typing import Any
 
 import numpy as np
 
 from .arrays import sorted_unique
-from .candidates import TokenTable, candidate_pairs, index_token_chunk, merge_token_tables
+from .candidates import TokenTable, candidate_pairs, local_token_table, merge_token_tables
 from .errors import NatoCompareError
 from .evidence import evidence_many
 from .model import outlet_key
@@ -206,9 +207,9 @@ def _prepare(passages: Iterable[Any]) -> _Input:
     )
 
 
-def _set_aside_common_words(normalized: list[str], needed: list[int], share: float) -> list[str]:
-    """Remove from ``normalized`` (in place) the tokens found in more than ``share`` of the
-    ``needed`` passages (and in more than :data:`COMMON_MIN_PASSAGES`); return them, sorted.
+def _common_words(document_frequency: Counter, passages: int, share: float) -> list[str]:
+    """The tokens found in more than ``share`` of ``passages`` (and in more than
+    :data:`COMMON_MIN_PASSAGES`), sorted: the aligner sets them aside before scoring.
 
     Words that many passages of a corpus use name its topic ("nato", "ukrain", "militari" in
     the seed articles), not an event: two reports of different events on that topic share them
@@ -216,17 +217,29 @@ def _set_aside_common_words(normalized: list[str], needed: list[int], share: flo
     ("the", "of"): kept, they make up most of two passages' common characters. Measured on the
     seeds, setting aside content words only helped half as much.
     """
-    if share >= 1 or not needed:
+    if share >= 1 or not passages:
         return []
-    df = Counter(chain.from_iterable(set(normalized[i].split()) for i in needed))
-    limit = max(share * len(needed), COMMON_MIN_PASSAGES)
-    common = {token for token, count in df.items() if count > limit}
-    if common:
-        for i in needed:
-            tokens = normalized[i].split()
-            if not common.isdisjoint(tokens):
-                normalized[i] = " ".join(t for t in tokens if t not in common)
-    return sorted(common)
+    limit = max(share * passages, COMMON_MIN_PASSAGES)
+    return sorted(token for token, count in document_frequency.items() if count > limit)
+
+
+def _normalize_chunk(texts: Sequence[str]) -> tuple[list[str], np.ndarray, Counter]:
+    """The normalised texts, their distinct content tokens (what the similarity's shortness
+    gate measures: whole passages, before common words are set aside) and the number of
+    texts each normalised token occurs in."""
+    normalized = [normalize(text) for text in texts]
+    frequency = Counter(chain.from_iterable(set(text.split()) for text in normalized))
+    return normalized, content_counts(normalized), frequency
+
+
+def _drop_words(words: frozenset[str], texts: Sequence[str]) -> list[str]:
+    """``texts`` without the tokens in ``words``."""
+    dropped = []
+    for text in texts:
+        tokens = text.split()
+        dropped.append(text if words.isdisjoint(tokens)
+                       else " ".join(t for t in tokens if t not in words))
+    return dropped
 
 
 def _score(normalized: list[str], pairs: np.ndarray, params: AlignParams,
@@ -420,10 +433,6 @@ class _Stopwatch:
         self._clock = now
 
 
-def _normalize_chunk(texts: list[str]) -> list[str]:
-    return [normalize(text) for text in texts]
-
-
 def _evidence_chunk(chunk: list[tuple[str, str, str, str]]) -> list[dict]:
     if not chunk:
         return []
@@ -436,24 +445,31 @@ def _align(data: _Input, params: AlignParams, pool: Pool, report: Progress,
     n, lap = len(data.ids), watch.lap
     report(0, n, "index")
     table = merge_token_tables(pool.map_chunks(
-        index_token_chunk, data.texts, lambda done, total: report(done, total, "index")))
+        local_token_table, data.texts, lambda done, total: report(done, total, "index")))
     candidates, table = candidate_pairs(
         data.texts, data.outlet_codes, index_tokens=params.index_tokens,
         min_shared=params.min_shared, max_postings=params.max_postings,
-        exhaustive_pairs=params.exhaustive_pairs, table=table)
+        exhaustive_pairs=params.exhaustive_pairs, table=table, threads=params.workers)
     report(n, n, "index")
     lap("index")
 
     # only passages that may be paired are normalised: it is the costliest per-passage step
     needed = sorted_unique(candidates).tolist()
+    parts = pool.map_chunks(_normalize_chunk, [data.texts[i] for i in needed],
+                            lambda done, total: report(done, total, "normalise"))
+    needed_texts = flatten([texts for texts, _, _ in parts])
+    lengths = np.zeros(n)  # the similarity's gate measures whole passages
+    lengths[needed] = np.concatenate([counts for _, counts, _ in parts])
+    frequency: Counter = Counter()
+    for _, _, part_frequency in parts:
+        frequency.update(part_frequency)
+    common = _common_words(frequency, len(needed), params.common_share)
+    if common:
+        needed_texts = flatten(pool.map_chunks(partial(_drop_words, frozenset(common)),
+                                               needed_texts))
     normalized = [""] * n
-    done_texts = flatten(pool.map_chunks(
-        _normalize_chunk, [data.texts[i] for i in needed],
-        lambda done, total: report(done, total, "normalise")))
-    for i, text in zip(needed, done_texts):
+    for i, text in zip(needed, needed_texts):
         normalized[i] = text
-    lengths = content_counts(normalized)  # the similarity's gate measures whole passages
-    common = _set_aside_common_words(normalized, needed, params.common_share)
     report(len(needed), len(needed), "normalise")
     lap("normalise")
 

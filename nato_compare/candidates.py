@@ -17,41 +17,65 @@ passages rarely share more than one. Everything after tokenising is vectorised w
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
-from itertools import chain
+from collections import defaultdict
+from collections.abc import Sequence
+from itertools import chain, count
 
 import numpy as np
 
-from .arrays import sorted_unique
+from .arrays import in_threads, sorted_unique
+from .parallel import worker_count
 
 TokenTable = tuple[np.ndarray, np.ndarray, list[str], np.ndarray]
 _WORD = re.compile(r"\w+")
+THREADED_MIN_KEYS = 1_000_000  # below this, threads cost more than they save
 
 
 def tokens_for_index(text: str) -> list[str]:
     """The tokens the index files a passage under: lower-case words and numbers (stop words
     need no removal: only a passage's rarest tokens are indexed)."""
-    return _WORD.findall(text.lower())
+    return [token.lower() for token in _WORD.findall(text)]
 
 
 
-def lower_all(texts: Sequence[str]) -> list[str]:
-    """``[t.lower() for t in texts]`` in one call on the joined texts (faster for many short
-    texts); per text when a text holds the separator."""
-    lowered = "\x00".join(texts).lower().split("\x00")
-    return lowered if len(lowered) == len(texts) else [t.lower() for t in texts]
+# a token between passages when the index tokenises a chunk joined; digits and underscores
+# have no case, so no other token lower-cases to it
+_DOC_BREAK = "_0_9_8_7_6_5_4_3_2_1_0_"
 
 
-def local_token_table(texts: Sequence[str], tokenize: Callable[[str], list[str]] = str.split
-                      ) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """The distinct tokens of each text of one chunk: the chunk's sorted vocabulary, the
-    number of distinct tokens per text and their ids in that vocabulary."""
-    per_doc = [set(tokenize(text)) for text in texts]
-    lengths = np.fromiter(map(len, per_doc), dtype=np.int64, count=len(per_doc))
-    flat = list(chain.from_iterable(per_doc))
-    vocabulary = sorted(set(flat))
-    ids = {token: i for i, token in enumerate(vocabulary)}
-    return vocabulary, lengths, np.fromiter(map(ids.__getitem__, flat), dtype=np.int64, count=len(flat))
+def _tokens_and_docs(texts: Sequence[str]) -> tuple[list[str], np.ndarray | None]:
+    """Every ``\\w+`` run of ``texts`` in order (not lower-cased), and the passage of each
+    (``None``: the runs are separated by :data:`_DOC_BREAK`, one between consecutive passages)."""
+    joined = f" {_DOC_BREAK} ".join(texts)
+    if joined.count(_DOC_BREAK) == len(texts) - 1:
+        # one regex call on the whole chunk: a call per passage cost 2-3 times more
+        return _WORD.findall(joined), None
+    token_lists = [_WORD.findall(text) for text in texts]  # a passage holds the break
+    lengths = np.fromiter(map(len, token_lists), dtype=np.int64, count=len(token_lists))
+    return list(chain.from_iterable(token_lists)), np.repeat(np.arange(len(texts)), lengths)
+
+
+def local_token_table(texts: Sequence[str]) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """The distinct :func:`tokens_for_index` of each text of one chunk: the chunk's vocabulary,
+    the number of distinct tokens per text, and their ids in that vocabulary, text by text."""
+    flat, doc = _tokens_and_docs(texts)
+    # ids in order of first sight, one C-level pass; lower-cased per distinct form, not per token
+    form_ids: defaultdict[str, int] = defaultdict(count().__next__)
+    codes = np.fromiter(map(form_ids.__getitem__, flat), dtype=np.int64, count=len(flat))
+    token_ids: defaultdict[str, int] = defaultdict(count().__next__)
+    joined = doc is None
+    if joined:
+        token_ids[_DOC_BREAK]  # id 0
+    lowered = map(token_ids.__getitem__, map(str.lower, form_ids))
+    codes = np.fromiter(lowered, dtype=np.int64, count=len(form_ids))[codes]
+    if joined:
+        breaks = codes == 0
+        doc, codes = np.cumsum(breaks)[~breaks], codes[~breaks] - 1
+    vocabulary = list(token_ids)[1:] if joined else list(token_ids)
+    size = max(len(vocabulary), 1)
+    # (text, token) packed in one integer: one sort removes repeats and groups by text
+    packed = sorted_unique(doc * size + codes)
+    return vocabulary, np.bincount(packed // size, minlength=len(texts)), packed % size
 
 
 def merge_token_tables(parts: Sequence[tuple[list[str], np.ndarray, np.ndarray]]) -> TokenTable:
@@ -72,8 +96,9 @@ def merge_token_tables(parts: Sequence[tuple[list[str], np.ndarray, np.ndarray]]
     return doc, tok, vocabulary, np.bincount(tok, minlength=len(vocabulary))
 
 
-def token_table(texts: Sequence[str], tokenize: Callable[[str], list[str]] = str.split) -> TokenTable:
-    return merge_token_tables([local_token_table(texts, tokenize)])
+def token_table(texts: Sequence[str]) -> TokenTable:
+    """``(doc, tok, vocabulary, df)`` of the :func:`tokens_for_index` of ``texts``."""
+    return merge_token_tables([local_token_table(texts)])
 
 
 def _group_starts(sorted_values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -150,6 +175,27 @@ def _meetings(doc: np.ndarray, key: np.ndarray, outlets: np.ndarray, max_posting
     return np.minimum(a, b) * n + np.maximum(a, b)
 
 
+def _count_meetings(doc: np.ndarray, key: np.ndarray, outlets: np.ndarray, max_postings: int,
+                    threads: int) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs of :func:`_meetings` (ascending) and how often each meets. Large inputs are
+    cut in parts that threads sort at once (NumPy sorts without the GIL): keys by parity,
+    which keeps each key's postings in one part, then pairs by value, which keeps the order."""
+    parts = worker_count(threads) if len(key) >= THREADED_MIN_KEYS else 1
+    if parts == 1:
+        return np.unique(_meetings(doc, key, outlets, max_postings), return_counts=True)
+    by_key = [key % parts == part for part in range(parts)]
+    meetings = np.concatenate(in_threads(
+        lambda keep: _meetings(doc[keep], key[keep], outlets, max_postings), by_key))
+    if not len(meetings):
+        return meetings, meetings
+    bounds = np.r_[-1, np.quantile(meetings[::max(len(meetings) // 10_000, 1)],
+                                   np.arange(1, parts) / parts).astype(np.int64), meetings.max()]
+    counted = in_threads(lambda k: np.unique(meetings[(meetings > bounds[k]) & (meetings <= bounds[k + 1])],
+                                             return_counts=True), range(parts))
+    return (np.concatenate([codes for codes, _ in counted]),
+            np.concatenate([counts for _, counts in counted]))
+
+
 def all_cross_pairs(outlets: np.ndarray) -> np.ndarray:
     """Every pair ``(i, j)``, ``i < j``, of passages of different outlets."""
     i, j = np.triu_indices(len(outlets), k=1)
@@ -162,24 +208,19 @@ def cross_pair_count(outlets: np.ndarray) -> int:
     return int((sizes.sum() ** 2 - (sizes ** 2).sum()) // 2)
 
 
-def index_token_chunk(texts: Sequence[str]) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """The :func:`local_token_table` of the :func:`tokens_for_index` of ``texts`` (one chunk of
-    a corpus; :func:`merge_token_tables` joins the chunks)."""
-    # the same tokens as tokens_for_index, without a Python call per passage
-    return local_token_table(lower_all(texts), _WORD.findall)
-
-
 def candidate_pairs(texts: Sequence[str], outlets: np.ndarray, *, index_tokens: int,
                     min_shared: int, max_postings: int, exhaustive_pairs: int = 0,
-                    table: TokenTable | None = None) -> tuple[np.ndarray, TokenTable]:
+                    table: TokenTable | None = None, threads: int = 1
+                    ) -> tuple[np.ndarray, TokenTable]:
     """Pairs ``(i, j)``, ``i < j``, of passages of different outlets sharing at least
     ``min_shared`` of their indexed tokens (a passage with fewer indexed tokens needs to share
     all of them, and at least two when ``min_shared`` >= 2) — or every cross-outlet pair when
     there are at most ``exhaustive_pairs``; also the ``token_table`` of the
-    :func:`tokens_for_index` of ``texts`` (computed here unless given as ``table``)."""
+    :func:`tokens_for_index` of ``texts`` (computed here unless given as ``table``).
+    ``threads``: for the sorts of large inputs (-1 = every core)."""
     n = len(texts)
     if table is None:
-        table = merge_token_tables([index_token_chunk(texts)])
+        table = token_table(texts)
     doc, tok, vocabulary, df = table
     empty = np.zeros((0, 2), dtype=np.int64)
     if n and cross_pair_count(outlets) <= exhaustive_pairs:
@@ -192,7 +233,7 @@ def candidate_pairs(texts: Sequence[str], outlets: np.ndarray, *, index_tokens: 
         codes = sorted_unique(_meetings(doc, tok, outlets, max_postings))
     else:
         doc, key = _pair_keys(doc, tok, n)
-        codes, meetings = np.unique(_meetings(doc, key, outlets, max_postings), return_counts=True)
+        codes, meetings = _count_meetings(doc, key, outlets, max_postings, threads)
         need = np.maximum(2, np.minimum(min_shared, np.minimum(indexed[codes // n], indexed[codes % n])))
         codes = codes[meetings >= need * (need - 1) // 2]
     if not len(codes):
