@@ -433,11 +433,12 @@ class _Stopwatch:
         self._clock = now
 
 
-def _evidence_chunk(chunk: list[tuple[str, str, str, str]]) -> list[dict]:
+def _evidence_chunk(chunk: list[tuple[str, str, str, str, float, float]]) -> list[dict]:
     if not chunk:
         return []
-    a, b, normalized_a, normalized_b = (list(column) for column in zip(*chunk))
-    return evidence_many(a, b, normalized_a=normalized_a, normalized_b=normalized_b, workers=1)
+    a, b, normalized_a, normalized_b, lengths_a, lengths_b = (list(c) for c in zip(*chunk))
+    return evidence_many(a, b, normalized_a=normalized_a, normalized_b=normalized_b, workers=1,
+                         lengths_a=lengths_a, lengths_b=lengths_b)
 
 
 def _align(data: _Input, params: AlignParams, pool: Pool, report: Progress,
@@ -507,7 +508,8 @@ def _align(data: _Input, params: AlignParams, pool: Pool, report: Progress,
     report(0, len(pairs), "evidence")
     left, right = pairs[:, 0].tolist(), pairs[:, 1].tolist()
     found = flatten(pool.map_chunks(_evidence_chunk, [
-        (data.texts[i], data.texts[j], normalized[i], normalized[j]) for i, j in zip(left, right)
+        (data.texts[i], data.texts[j], normalized[i], normalized[j], lengths[i], lengths[j])
+        for i, j in zip(left, right)
     ])) if params.with_evidence else [{} for _ in left]
     result_pairs: list[AlignedPair] = []
     for k, (i, j) in enumerate(pairs.tolist()):

@@ -92,10 +92,15 @@ def evidence(a: str, b: str, weights: SimilarityWeights = DEFAULT_WEIGHTS) -> di
 
 def evidence_many(a: Sequence[str], b: Sequence[str], *, normalized_a: Sequence[str] | None = None,
                   normalized_b: Sequence[str] | None = None, workers: int = -1,
-                  weights: SimilarityWeights = DEFAULT_WEIGHTS) -> list[dict]:
+                  weights: SimilarityWeights = DEFAULT_WEIGHTS,
+                  lengths_a: Sequence[float] | None = None,
+                  lengths_b: Sequence[float] | None = None) -> list[dict]:
     """:func:`evidence` of every pair ``(a[i], b[i])``; the scores in one vectorised call,
     names and amounts once per distinct text. Pass ``normalized_a`` / ``normalized_b``
-    (:func:`normalize` of the texts) when you have them."""
+    (:func:`normalize` of the texts) when you have them, and ``lengths_a`` / ``lengths_b``
+    when the aligner scored them with whole-passage lengths (see
+    :func:`nato_compare.similarity.similarity_many_normalized`): the evidence's score is then
+    the pair's score."""
     if len(a) != len(b):
         raise ValueError(f"a and b must have the same length ({len(a)} != {len(b)})")
     cache: dict[str, str] = {}
@@ -105,7 +110,7 @@ def evidence_many(a: Sequence[str], b: Sequence[str], *, normalized_a: Sequence[
                 cache[text] = normalize(text)
     na = list(normalized_a) if normalized_a is not None else [cache[t] for t in a]
     nb = list(normalized_b) if normalized_b is not None else [cache[t] for t in b]
-    features, empty = _features(na, nb, workers)
+    features, empty = _features(na, nb, workers, weights, lengths_a, lengths_b)
     scores = _scores(features, empty, weights)
     odds = log_odds(features, weights)
     contributions = features * weights.coefficients()

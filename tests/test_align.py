@@ -263,3 +263,9 @@ def test_topic_words_of_the_corpus_do_not_make_pairs(seed_passages) -> None:
 def test_small_corpora_keep_every_word() -> None:
     # no word is set aside when it is in at most COMMON_MIN_PASSAGES passages
     assert align(corpus()).stats["common_words"] == []
+
+
+def test_the_evidence_of_each_pair_gives_the_pair_score(seed_passages) -> None:
+    result = align(seed_passages)
+    assert result.pairs
+    assert [p.evidence["score"] for p in result.pairs] == [p.score for p in result.pairs]
