@@ -124,6 +124,9 @@ class AlignParams:
             raise NatoCompareError(f"common_share must be above 0 and at most 1, not {self.common_share}")
         if self.one_per not in ("article", "outlet"):
             raise NatoCompareError(f"one_per must be 'article' or 'outlet', not {self.one_per!r}")
+        if self.processes == 0 or self.processes < -1:
+            raise NatoCompareError(
+                f"processes must be -1 (every core) or at least 1, not {self.processes}")
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -187,6 +187,7 @@ def test_no_passages_gives_an_empty_result() -> None:
     ({"top": 0}, "top must be at least 1, not 0"),
     ({"one_per": "day"}, "one_per must be 'article' or 'outlet', not 'day'"),
     ({"common_share": 0}, "common_share must be above 0 and at most 1, not 0"),
+    ({"processes": 0}, "processes must be -1 \\(every core\\) or at least 1, not 0"),
 ])
 def test_bad_parameters_are_refused(change: dict, message: str) -> None:
     with pytest.raises(NatoCompareError, match=message):

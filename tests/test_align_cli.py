@@ -218,3 +218,12 @@ def test_common_share_one_keeps_the_topic_words_and_more_pairs(seed_db: Path) ->
     assert rows(seed_db, "SELECT count(*) FROM alignments")[0][0] > default_pairs
     bad = run("--db", str(seed_db), "--common-share", "0")
     assert bad.exit_code == 2 and "--common-share" in bad.output
+
+
+def test_a_bad_process_count_is_one_line_and_changes_nothing(seed_db: Path) -> None:
+    before = dump(seed_db)
+    result = run("--db", str(seed_db), "--processes", "-3")
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == \
+        ["Error: processes must be -1 (every core) or at least 1, not -3"]
+    assert dump(seed_db) == before
