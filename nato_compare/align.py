@@ -82,7 +82,7 @@ class AlignParams:
     - ``one_per`` — ``"article"``: an event holds at most one passage per article;
       ``"outlet"``: at most one per outlet.
     - ``with_evidence`` — compute the evidence of every kept pair.
-    - ``workers`` — threads for rapidfuzz (-1 = all cores).
+    - ``workers`` — threads for rapidfuzz and for the index's large sorts (-1 = all cores).
     - ``processes`` — worker processes for the per-passage stages (tokenising, normalising,
       evidence) of inputs of at least :data:`nato_compare.parallel.PARALLEL_MIN_ITEMS`
       passages (-1 = all cores; 1 = none). The results are the same with any number. The
@@ -436,12 +436,13 @@ class _Stopwatch:
         self._clock = now
 
 
-def _evidence_chunk(chunk: list[tuple[str, str, str, str, float, float]]) -> list[dict]:
+def _evidence_chunk(workers: int, chunk: list[tuple[str, str, str, str, float, float]]
+                    ) -> list[dict]:
     if not chunk:
         return []
     a, b, normalized_a, normalized_b, lengths_a, lengths_b = (list(c) for c in zip(*chunk))
-    return evidence_many(a, b, normalized_a=normalized_a, normalized_b=normalized_b, workers=1,
-                         lengths_a=lengths_a, lengths_b=lengths_b)
+    return evidence_many(a, b, normalized_a=normalized_a, normalized_b=normalized_b,
+                         workers=workers, lengths_a=lengths_a, lengths_b=lengths_b)
 
 
 def _align(data: _Input, params: AlignParams, pool: Pool, report: Progress,
@@ -510,7 +511,9 @@ def _align(data: _Input, params: AlignParams, pool: Pool, report: Progress,
 
     report(0, len(pairs), "evidence")
     left, right = pairs[:, 0].tolist(), pairs[:, 1].tolist()
-    found = flatten(pool.map_chunks(_evidence_chunk, [
+    # rapidfuzz's threads in this process; one each in worker processes, which fill the cores
+    evidence_threads = params.workers if pool.executor is None else 1
+    found = flatten(pool.map_chunks(partial(_evidence_chunk, evidence_threads), [
         (data.texts[i], data.texts[j], normalized[i], normalized[j], lengths[i], lengths[j])
         for i, j in zip(left, right)
     ])) if params.with_evidence else [{} for _ in left]

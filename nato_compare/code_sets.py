@@ -6,11 +6,14 @@ strings of one code point per element. Building those strings one passage at a t
 builds them for every passage it scores, so they are built here for a whole batch with NumPy:
 one dict lookup per token, everything after it vectorised.
 
-Codes: each content token has a code point (:data:`CONTENT_POINTS`, shared by every call of
-the process, so that the strings of two calls compare). Each adjacent pair of content tokens
-(bigram) gets a code point of its own alphabet in order of first sight, kept in sorted NumPy
-arrays. Surrogates are skipped (they cannot be encoded); beyond Unicode's 1.1 million code
-points, codes are shared (a rare false match).
+Codes: each content token has a code point of its own (:data:`CONTENT_POINTS`, assigned in
+order of first sight and shared by every call of the process, so that the strings of two calls
+compare; a vocabulary beyond Unicode's 1.1 million code points would share codes). An adjacent
+pair of content tokens (bigram) is too many to number one by one — a 200,000-passage corpus
+has about five million — so its code point is a fixed hash of its two tokens' codes: the same
+in every process and on every run, whatever was scored before. Two different bigrams share a
+code with probability 1 in 1.1 million, so two passages of 27 bigrams each get a false shared
+bigram with probability ~0.07 %. Surrogates are skipped (they cannot be encoded).
 """
 
 from __future__ import annotations
@@ -59,33 +62,15 @@ class _ContentPoints(dict):
 CONTENT_POINTS = _ContentPoints()
 
 
-class _BigramCodes:
-    """Dense codes of bigram keys (``first << 21 | second`` of the two tokens' code points),
-    kept sorted for vectorised lookup."""
-
-    def __init__(self) -> None:
-        self.keys = np.zeros(0, dtype=np.int64)
-        self.codes = np.zeros(0, dtype=np.int64)
-        self.lock = threading.Lock()
-
-    def lookup(self, keys: np.ndarray) -> np.ndarray:
-        distinct = sorted_unique(keys)
-        with self.lock:
-            at = np.searchsorted(self.keys, distinct)
-            known = at < len(self.keys)
-            known[known] = self.keys[at[known]] == distinct[known]
-            new = distinct[~known]
-            if len(new):
-                first = len(self.keys)
-                all_keys = np.concatenate([self.keys, new])
-                all_codes = np.concatenate([self.codes, np.arange(first, first + len(new))])
-                order = np.argsort(all_keys, kind="stable")
-                self.keys, self.codes = all_keys[order], all_codes[order]
-            codes = self.codes[np.searchsorted(self.keys, distinct)]
-        return codes[np.searchsorted(distinct, keys)]
-
-
-_BIGRAMS = _BigramCodes()
+def _bigram_points(keys: np.ndarray) -> np.ndarray:
+    """Code points of bigram keys (``first << 21 | second``): the splitmix64 finaliser, a fixed
+    mixing of the key's bits, reduced to the code space."""
+    with np.errstate(over="ignore"):
+        mixed = keys.astype(np.uint64)
+        mixed = (mixed ^ (mixed >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        mixed = (mixed ^ (mixed >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        mixed ^= mixed >> np.uint64(31)
+    return _points((mixed % np.uint64(CODE_SPACE)).astype(np.int64))
 
 
 def _strings(doc: np.ndarray, points: np.ndarray, n_docs: int) -> list[str]:
@@ -100,6 +85,7 @@ def _strings(doc: np.ndarray, points: np.ndarray, n_docs: int) -> list[str]:
 
 _CACHE: dict[str, tuple[str, str, str]] = {}
 CACHE_LIMIT = 1 << 20  # passages; the cache is emptied when it would grow past this
+_LOCK = threading.Lock()  # the cache and CONTENT_POINTS' numbering, for callers in threads
 
 
 def code_sets(normalized: Sequence[str]) -> tuple[list[str], list[str], list[str]]:
@@ -107,14 +93,17 @@ def code_sets(normalized: Sequence[str]) -> tuple[list[str], list[str], list[str
     its content-word bigrams (adjacent content tokens, stop words skipped) and its numbers.
 
     Cached per text: the aligner scores its candidate pairs in chunks that share passages."""
-    missing = [text for text in dict.fromkeys(normalized) if text not in _CACHE]
-    if len(missing) > CACHE_LIMIT:
-        return _code_sets(normalized)
-    if missing:
+    with _LOCK:
+        distinct = list(dict.fromkeys(normalized))
+        if len(distinct) > CACHE_LIMIT:
+            return _code_sets(normalized)
+        missing = [text for text in distinct if text not in _CACHE]
         if len(_CACHE) + len(missing) > CACHE_LIMIT:
             _CACHE.clear()
-        _CACHE.update(zip(missing, zip(*_code_sets(missing))))
-    rows = list(map(_CACHE.__getitem__, normalized))
+            missing = distinct
+        if missing:
+            _CACHE.update(zip(missing, zip(*_code_sets(missing))))
+        rows = list(map(_CACHE.__getitem__, normalized))
     return [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]
 
 
@@ -131,6 +120,6 @@ def _code_sets(normalized: Sequence[str]) -> tuple[list[str], list[str], list[st
     tokens = _strings(doc, points, n)
     numbers = _strings(doc[is_number], points[is_number], n)
     adjacent = np.flatnonzero(doc[1:] == doc[:-1])
-    bigram_codes = _BIGRAMS.lookup((points[adjacent] << _POINT_BITS) | points[adjacent + 1])
-    bigrams = _strings(doc[adjacent], _points(bigram_codes), n)
+    keys = (points[adjacent] << _POINT_BITS) | points[adjacent + 1]
+    bigrams = _strings(doc[adjacent], _bigram_points(keys), n)
     return tokens, bigrams, numbers

@@ -74,8 +74,14 @@ def process_pool(workers: int, items: int) -> Iterator[Pool]:
         yield Pool(None, 1)
         return
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context(method)) as executor:
+    executor = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context(method))
+    try:
         yield Pool(executor, count)
+    except BaseException:
+        # an error or Ctrl-C: drop the queued chunks rather than finish them first
+        executor.shutdown(wait=True, cancel_futures=True)
+        raise
+    executor.shutdown(wait=True)
 
 
 def flatten(parts: Sequence[Sequence[Any]]) -> list[Any]:
