@@ -32,8 +32,9 @@ THREADED_MIN_KEYS = 1_000_000  # below this, threads cost more than they save
 
 
 def tokens_for_index(text: str) -> list[str]:
-    """The tokens the index files a passage under: lower-case words and numbers (stop words
-    need no removal: only a passage's rarest tokens are indexed)."""
+    """The tokens the index files a passage under: its words and numbers (runs of ``\\w``),
+    each lower-cased (stop words need no removal: only a passage's rarest tokens are
+    indexed)."""
     return [token.lower() for token in _WORD.findall(text)]
 
 
