@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import click
 import pytest
 from click.testing import CliRunner
 
 from conftest import REPO
 from nato_compare.cli import main
 
-COMMANDS = sorted(main.commands)
+# The commands are imported lazily: list them as --help does, not from main.commands.
+COMMANDS = main.list_commands(click.Context(main))
 
 
 def test_there_are_commands() -> None:

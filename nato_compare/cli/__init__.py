@@ -8,19 +8,49 @@ messages to stderr.
 
 from __future__ import annotations
 
+import importlib
+
 import click
 
-from .agreement_cmd import agreement_command, report
-from .align_cmd import align
-from .codebook_cmd import codebook
-from .common import DEFAULT_DB
-from .export_cmd import export, import_
-from .ingest_cmd import ingest
-from .tui_cmd import tui
-from .merge_cmd import merge
+# Command name -> "module:object" under nato_compare.cli. A command's module (and what it
+# imports: NumPy, RapidFuzz, krippendorff, sqlite-utils...) is imported only when that command
+# runs or is listed (``nato-compare --help``), so opening the annotation interface does not
+# pay for the others. Add a new command here (or with ``main.add_command``: both are listed).
+LAZY_COMMANDS = {
+    "agreement": "agreement_cmd:agreement_command",
+    "align": "align_cmd:align",
+    "codebook": "codebook_cmd:codebook",
+    "export": "export_cmd:export",
+    "import": "export_cmd:import_",
+    "ingest": "ingest_cmd:ingest",
+    "merge": "merge_cmd:merge",
+    "report": "agreement_cmd:report",
+    "tui": "tui_cmd:tui",
+}
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported on demand (click's "lazily loading subcommands")."""
+
+    def __init__(self, *args, lazy_commands: dict[str, str] | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy_commands = dict(lazy_commands or {})
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy_commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.commands or cmd_name not in self.lazy_commands:
+            return super().get_command(ctx, cmd_name)
+        module_name, attribute = self.lazy_commands[cmd_name].split(":")
+        command = getattr(importlib.import_module(f"{__name__}.{module_name}"), attribute)
+        if not isinstance(command, click.Command) or command.name != cmd_name:
+            raise RuntimeError(f"{self.lazy_commands[cmd_name]} is not the {cmd_name!r} command")
+        return command
+
+
+@click.group(cls=LazyGroup, lazy_commands=LAZY_COMMANDS, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="nato-compare")
 @click.pass_context
 def main(ctx: click.Context) -> None:
@@ -39,15 +69,6 @@ def main(ctx: click.Context) -> None:
         if tui_command is None:
             click.echo(ctx.get_help())
             return
+        from .common import DEFAULT_DB
+
         ctx.invoke(tui_command, db=DEFAULT_DB)
-
-
-main.add_command(ingest)
-main.add_command(align)
-main.add_command(codebook)
-main.add_command(tui)
-main.add_command(export)
-main.add_command(import_)
-main.add_command(merge)
-main.add_command(agreement_command)
-main.add_command(report)
