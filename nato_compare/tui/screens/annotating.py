@@ -15,7 +15,6 @@ from textual import work
 from .. import data
 from ..messages import AdjudicationLoaded, Changed
 from ..widgets.label_bar import AdjudicationPanel
-from .note_screen import NoteScreen
 
 _NOTHING_TO = {"Undone": "Nothing to undo.", "Redone": "Nothing to redo."}
 
@@ -49,6 +48,9 @@ class AnnotatingMixin:
             if text is not None and text.strip() != note:
                 self._write("", data.apply_passage_note, self.annotator, passage_id, event_id, text)
 
+        # Imported here: the note editor (Textual's TextArea) is not needed for the first screen.
+        from .note_screen import NoteScreen
+
         self.app.push_screen(NoteScreen(f"Note on {passage.passage.outlet} ¶{passage.passage.seq + 1}",
                                         note), save)
 
@@ -60,6 +62,8 @@ class AnnotatingMixin:
         def save(text: str | None) -> None:
             if text is not None and text.strip() != note:
                 self._write("", data.apply_event_note, self.annotator, event_id, text)
+
+        from .note_screen import NoteScreen
 
         self.app.push_screen(NoteScreen(f"Note on event {self.view.summary.seq}", note), save)
 
