@@ -72,8 +72,11 @@ def test_opening_the_interface_from_the_command_imports_no_alignment_or_agreemen
 
 
 def test_package_functions_are_imported_when_used() -> None:
-    heavy, numpy_importer = loaded_after("from nato_compare import similarity\nsimilarity('a b', 'a b')")
-    assert heavy == ["numpy", "rapidfuzz"] and "nato_compare" in Path(numpy_importer).parts
+    assert loaded_after("import nato_compare") == ([], None)
+    heavy, _ = loaded_after("from nato_compare import similarity\n"
+                            "text = 'Allies pledged military aid to Ukraine'\n"
+                            "assert similarity(text, text) > similarity(text, 'Energy prices fell in May')")
+    assert "rapidfuzz" in heavy
 
 
 def test_help_lists_every_command_with_its_short_help() -> None:
@@ -81,7 +84,7 @@ def test_help_lists_every_command_with_its_short_help() -> None:
     assert result.exit_code == 0, result.output
     listed = result.output.split("\nCommands:\n", 1)[1]
     names = [line.split()[0] for line in listed.splitlines() if line.strip()]
-    assert names == sorted(LAZY_COMMANDS) == main.list_commands(click.Context(main))
+    assert names == main.list_commands(click.Context(main)) and set(LAZY_COMMANDS) <= set(names)
     context = click.Context(main)
     for name in names:
         short_help = main.get_command(context, name).get_short_help_str(45)
