@@ -44,7 +44,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import partial
-from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -56,7 +55,7 @@ from .evidence import evidence_many
 from .model import outlet_key
 from .normalize import STOP_WORDS, normalize
 from .parallel import Pool, flatten, process_pool
-from .similarity import content_counts, similarity_many_normalized
+from .similarity import similarity_many_normalized, token_statistics
 
 
 Progress = Callable[[int, int, str], None]
@@ -226,13 +225,12 @@ def _common_words(document_frequency: Counter, passages: int, share: float) -> l
     return sorted(token for token, count in document_frequency.items() if count > limit)
 
 
-def _normalize_chunk(texts: Sequence[str]) -> tuple[list[str], np.ndarray, Counter]:
+def _normalize_chunk(texts: Sequence[str]) -> tuple[list[str], np.ndarray, dict[str, int]]:
     """The normalised texts, their distinct content tokens (what the similarity's shortness
     gate measures: whole passages, before common words are set aside) and the number of
     texts each normalised token occurs in."""
     normalized = [normalize(text) for text in texts]
-    frequency = Counter(chain.from_iterable(set(text.split()) for text in normalized))
-    return normalized, content_counts(normalized), frequency
+    return (normalized, *token_statistics(normalized))
 
 
 def _drop_words(words: frozenset[str], texts: Sequence[str]) -> list[str]:

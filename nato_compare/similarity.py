@@ -36,18 +36,22 @@ Why a pair scores as it does (shared words, numbers, names): :mod:`nato_compare.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
+from itertools import chain, count
 from typing import Sequence
 
 import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel
 
+from .arrays import sorted_unique
 from .code_sets import code_sets
 from .normalize import STOP_WORDS, content_tokens, is_content, normalize
 
 __all__ = [
     "DEFAULT_WEIGHTS", "FEATURES", "SimilarityWeights", "content_counts", "content_tokens",
+    "token_statistics",
     "log_odds",
     "normalize", "pair_features", "similarity", "similarity_many", "similarity_many_normalized",
     "STOP_WORDS",
@@ -148,8 +152,27 @@ def content_counts(normalized: Sequence[str]) -> np.ndarray:
     """Distinct content tokens of each normalised text: the length the shortness gate
     measures. The aligner takes them before it sets the corpus's topic words aside, so
     that a paragraph stays a paragraph for the gate."""
-    return np.fromiter((len({t for t in text.split() if is_content(t)}) for text in normalized),
-                       dtype=np.float64, count=len(normalized))
+    return token_statistics(normalized)[0]
+
+
+def token_statistics(normalized: Sequence[str]) -> tuple[np.ndarray, dict[str, int]]:
+    """:func:`content_counts` of normalised texts, and in how many of the texts each token
+    (stop words included) occurs. One dict lookup per token; ``is_content`` is asked once per
+    distinct token, not once per token (it was most of the aligner's per-passage statistics)."""
+    token_lists = [text.split() for text in normalized]
+    lengths = np.fromiter(map(len, token_lists), dtype=np.int64, count=len(token_lists))
+    ids: defaultdict[str, int] = defaultdict(count().__next__)
+    codes = np.fromiter(map(ids.__getitem__, chain.from_iterable(token_lists)),
+                        dtype=np.int64, count=int(lengths.sum()))
+    vocabulary = list(ids)
+    size = max(len(vocabulary), 1)
+    # (text, token) packed in one integer: one sort gives each text's distinct tokens
+    packed = sorted_unique(np.repeat(np.arange(len(token_lists)), lengths) * size + codes)
+    doc, tok = packed // size, packed % size
+    content = np.fromiter(map(is_content, vocabulary), dtype=bool, count=len(vocabulary))
+    counts = np.bincount(doc[content[tok]], minlength=len(token_lists)).astype(np.float64)
+    frequency = np.bincount(tok, minlength=len(vocabulary)).tolist()
+    return counts, dict(zip(vocabulary, frequency))
 
 
 def _features(a: Sequence[str], b: Sequence[str], workers: int,
