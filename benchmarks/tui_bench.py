@@ -28,6 +28,7 @@ import argparse
 import asyncio
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -182,6 +183,40 @@ async def measure(path: Path, presses: int, size: tuple[int, int]) -> dict:
             **results}
 
 
+def terminal_first_screen(path: Path, size: tuple[int, int], runs: int) -> list[float] | None:
+    """Seconds from starting ``nato-compare tui`` in a real terminal (tmux) to the first
+    event's passages on that terminal, interpreter start and every import included; None
+    without tmux. The screen is read every 5 ms (``capture-pane``), so a figure may be up to
+    ~10 ms late."""
+    if shutil.which("tmux") is None:
+        return None
+    command = Path(sys.executable).parent / "nato-compare"
+    if not command.exists():
+        return None
+    timings = []
+    for run in range(runs):
+        # A tmux server of its own for each start (one that is exiting could refuse the next
+        # session). The shell is started first and the command typed into it, so the tmux
+        # server's and the shell's start are not counted.
+        tmux = ["tmux", "-L", f"nato-tui-bench-{os.getpid()}-{run}"]
+        subprocess.run([*tmux, "new-session", "-d", "-x", str(size[0]), "-y", str(size[1]),
+                        "bash --norc --noprofile"], check=True)
+        try:
+            time.sleep(0.3)
+            started = time.perf_counter()
+            subprocess.run([*tmux, "send-keys", f"exec {command} tui --db {path} --annotator alice",
+                            "Enter"], check=True)
+            while time.perf_counter() - started < 30:
+                screen = subprocess.run([*tmux, "capture-pane", "-p"], capture_output=True, text=True).stdout
+                if "¶1" in screen:  # the first passage's mark: the event is on the terminal
+                    timings.append(time.perf_counter() - started)
+                    break
+                time.sleep(0.005)
+        finally:
+            subprocess.run([*tmux, "kill-server"], capture_output=True)
+    return timings
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--passages", type=int, default=100_000)
@@ -189,6 +224,8 @@ def main() -> None:
     parser.add_argument("--presses", type=int, default=60)
     parser.add_argument("--size", default="200x50", help="terminal size, e.g. 80x24")
     parser.add_argument("--db", type=Path, help="where to build the database (default: temp dir)")
+    parser.add_argument("--terminal-runs", type=int, default=7,
+                        help="starts of the real command in tmux to time (0: none)")
     args = parser.parse_args()
 
     path = args.db or Path(tempfile.gettempdir()) / f"nato-tui-bench-{args.passages}-{args.events}.db"
@@ -201,12 +238,15 @@ def main() -> None:
 
     # What the command pays before the app starts, in a fresh interpreter: importing the
     # command line and the interface (not counted in the time to first screen below).
+    # As `nato-compare tui` imports them: the tui command first, then the app.
     imports = subprocess.run(
-        [sys.executable, "-c", "import time; t = time.perf_counter(); import nato_compare.cli, "
-         "nato_compare.tui.app; print(time.perf_counter() - t)"],
+        [sys.executable, "-c", "import time; t = time.perf_counter(); import click; "
+         "from nato_compare.cli import main; main.get_command(click.Context(main), 'tui'); "
+         "import nato_compare.tui.app; print(time.perf_counter() - t)"],
         capture_output=True, text=True, check=True)
 
     width, height = (int(v) for v in args.size.split("x"))
+    terminal = terminal_first_screen(path, (width, height), args.terminal_runs) if args.terminal_runs else None
     result = asyncio.run(measure(path, args.presses, (width, height)))
     print(f"terminal {args.size}; cores: {os.cpu_count()}, load average: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
     print(f"events listed: {result['listed']:,}")
@@ -216,6 +256,12 @@ def main() -> None:
           "  (target < 1 s)")
     print(f"  the event list (every event's progress) painted: {result['list_shown']:.3f} s;"
           f" the app idle (neighbouring events read ahead): {result['settled']:.3f} s")
+    if terminal:
+        print(f"from typing `nato-compare tui` in a real terminal (tmux) to the first event on it, "
+              f"interpreter start and imports included: median {statistics.median(terminal):.3f} s, "
+              f"slowest {max(terminal):.3f} s (n={len(terminal)}; target < 1 s)")
+    elif args.terminal_runs:
+        print("(tmux or the nato-compare command not found: the start in a real terminal is not timed)")
     for mode, title in (("idle", "each press after the app has finished reading ahead"),
                         ("rapid", "pressed again as soon as the new event is painted")):
         timings = sorted(result[mode]["timings"])

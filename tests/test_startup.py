@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import click
+import pytest
 from click.testing import CliRunner
 
 from nato_compare.cli import LAZY_COMMANDS, main
@@ -61,14 +62,24 @@ def test_interface_imports_no_alignment_or_agreement_code() -> None:
     assert numpy_only_from_sqlite_utils(heavy, numpy_importer), numpy_importer
 
 
-def test_opening_the_interface_from_the_command_imports_no_alignment_or_agreement_code() -> None:
+OPEN_THE_INTERFACE = ("from nato_compare.cli import main\n"
+                      "import click\n"
+                      "main.get_command(click.Context(main), 'tui')\n"
+                      "import nato_compare.tui.app")
+
+
+def test_opening_the_interface_from_the_command_imports_no_numpy_pandas_or_alignment_code() -> None:
     # What `nato-compare tui` imports before the app runs: the tui command, then the app.
-    heavy, numpy_importer = loaded_after("from nato_compare.cli import main\n"
-                                         "import click\n"
-                                         "main.get_command(click.Context(main), 'tui')\n"
-                                         "import nato_compare.tui.app")
-    assert "rapidfuzz" not in heavy and "krippendorff" not in heavy
-    assert numpy_only_from_sqlite_utils(heavy, numpy_importer), numpy_importer
+    # sqlite-utils is imported there with pandas and NumPy hidden from it (tui_cmd).
+    heavy, numpy_importer = loaded_after(OPEN_THE_INTERFACE + "\nassert 'pandas' not in sys.modules")
+    assert heavy == [] and numpy_importer is None
+
+
+def test_numpy_and_pandas_stay_importable_after_the_interface_is_opened() -> None:
+    pytest.importorskip("pandas")
+    heavy, _ = loaded_after(OPEN_THE_INTERFACE + "\nimport numpy, pandas\n"
+                            "assert pandas.DataFrame({'a': [1]}).shape == (1, 1)")
+    assert "numpy" in heavy
 
 
 def test_package_functions_are_imported_when_used() -> None:

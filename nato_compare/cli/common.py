@@ -9,8 +9,6 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ..errors import NatoCompareError
 from ..store import DEFAULT_DB
@@ -53,6 +51,10 @@ def stderr_progress(description: str) -> Iterator[Callable[..., None]]:
 
     The bar is drawn only when stderr is a terminal, so logs and CI output stay clean.
     """
+    # Imported here: `nato-compare tui` loads this module and needs no progress bar.
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     console = Console(stderr=True)
     if not console.is_terminal:
         yield lambda done, total, stage=None: None

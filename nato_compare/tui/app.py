@@ -3,6 +3,7 @@ the tests and the benchmark alike."""
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from pathlib import Path
 
 from textual.app import App
@@ -10,7 +11,7 @@ from textual.worker import Worker, WorkerState
 
 from ..codebook import Codebook, load_codebook
 from ..errors import NatoCompareError
-from .data import DatabaseThread
+from .data import DatabaseThread, Opening, open_first_event
 from .screens.event_screen import EventScreen
 
 
@@ -26,6 +27,8 @@ class AnnotateApp(App):
         self.db = db
         self.annotator = annotator
         self.codebook = codebook
+        # Read while Textual starts the app: the first screen then waits for no query.
+        self.opening: Future[Opening] = db.submit(open_first_event, annotator, codebook)
 
     def get_default_screen(self) -> EventScreen:
         return EventScreen(self.codebook)

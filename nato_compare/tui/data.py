@@ -29,7 +29,7 @@ from ..store.worklist import (
     event_count,
     event_of_passage,
     event_passages,
-    first_event_id,  # noqa: F401  (the app calls it as data.first_event_id)
+    first_event_id,
     get_event,
     list_events,
     next_unannotated_event,
@@ -120,6 +120,30 @@ def remembered_annotator(db) -> str | None:
 
 def remember_annotator(db, name: str) -> None:
     set_setting(db, ANNOTATOR_SETTING, name)
+
+
+@dataclass
+class Opening:
+    """What the first screen shows: the annotator (None: to be asked) and the first event."""
+
+    annotator: str | None
+    event_id: str | None = None
+    view: EventView | None = None
+
+
+def open_first_event(db, annotator: str | None, codebook=None) -> Opening:
+    """Who annotates (the one given, remembered for next time, or the remembered one) and
+    the first event read for them, before the screen knows its width (see ``load_event``):
+    queued as the app is made, so that it is ready when the screen is first painted."""
+    if annotator is None:
+        annotator = remembered_annotator(db)
+        if annotator is None:
+            return Opening(None)
+    else:
+        remember_annotator(db, annotator)
+    event_id = first_event_id(db)
+    view = load_event(db, annotator, event_id, None, codebook) if event_id is not None else None
+    return Opening(annotator, event_id, view)
 
 
 def load_events(db, annotator: str, flt: EventFilter | None) -> tuple[list[EventSummary], int]:

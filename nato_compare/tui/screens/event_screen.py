@@ -89,13 +89,20 @@ class EventScreen(AnnotatingMixin, Screen):
 
     @work(group="startup", exit_on_error=False)
     async def start(self) -> None:
-        if self.app.annotator is None:
-            self.app.annotator = await self.app.db.call(data.remembered_annotator)
-        if self.app.annotator is None:
+        # Read on the database thread since the app was made (see AnnotateApp).
+        opening: data.Opening = await asyncio.wrap_future(self.app.opening)
+        if opening.annotator is None:
             self.app.push_screen(AnnotatorScreen(), self._annotator_chosen)
             return
-        self.app.db.submit(data.remember_annotator, self.app.annotator)
-        self._annotator_ready()
+        self.app.annotator = opening.annotator
+        self._set_sub_title()
+        if opening.event_id is not None and self.wanted_event is None:
+            # The list (every event's progress) takes longer: it is read once this is painted.
+            self._list_after_paint = True
+            self.wanted_event = opening.event_id
+            self.post_message(EventLoaded(opening.view, opening.event_id, None))
+        else:
+            self.load_events()
 
     def _annotator_chosen(self, name: str | None) -> None:
         if not name:
@@ -105,8 +112,11 @@ class EventScreen(AnnotatingMixin, Screen):
         self.app.db.submit(data.remember_annotator, name)
         self._annotator_ready()
 
-    def _annotator_ready(self) -> None:
+    def _set_sub_title(self) -> None:
         self.app.sub_title = f"{self.annotator} · {self.app.db.path.name}"
+
+    def _annotator_ready(self) -> None:
+        self._set_sub_title()
         # Queued now, while the screen is still being laid out, not when a worker starts.
         self._open_first_event(asyncio.wrap_future(self.app.db.submit(data.first_event_id)))
 
