@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import sys
-import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -22,6 +20,7 @@ from typing import IO, Any
 from .align import AlignParams, Progress, align
 from .errors import NatoCompareError
 from .model import outlet_key
+from .output_files import PendingOutput, check_output
 from .store import open_db
 from .store.articles import current_passages
 from .store.events import ALIGNMENT_COLUMNS, alignment_rows, save_run
@@ -63,17 +62,6 @@ def write_alignments(rows: list[dict[str, Any]], stream: IO[str], fmt: str) -> N
         raise NatoCompareError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
 
 
-def _check_output(output: Path) -> None:
-    """Fail early, with one line, when ``output`` cannot be written."""
-    if output.is_dir():
-        raise NatoCompareError(f"cannot write {output}: it is a directory")
-    parent = output.parent if str(output.parent) else Path(".")
-    if not parent.is_dir():
-        raise NatoCompareError(f"cannot write {output}: no such directory {parent}")
-    if not os.access(parent, os.W_OK) or (output.exists() and not os.access(output, os.W_OK)):
-        raise NatoCompareError(f"cannot write {output}: permission denied")
-
-
 def _open_for_alignment(db_path: Path):
     if not db_path.exists():
         raise NatoCompareError(f"database not found: {db_path} (run 'nato-compare ingest' first)")
@@ -96,9 +84,9 @@ def align_db(db_path: str | Path, params: AlignParams | None = None, *,
     if fmt not in FORMATS:
         raise NatoCompareError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     target = Path(output) if output not in (None, "-") else None
-    if target is not None:
-        _check_output(target)
     db_path = Path(db_path)
+    if target is not None:
+        check_output(target, databases=[db_path])
     db = _open_for_alignment(db_path)
     try:
         passages = current_passages(db)
@@ -112,28 +100,25 @@ def align_db(db_path: str | Path, params: AlignParams | None = None, *,
                 "from at least two outlets")
         started = _now()
         result = align(passages, params=params, progress=progress)
-        tmp_name = None
-        if target is not None:
-            handle, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
-            os.close(handle)
+        pending = PendingOutput(target) if target is not None else None
         try:
-            # the file is written inside the transaction: if writing fails, nothing is stored
+            # the file is written inside the transaction: if writing fails, nothing is stored;
+            # it is put in place once the run is committed
             with db.atomic():
                 run_id = save_run(db, result, started_at=started, finished_at=_now())
                 rows = alignment_rows(db) if output is not None else []
-                if tmp_name is not None:
-                    with open(tmp_name, "w", encoding="utf-8", newline="") as stream:
+                if pending is not None:
+                    with pending.open() as stream:
                         write_alignments(rows, stream, fmt)
                 elif output == "-":
                     write_alignments(rows, sys.stdout, fmt)
-            if tmp_name is not None:
-                os.replace(tmp_name, target)
-                tmp_name = None
+            if pending is not None:
+                pending.commit()
         except OSError as exc:
             raise NatoCompareError(f"cannot write {target or 'stdout'}: {exc.strerror or exc}") from None
         finally:
-            if tmp_name is not None and os.path.exists(tmp_name):
-                os.unlink(tmp_name)
+            if pending is not None:
+                pending.discard()
     finally:
         db.close()
     stats = result.stats

@@ -26,7 +26,6 @@ import io
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -35,6 +34,7 @@ from pathlib import Path
 from typing import IO
 
 from .errors import NatoCompareError
+from .output_files import atomic_output, check_output
 from .store import open_db
 from .store import exchange as sql
 
@@ -73,53 +73,16 @@ def single_label_dimensions(codebook=None) -> frozenset[str]:
 # ---------------------------------------------------------------- writing
 
 
-def check_output(path: Path) -> None:
-    """Refuse an output path that cannot be written, before anything is computed or written."""
-    if path.is_dir():
-        raise NatoCompareError(f"cannot write {path}: it is a folder")
-    parent = path.parent
-    if not parent.is_dir():
-        raise NatoCompareError(f"cannot write {path}: folder {parent} does not exist")
-    if not os.access(parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        raise NatoCompareError(f"cannot write {path}: permission denied")
-
-
 @contextmanager
-def atomic_output(path: Path, *, excel: bool = False, binary: bool = False) -> Iterator[IO]:
-    """A stream to a temp file beside ``path``, renamed over it only when all went well.
-
-    So a failure half-way never leaves a half-written file (text streams are
-    UTF-8, with a byte-order mark when ``excel``).
-    """
-    check_output(path)
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise NatoCompareError(f"cannot write {path}: {exc.strerror}") from None
-    try:
-        if binary:
-            stream_cm = open(fd, "wb")
-        else:
-            stream_cm = open(fd, "w", encoding="utf-8-sig" if excel else "utf-8", newline="")
-        with stream_cm as stream:
-            yield stream
-        # mkstemp makes the file private: keep the replaced file's mode, or the usual 644
-        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-@contextmanager
-def _open_output(output: Path | None, stream: IO[str] | None, excel: bool) -> Iterator[IO[str]]:
+def _open_output(output: Path | None, stream: IO[str] | None, excel: bool,
+                 database: Path) -> Iterator[IO[str]]:
     if output is None:
         out = stream or sys.stdout
         if excel:
             out.write("\ufeff")
         yield out
     else:
-        with atomic_output(output, excel=excel) as out:
+        with atomic_output(output, excel=excel, databases=[database]) as out:
             yield out
 
 
@@ -170,7 +133,7 @@ def export_annotations(
     """Write one row per annotation (see :data:`COLUMNS`) to ``output`` or ``stream``; return the count."""
     _check_format(fmt, excel)
     if output is not None:
-        check_output(output)
+        check_output(output, databases=[Path(db_path)])
     db = open_db(db_path, create=False)
     try:
         if annotator is not None and annotator not in (known := sql.annotators(db)):
@@ -180,7 +143,7 @@ def export_annotations(
         if outlet is not None and outlet not in (known := sql.outlets(db)):
             raise NatoCompareError(f"unknown outlet {outlet!r} (outlets in {db_path}: {', '.join(known)})")
         rows = sql.export_rows(db, annotator=annotator, outlet=outlet)
-        with _open_output(output, stream, excel) as out:
+        with _open_output(output, stream, excel, Path(db_path)) as out:
             if fmt == "csv":
                 return write_csv(rows, out, COLUMNS, excel=excel)
             return write_jsonl(rows, out)
@@ -204,7 +167,7 @@ def export_coverage(
     """
     _check_format(fmt, excel)
     if output is not None:
-        check_output(output)
+        check_output(output, databases=[Path(db_path)])
     db = open_db(db_path, create=False)
     try:
         keys, events = sql.event_coverage(db)
@@ -212,7 +175,7 @@ def export_coverage(
             hint = ("the latest alignment found none" if sql.has_align_runs(db)
                     else "run 'nato-compare align' first")
             raise NatoCompareError(f"no events in {db_path} ({hint})")
-        with _open_output(output, stream, excel) as out:
+        with _open_output(output, stream, excel, Path(db_path)) as out:
             if fmt == "jsonl":
                 return write_jsonl(({**e, "coverage": e.pop("counts")} for e in events), out)
             flat = ({**{k: v for k, v in e.items() if k != "counts"}, **e["counts"]} for e in events)

@@ -141,7 +141,7 @@ def render_image(table: list[dict]) -> bytes:
 
 def write_image(table: list[dict], path: Path) -> None:
     """Render the PNG and write it atomically (a temp file beside ``path``, then a rename)."""
-    from .export import atomic_output
+    from .output_files import atomic_output
 
     image = render_image(table)
     with atomic_output(path, binary=True) as stream:

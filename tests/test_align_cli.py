@@ -105,14 +105,17 @@ def test_without_output_nothing_goes_to_stdout(seed_db: Path) -> None:
 @pytest.mark.parametrize("option, value, message", [
     ("--threshold", "120", "Invalid value for '--threshold': 120.0 is not in the range 0<=x<=100."),
     ("--threshold", "-1", "Invalid value for '--threshold': -1.0 is not in the range 0<=x<=100."),
+    ("--threshold", "nan", "Invalid value for '--threshold': 'nan' is not a number"),
+    ("--common-share", "NaN", "Invalid value for '--common-share': 'NaN' is not a number"),
     ("--top", "0", "Invalid value for '--top': 0 is not in the range x>=1."),
+    ("--bogus", "1", "No such option '--bogus'."),
 ])
-def test_out_of_range_options_are_usage_errors(seed_db: Path, option: str, value: str,
-                                               message: str) -> None:
+def test_out_of_range_options_are_one_line_usage_errors(seed_db: Path, option: str, value: str,
+                                                        message: str) -> None:
     before = dump(seed_db)
     result = run("--db", str(seed_db), option, value)
     assert result.exit_code == 2
-    assert message in result.stderr
+    assert result.stderr == f"Error: {message} (see 'main align --help')\n"
     assert dump(seed_db) == before
 
 
@@ -167,7 +170,7 @@ def test_an_unwritable_output_leaves_the_database_unchanged(seed_db: Path, tmp_p
     missing_dir = tmp_path / "no" / "such" / "out.csv"
     result = run("--db", str(seed_db), "--output", str(missing_dir))
     assert result.exit_code == 1
-    assert result.stderr == f"Error: cannot write {missing_dir}: no such directory {missing_dir.parent}\n"
+    assert result.stderr == f"Error: cannot write {missing_dir}: folder {missing_dir.parent} does not exist\n"
     result = run("--db", str(seed_db), "--output", str(tmp_path))
     assert result.exit_code == 2  # click refuses a directory for a file option
     assert dump(seed_db) == before
@@ -226,4 +229,81 @@ def test_a_bad_process_count_is_one_line_and_changes_nothing(seed_db: Path) -> N
     assert result.exit_code == 1
     assert result.stderr.strip().splitlines() == \
         ["Error: processes must be -1 (every core) or at least 1, not -3"]
+    assert dump(seed_db) == before
+
+
+def test_the_database_is_never_overwritten_by_the_output(seed_db: Path, tmp_path: Path) -> None:
+    from nato_compare.store import open_db
+
+    before = dump(seed_db)
+    result = run("--db", str(seed_db), "--output", str(seed_db))
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: cannot write {seed_db}: it is the database {seed_db}\n"
+    link = tmp_path / "pairs.csv"  # another name for the same file
+    link.symlink_to(seed_db)
+    result = run("--db", str(seed_db), "--output", str(link))
+    assert result.exit_code == 1 and result.stderr.startswith(f"Error: cannot write {link}: it is the database")
+    other = tmp_path / "other.db"  # nor is any other SQLite database
+    open_db(other).close()
+    result = run("--db", str(seed_db), "--output", str(other))
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: cannot write {other}: it is a SQLite database (not overwritten)\n"
+    assert dump(seed_db) == before
+    assert other.read_bytes().startswith(b"SQLite format 3")
+
+
+def test_a_link_as_output_writes_the_file_it_points_to(seed_db: Path, tmp_path: Path) -> None:
+    real = tmp_path / "shared" / "pairs.csv"
+    real.parent.mkdir()
+    real.write_text("last week's pairs\n")
+    link = tmp_path / "pairs.csv"
+    link.symlink_to(real)
+    assert run("--db", str(seed_db), "--output", str(link), *LOOSE).exit_code == 0
+    assert link.is_symlink() and link.resolve() == real.resolve()
+    assert list(pd.read_csv(real).columns[:10]) == REQUIRED_COLUMNS
+
+
+def test_a_new_output_file_is_readable_by_others_as_the_umask_says(seed_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "pairs.csv"
+    old = os.umask(0o022)
+    try:
+        assert run("--db", str(seed_db), "--output", str(out)).exit_code == 0
+    finally:
+        os.umask(old)
+    assert out.stat().st_mode & 0o777 == 0o644
+
+
+def test_a_named_pipe_is_written_to_not_replaced(seed_db: Path, tmp_path: Path) -> None:
+    import stat
+    import threading
+
+    pipe = tmp_path / "pairs.pipe"
+    os.mkfifo(pipe)
+    received: list[str] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_text(encoding="utf-8")))
+    reader.start()
+    result = run("--db", str(seed_db), "--output", str(pipe), *LOOSE)
+    reader.join(timeout=30)
+    assert result.exit_code == 0, result.stderr
+    assert stat.S_ISFIFO(pipe.stat().st_mode)
+    assert received and received[0].startswith("event_id,score,article_a")
+
+
+@pytest.mark.skipif(not Path("/dev/full").is_char_device(), reason="needs /dev/full")
+def test_a_full_device_is_one_line_the_run_rolled_back_and_the_device_kept(seed_db: Path) -> None:
+    before = dump(seed_db)
+    result = run("--db", str(seed_db), "--output", "/dev/full")
+    assert result.exit_code == 1
+    assert result.stderr == "Error: cannot write /dev/full: No space left on device\n"
+    assert dump(seed_db) == before
+    assert Path("/dev/full").is_char_device()
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux /proc")
+def test_a_folder_that_takes_no_new_file_is_one_line(seed_db: Path) -> None:
+    before = dump(seed_db)
+    result = run("--db", str(seed_db), "--output", "/proc/pairs.csv")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: cannot write /proc/pairs.csv: ")
+    assert len(result.stderr.splitlines()) == 1
     assert dump(seed_db) == before

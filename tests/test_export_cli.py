@@ -96,6 +96,15 @@ def test_output_that_cannot_be_written_is_refused_before_anything_is_written(two
     assert not (tmp_path / "no").exists()
 
 
+def test_no_command_writes_its_output_over_the_database(two_coders, tmp_path):
+    before = dump(two_coders)
+    for command in (["export"], ["export", "--events"], ["report"]):
+        result = run(*command, "--db", two_coders, "--output", two_coders)
+        assert result.exit_code == 1, command
+        assert result.stderr == f"Error: cannot write {two_coders}: it is the database {two_coders}\n", command
+    assert dump(two_coders) == before
+
+
 def test_a_failure_half_way_leaves_the_previous_file_and_no_temp_file(two_coders, tmp_path, monkeypatch):
     out = tmp_path / "out.csv"
     out.write_text("previous export\n")

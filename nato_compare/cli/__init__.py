@@ -29,8 +29,32 @@ LAZY_COMMANDS = {
 }
 
 
+class OneLineUsageError(click.ClickException):
+    """A usage error (bad option, value or command) told in one line, with where the help is,
+    instead of click's usage block; exit status 2 as click gives."""
+
+    exit_code = 2
+
+    def __init__(self, error: click.UsageError) -> None:
+        where = f" (see '{error.ctx.command_path} --help')" if error.ctx is not None else ""
+        super().__init__(error.format_message() + where)
+
+
 class LazyGroup(click.Group):
-    """A group whose subcommands are imported on demand (click's "lazily loading subcommands")."""
+    """A group whose subcommands are imported on demand (click's "lazily loading subcommands"),
+    and whose usage errors, its own and its commands', are one line each."""
+
+    def make_context(self, *args, **kwargs) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.UsageError as error:
+            raise OneLineUsageError(error) from None
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as error:
+            raise OneLineUsageError(error) from None
 
     def __init__(self, *args, lazy_commands: dict[str, str] | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -13,7 +13,7 @@ import click
 
 from ..agreement import agreement as compute
 from ..codebook import load_codebook
-from ..export import check_output
+from ..output_files import check_output
 from ..report import distribution, terminal_chart, write_image
 from .codebook_cmd import codebook_option
 from .common import db_option, reports_errors
@@ -97,7 +97,7 @@ def report(db: str, output: Path | None, annotator: str | None, fmt: str, no_cha
       nato-compare report --db annotations.db --output report.png
     """
     if output is not None:
-        check_output(output)
+        check_output(output, databases=[Path(db)])
     table = distribution(db, annotator=annotator)
     if fmt == "json":
         for row in table:

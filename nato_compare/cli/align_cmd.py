@@ -9,16 +9,26 @@ from .common import db_option, reports_errors, stderr_progress
 DEFAULTS = AlignParams()
 
 
+class NumberRange(click.FloatRange):
+    """A number in a range, and a number at all: FloatRange lets 'nan' through."""
+
+    def convert(self, value, param, ctx):
+        number = super().convert(value, param, ctx)
+        if number != number:
+            self.fail(f"{value!r} is not a number", param, ctx)
+        return number
+
+
 @click.command()
 @db_option
-@click.option("--threshold", type=click.FloatRange(0, 100), default=DEFAULTS.threshold,
+@click.option("--threshold", type=NumberRange(0, 100), default=DEFAULTS.threshold,
               show_default=True, help="Minimum similarity (0-100) for a pair to be kept.")
 @click.option("--top", type=click.IntRange(min=1), default=DEFAULTS.top, show_default=True,
               help="Best counterparts each passage keeps in every other outlet.")
 @click.option("--min-links", type=click.IntRange(min=1), default=DEFAULTS.min_links,
               show_default=True,
               help="Pairs two articles must share for any of them to be kept (1 = no such rule).")
-@click.option("--common-share", type=click.FloatRange(0, 1, min_open=True),
+@click.option("--common-share", type=NumberRange(0, 1, min_open=True),
               default=DEFAULTS.common_share, show_default=True,
               help="Words in more than this share of the passages name the corpus's topic and "
                    "are set aside before scoring (1 = keep every word).")
