@@ -109,6 +109,10 @@ def main(argv: list[str] | None = None) -> int:
         db = open_db(db_path)
         pairs = [(article_of[a], article_of[b])
                  for a, b in db.execute("SELECT passage_a, passage_b FROM alignments")]
+        in_an_event = db.execute("SELECT count(*) FROM alignments WHERE event_id IS NOT NULL").fetchone()[0]
+        members: dict[str, set[str]] = {}
+        for event_id, passage_id in db.execute("SELECT event_id, passage_id FROM event_passages"):
+            members.setdefault(event_id, set()).add(event_of[article_of[passage_id]])
         db.close()
         purity, covered, n_pairs = figures(pairs, event_of)
         print(f"BASIL: {len(event_of)} articles, {len(set(event_of.values()))} events, "
@@ -117,6 +121,9 @@ def main(argv: list[str] | None = None) -> int:
               f"{params.min_links}): purity {purity:.3f}, "
               f"covered {covered}/100, {n_pairs} pairs, {summary.events} events, "
               f"{summary.candidates} candidates scored, {seconds:.1f} s")
+        pure = sum(len(events) == 1 for events in members.values())
+        print(f"events: {len(members)}, of which {pure / max(1, len(members)):.3f} hold passages of one "
+              f"BASIL event only; {in_an_event} of the {n_pairs} pairs lie within an event")
         if args.sweep:
             for min_links in (1, 2, 3):
                 for threshold in range(10, 95, 10):

@@ -25,8 +25,9 @@ How it works, stage by stage (each stage reports ``progress(done, total, stage)`
    share several passages; a lone match is most often a stock phrase).
 5. **events** — kept pairs are merged greedily, best score first, into events (union-find).
    A merge that would put two passages of the same article into one event
-   (``one_per="article"``; or of the same outlet, ``one_per="outlet"``) is refused, so events
-   cannot chain into giant clusters. Each member's score is the best kept score linking it to
+   (``one_per="article"``; or of the same outlet, ``one_per="outlet"``) is refused, unless they
+   are consecutive paragraphs (``per_article``: an outlet often tells one event over a
+   paragraph and the next), so events cannot chain into giant clusters. Each member's score is the best kept score linking it to
    another member. Event ids are ``ev-`` + 12 hex digits of SHA-1 over the smallest member
    passage id: the same input gives the same events and ids, run after run.
 6. **evidence** — for every kept pair, :func:`nato_compare.evidence.evidence_many` (shared
@@ -78,8 +79,10 @@ class AlignParams:
     - ``max_postings`` — index keys filed by more passages than this are ignored (too common).
     - ``exhaustive_pairs`` — when the input has at most this many cross-outlet pairs, all of
       them are scored and the index is not used (small corpora cost nothing to score in full).
-    - ``one_per`` — ``"article"``: an event holds at most one passage per article;
-      ``"outlet"``: at most one per outlet.
+    - ``one_per`` — ``"article"``: an event holds at most ``per_article`` passages of one
+      article; ``"outlet"``: at most one per outlet.
+    - ``per_article`` — with ``one_per="article"``, how many passages of one article an event
+      may hold, and only consecutive paragraphs (1 = one passage per article).
     - ``with_evidence`` — compute the evidence of every kept pair.
     - ``workers`` — threads for rapidfuzz and for the index's large sorts (-1 = all cores).
     - ``processes`` — worker processes for the per-passage stages (tokenising, normalising,
@@ -101,6 +104,7 @@ class AlignParams:
     max_postings: int = 1000
     exhaustive_pairs: int = 200_000
     one_per: str = "article"
+    per_article: int = 2
     with_evidence: bool = True
     workers: int = -1
     processes: int = 1
@@ -123,6 +127,8 @@ class AlignParams:
             raise NatoCompareError(f"common_share must be above 0 and at most 1, not {self.common_share}")
         if self.one_per not in ("article", "outlet"):
             raise NatoCompareError(f"one_per must be 'article' or 'outlet', not {self.one_per!r}")
+        if self.per_article < 1:
+            raise NatoCompareError(f"per_article must be at least 1, not {self.per_article}")
         if self.processes == 0 or self.processes < -1:
             raise NatoCompareError(
                 f"processes must be -1 (every core) or at least 1, not {self.processes}")
@@ -181,6 +187,7 @@ class _Input:
     texts: list[str]
     outlet_codes: np.ndarray  # int32, one code per outlet key
     article_codes: np.ndarray  # int32
+    positions: np.ndarray  # int64, the passage's place in its article (seq); -1 when not given
 
 
 def _field(item: Any, name: str, default: Any = None) -> Any:
@@ -194,7 +201,8 @@ def _prepare(passages: Iterable[Any]) -> _Input:
     for item in passages:
         pid, article = str(_field(item, "id")), str(_field(item, "article_id"))
         key = _field(item, "outlet_key") or outlet_key(_field(item, "outlet"), article)
-        rows.append((pid, article, key, str(_field(item, "text") or "")))
+        seq = _field(item, "seq")
+        rows.append((pid, article, key, str(_field(item, "text") or ""), -1 if seq is None else int(seq)))
     rows.sort()
     if len({r[0] for r in rows}) != len(rows):
         raise NatoCompareError("two passages have the same id")
@@ -206,6 +214,7 @@ def _prepare(passages: Iterable[Any]) -> _Input:
         texts=[r[3] for r in rows],
         outlet_codes=np.array([outlet_names[r[2]] for r in rows], dtype=np.int32),
         article_codes=np.array([article_names[r[1]] for r in rows], dtype=np.int32),
+        positions=np.array([r[4] for r in rows], dtype=np.int64),
     )
 
 
@@ -292,13 +301,28 @@ def _event_id(first_passage_id: str) -> str:
     return "ev-" + hashlib.sha1(first_passage_id.encode()).hexdigest()[:12]
 
 
+def _may_merge(a: dict[int, frozenset[int]], b: dict[int, frozenset[int]], most: int) -> bool:
+    """Whether two events may merge: for every article (or outlet) in both, its passages in the
+    merged event are consecutive paragraphs, at most ``most`` of them (positions unknown:
+    never)."""
+    for key in a.keys() & b.keys():
+        places = a[key] | b[key]
+        if len(places) != len(a[key]) + len(b[key]) or len(places) > most or min(places) < 0 \
+                or max(places) - min(places) != len(places) - 1:
+            return False
+    return True
+
+
 def _group_events(data: _Input, pairs: np.ndarray, scores: np.ndarray,
                   params: AlignParams) -> tuple[list[list[int]], dict[int, float]]:
-    """Greedy union-find over kept pairs, best first, refusing same-article (or outlet) merges."""
+    """Greedy union-find over kept pairs, best first, refusing merges that would put two
+    passages of one article (or outlet) into an event, unless they are consecutive paragraphs
+    (``params.per_article``)."""
     parent: dict[int, int] = {}
-    owners: dict[int, set[int]] = {}  # root -> articles (or outlets) in its event
+    owners: dict[int, dict[int, frozenset[int]]] = {}  # root -> article (or outlet) -> positions
     joined: set[int] = set()
     keys = data.article_codes if params.one_per == "article" else data.outlet_codes
+    most = params.per_article if params.one_per == "article" else 1
 
     def find(x: int) -> int:
         root = x
@@ -314,15 +338,18 @@ def _group_events(data: _Input, pairs: np.ndarray, scores: np.ndarray,
         ri, rj = find(i), find(j)
         if ri == rj:
             continue
-        oi = owners.get(ri, {int(keys[i])})
-        oj = owners.get(rj, {int(keys[j])})
-        if oi & oj:
+        oi = owners.get(ri, {int(keys[i]): frozenset((int(data.positions[i]),))})
+        oj = owners.get(rj, {int(keys[j]): frozenset((int(data.positions[j]),))})
+        if oi.keys() & oj.keys() and not _may_merge(oi, oj, most):
             continue
         if len(oi) < len(oj):
             ri, rj, oi, oj = rj, ri, oj, oi
         parent[rj] = ri
         joined.update((i, j))
-        owners[ri] = oi | oj
+        merged = dict(oi)
+        for key, places in oj.items():
+            merged[key] = merged.get(key, frozenset()) | places
+        owners[ri] = merged
         owners.pop(rj, None)
     clusters: dict[int, list[int]] = {}
     for x in sorted(joined):

@@ -113,19 +113,30 @@ def test_events_group_pairs_across_outlets() -> None:
         assert pair.event_id == by_member[pair.a].id
 
 
-def test_an_event_holds_at_most_one_passage_per_article() -> None:
-    # one article repeats the same report twice: both match the other outlet's passage
+def repeated_report(second_seq: int | None) -> list[dict]:
+    """One article tells the same report over two paragraphs: both match the other outlets."""
     rows = [
-        passage("p-1", "art-1", "CGTN", RUTTE),
-        passage("p-2", "art-1", "CGTN", RUTTE + " It was repeated."),
+        {**passage("p-1", "art-1", "CGTN", RUTTE), "seq": 0},
+        {**passage("p-2", "art-1", "CGTN", RUTTE + " It was repeated."), "seq": second_seq},
         passage("p-3", "art-2", "The Eastern Herald", RUTTE_PARAPHRASE),
         passage("p-4", "art-3", "ICARO", RUTTE_THIRD),
     ]
-    result = align(rows, threshold=40, top=2, min_links=1)
+    return rows
+
+
+def articles_per_event(rows: list[dict], **options) -> list[list[str]]:
+    result = align(rows, threshold=40, top=2, min_links=1, **options)
     article_of = {r["id"]: r["article_id"] for r in rows}
     assert result.events
-    for event in result.events:
-        articles = [article_of[m.passage_id] for m in event.members]
+    return [sorted(article_of[m.passage_id] for m in event.members) for event in result.events]
+
+
+def test_an_event_holds_two_passages_of_one_article_only_when_consecutive() -> None:
+    assert articles_per_event(repeated_report(1)) == [["art-1", "art-1", "art-2", "art-3"]]
+    for rows in (repeated_report(5), repeated_report(None)):  # far apart, or places unknown
+        for articles in articles_per_event(rows):
+            assert len(articles) == len(set(articles))
+    for articles in articles_per_event(repeated_report(1), per_article=1):
         assert len(articles) == len(set(articles))
 
 
@@ -186,6 +197,7 @@ def test_no_passages_gives_an_empty_result() -> None:
     ({"threshold": 101}, "threshold must be between 0 and 100, not 101"),
     ({"top": 0}, "top must be at least 1, not 0"),
     ({"one_per": "day"}, "one_per must be 'article' or 'outlet', not 'day'"),
+    ({"per_article": 0}, "per_article must be at least 1, not 0"),
     ({"common_share": 0}, "common_share must be above 0 and at most 1, not 0"),
     ({"processes": 0}, "processes must be -1 \\(every core\\) or at least 1, not 0"),
 ])
