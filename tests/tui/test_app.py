@@ -176,6 +176,57 @@ async def test_restart_finds_everything_as_left(event_db):
         assert labels_of(event_db, first) == [("frame", "Fairness and equality")]
 
 
+async def test_redo_after_a_restart_brings_the_label_back(event_db):
+    events, passages = events_in(event_db)
+    first, target = passages[events[0].id][0].id, passages[events[1].id][0].id
+    log = "SELECT undone FROM action_log WHERE annotator = 'alice' ORDER BY seq"
+    app = make_app(event_db, "alice")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press("4", "right_square_bracket")
+        await settle(pilot)
+        await pilot.press("minus")
+        await settle(pilot)
+        assert labels_of(event_db, target) == [("stance", "AGAINST")]
+        label_id = db_rows(event_db, "SELECT id FROM annotations WHERE passage_id = ?", (target,))
+        await pilot.press("u")
+        await settle(pilot)
+        assert labels_of(event_db, target) == []
+        assert "no labels yet" in widget_text(focused_passage(app))
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+    assert db_rows(event_db, log) == [(0,), (1,)]  # the undone action waits to be redone
+    # a new app on the same database opens on the first event; redo goes to the second one
+    app = make_app(event_db, None)
+    async with app.run_test(size=(160, 45), notifications=True) as pilot:
+        await settle(pilot)
+        assert screen(app).view.summary.id == events[0].id
+        assert "frame: Fairness and equality" in widget_text(focused_passage(app))
+        assert f"0/{events[1].total}" in screen(app).query_one(EventList).prompt_at(1)
+        await pilot.press("r")
+        await settle(pilot)
+        assert labels_of(event_db, target) == [("stance", "AGAINST")]
+        assert labels_of(event_db, first) == [("frame", "Fairness and equality")]
+        # the same row as before the undo (merges rely on the ids)
+        assert db_rows(event_db, "SELECT id FROM annotations WHERE passage_id = ?", (target,)) == label_id
+        assert db_rows(event_db, log) == [(0,), (0,)]
+        assert screen(app).view.summary.id == events[1].id
+        passage = focused_passage(app)
+        assert passage.passage.id == target
+        assert "stance: AGAINST" in widget_text(passage)
+        assert "stance: AGAINST" in painted_text(passage.column)
+        assert "AGAINST ✓" in widget_text(screen(app).query_one(LabelBar))
+        assert f"1/{events[1].total}" in screen(app).query_one(EventList).prompt_at(1)
+        assert "Redone: stance = AGAINST" in [n.message for n in app._notifications]
+        await pilot.press("r")  # nothing left to redo: nothing changes
+        await settle(pilot)
+        assert "Nothing to redo." in [n.message for n in app._notifications]
+        assert labels_of(event_db, target) == [("stance", "AGAINST")]
+        assert "stance: AGAINST" in widget_text(focused_passage(app))
+    assert db_rows(event_db, log) == [(0,), (0,)]
+
+
 async def test_next_unannotated_passage_then_event(event_db):
     events, passages = events_in(event_db)
     first_event = passages[events[0].id]
