@@ -151,3 +151,22 @@ async def test_the_screen_answers_keys_while_the_database_is_busy(event_db, monk
             release.set()
         await settle(pilot)
         assert len(screen(app).query_one(EventList).events) >= 2
+
+
+async def test_the_focused_passage_is_shaded_not_painted_white(event_db):
+    # the theme's $boost is translucent: painted as it is, it turned the focused passage white
+    # and its grey words unreadable
+    app = make_app(event_db, "alice")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        column = focused_passage(app).column
+        backgrounds = {segment.style.bgcolor.get_truecolor().hex
+                       for y in range(column.scrollable_content_region.height)
+                       for segment in column.render_line(y)
+                       if segment.text.strip() and segment.style and segment.style.bgcolor}
+        column_background = column.background_colors[1].hex.lower()
+        assert "#ffffff" not in backgrounds
+        assert len(backgrounds - {column_background}) == 1  # the focused passage: a shade
+        shade = (backgrounds - {column_background}).pop()
+        assert sum(abs(int(shade[i:i + 2], 16) - int(column_background[i:i + 2], 16))
+                   for i in (1, 3, 5)) < 60  # close to the column's own background

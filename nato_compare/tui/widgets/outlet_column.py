@@ -266,11 +266,18 @@ class OutletColumn(ScrollView, can_focus=True, inherit_bindings=False):
                 RichStyle(color=style("outlet-column--mark", partial=True).color),
                 RichStyle(color=style("outlet-column--mark-annotated", partial=True).color),
                 RichStyle(color=style("outlet-column--mark-focused", partial=True).color),
-                style("outlet-column--focused", partial=True),
+                self._focused_style(),
                 self.rich_style + RichStyle(color=style("outlet-column--track", partial=True).color),
                 self.rich_style + RichStyle(color=style("outlet-column--thumb", partial=True).color),
             )
         return self._look
+
+    def _focused_style(self) -> RichStyle:
+        """The focused passage's background: the theme's ``$boost`` is translucent, and a Rich
+        style has no alpha (it would paint white), so it is blended over the column's own."""
+        focused = self.get_component_styles("outlet-column--focused").background
+        _, background = self.background_colors
+        return RichStyle(bgcolor=(background + focused).rich_color)
 
     def passage_content(self, row: int) -> Content:
         return passage_content(self._bodies[row], self.refs[row].labels, self.codebook)
