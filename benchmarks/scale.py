@@ -331,13 +331,15 @@ def main(argv: list[str] | None = None) -> None:
                              "threshold, which counts faint resemblances too, is printed as well)")
     parser.add_argument("--index-tokens", type=int, default=AlignParams().index_tokens)
     parser.add_argument("--min-shared", type=int, default=AlignParams().min_shared)
+    parser.add_argument("--max-postings", type=int, default=AlignParams().max_postings)
     parser.add_argument("--processes", type=int, default=-1,
                         help="worker processes for the per-passage stages (default -1: every "
                              "core, as `nato-compare align` uses)")
     parser.add_argument("--no-evidence", action="store_true", help="time the alignment without evidence")
     args = parser.parse_args(argv)
     params = AlignParams(threshold=args.threshold, index_tokens=args.index_tokens,
-                         min_shared=args.min_shared, with_evidence=not args.no_evidence,
+                         min_shared=args.min_shared, max_postings=args.max_postings,
+                         with_evidence=not args.no_evidence,
                          processes=args.processes)
     print(f"settings: {params}")
     figures = run(args.passages, args.outlets, args.seed, args.sample, params,
