@@ -27,8 +27,8 @@ How it works, stage by stage (each stage reports ``progress(done, total, stage)`
    A merge that would put two passages of the same article into one event
    (``one_per="article"``; or of the same outlet, ``one_per="outlet"``) is refused, unless they
    are consecutive paragraphs (``per_article``: an outlet often tells one event over a
-   paragraph and the next), so events cannot chain into giant clusters. Each member's score is the best kept score linking it to
-   another member. Event ids are ``ev-`` + 12 hex digits of SHA-1 over the smallest member
+   paragraph and the next), so events cannot chain into giant clusters. Each member's score
+   is the best kept score linking it to another member. Event ids are ``ev-`` + 12 hex digits of SHA-1 over the smallest member
    passage id: the same input gives the same events and ids, run after run.
 6. **evidence** — for every kept pair, :func:`nato_compare.evidence.evidence_many` (shared
    content words, numbers/amounts, entities, the scorers' contributions), in one batch.
