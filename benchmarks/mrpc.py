@@ -161,7 +161,8 @@ def main() -> int:
     best_single = process.cpdist(a, b, scorer=fuzz.token_sort_ratio, processor=utils.default_process)
     low, high = auc_difference_interval(labels, shipped, best_single)
     print(f"similarity minus token_sort_ratio: 95% interval of the AUC difference {low:+.3f} .. "
-          f"{high:+.3f} (paired bootstrap, {BOOTSTRAP_ROUNDS} resamples of the pairs)")
+          f"{high:+.3f} (paired bootstrap, {BOOTSTRAP_ROUNDS} resamples of the pairs; in-sample: the "
+          "shipped weights were fitted on these pairs, see --fit for the cross-validated AUC)")
     print(f"\nnormalise + features: {len(a)} pairs in {elapsed:.2f} s")
     z = log_odds(features)
     print(f"at MRPC log-odds >= 0 (before the BASIL calibration): "

@@ -1,16 +1,20 @@
 """Writing output files so that a failure half-way leaves nothing half-written.
 
 A regular file is written to a temp file beside it and renamed over it only when all went
-well (:class:`PendingOutput`). What is not a regular file — ``/dev/stdout``, a named pipe
-another program reads, a device — is written in place, since renaming a file over it would
-replace it rather than write to it. A symbolic link is followed: the file it points to is
-replaced, the link stays. A SQLite database is never overwritten: an output path mistyped
-as the database (``--output annotations.db``) would otherwise destroy every annotation.
+well (:class:`PendingOutput`). What is not a regular file — a named pipe another program
+reads, a device — and every path under ``/dev`` or ``/proc`` (``/dev/stdout``, ``/dev/fd/3``:
+they stand for a file descriptor, whatever it points to) is written in place, appended to, since
+renaming a file over it would replace it rather than write to it. A symbolic link
+is followed: the file it points to is replaced, the link stays. A SQLite database is never
+overwritten: an output path mistyped as the database (``--output annotations.db``) would
+otherwise destroy every annotation; nor are the database's ``-wal``, ``-shm`` and ``-journal``
+files, whether they exist at the time or not.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import stat
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -23,6 +27,8 @@ from .errors import NatoCompareError
 SQLITE_HEADER = b"SQLite format 3\x00"
 #: Files beside a SQLite database that belong to it.
 DATABASE_COMPANIONS = ("", "-wal", "-shm", "-journal")
+#: Paths that stand for a file descriptor or a device, written in place.
+IN_PLACE_ROOTS = ("/dev/", "/proc/")
 
 
 def _is_sqlite_database(path: Path) -> bool:
@@ -33,38 +39,78 @@ def _is_sqlite_database(path: Path) -> bool:
         return False
 
 
-def _same_file(a: Path, b: Path) -> bool:
+def _resolved(path: Path) -> Path:
+    """``path`` with its links followed; one line for a link that loops."""
     try:
-        return os.path.samefile(a, b)
+        return path.resolve()
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a loop of links (Python < 3.13)
+        raise NatoCompareError(f"cannot write {path}: {getattr(exc, 'strerror', None) or exc}") from None
+
+
+def _is_database_file(path: Path, database: Path) -> str | None:
+    """The name of the database file (or companion) that ``path`` is, if it is one."""
+    target = _resolved(path)
+    for suffix in DATABASE_COMPANIONS:
+        companion = Path(f"{database}{suffix}")
+        if target == _resolved(companion):
+            return str(companion)
+        try:
+            if os.path.samefile(path, companion):
+                return str(companion)
+        except OSError:
+            pass
+    return None
+
+
+def writes_in_place(path: Path) -> bool:
+    """Whether ``path`` is written to directly rather than replaced (see the module doc)."""
+    if str(path).startswith(IN_PLACE_ROOTS) or str(os.path.abspath(path)).startswith(IN_PLACE_ROOTS):
+        return True
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode)
     except OSError:
-        return False
+        return False  # not there yet (or a dangling link): a new file
 
 
 def check_output(path: Path, *, databases: Iterable[Path] = ()) -> None:
     """Refuse, with one line, an output path that cannot or must not be written: a folder, a
-    missing folder, no permission, a SQLite database, or a file of one of ``databases``.
-    Called before anything is computed or written."""
+    missing or read-only folder, no permission, a loop of links, a SQLite database, or a file
+    of one of ``databases``. Called before anything is computed or written."""
     path = Path(path)
     for database in databases:
-        for suffix in DATABASE_COMPANIONS:
-            if _same_file(path, Path(f"{database}{suffix}")):
-                raise NatoCompareError(f"cannot write {path}: it is the database {database}{suffix}")
+        name = _is_database_file(path, Path(database))
+        if name is not None:
+            raise NatoCompareError(f"cannot write {path}: it is the database {name}")
     if path.is_dir():
         raise NatoCompareError(f"cannot write {path}: it is a folder")
-    parent = path.parent
-    if not parent.is_dir():
-        raise NatoCompareError(f"cannot write {path}: folder {parent} does not exist")
-    if path.is_file() and _is_sqlite_database(path):
+    if writes_in_place(path):
+        if path.exists() and not os.access(path, os.W_OK):
+            raise NatoCompareError(f"cannot write {path}: permission denied")
+        return
+    target = _resolved(path)
+    folder = target.parent
+    if not folder.is_dir():
+        shown = path.parent if target == path.absolute() else folder
+        raise NatoCompareError(f"cannot write {path}: folder {shown} does not exist")
+    if target.is_file() and _is_sqlite_database(target):
         raise NatoCompareError(f"cannot write {path}: it is a SQLite database (not overwritten)")
-    writable = os.access(path, os.W_OK) if path.exists() else os.access(parent, os.W_OK)
-    if not writable:
+    # the temp file is made in the folder, and renamed over the file
+    if not os.access(folder, os.W_OK | os.X_OK) or (target.exists() and not os.access(target, os.W_OK)):
         raise NatoCompareError(f"cannot write {path}: permission denied")
 
 
-def _new_file_mode() -> int:
-    umask = os.umask(0)
+def _umask() -> int:
+    """The process's umask, read without changing it where the system tells it."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            found = re.search(r"^Umask:\s*([0-7]+)", status.read(), re.M)
+        if found:
+            return int(found.group(1), 8)
+    except OSError:
+        pass
+    umask = os.umask(0o022)  # elsewhere: set and put back at once
     os.umask(umask)
-    return 0o666 & ~umask
+    return umask
 
 
 class PendingOutput:
@@ -73,26 +119,26 @@ class PendingOutput:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
+        self.in_place = writes_in_place(self.path)
         # A link is followed: its target is the file to replace.
-        self.target = self.path.resolve() if self.path.is_symlink() else self.path
-        try:
-            self.in_place = self.target.exists() and not stat.S_ISREG(self.target.stat().st_mode)
-        except OSError:
-            self.in_place = False
+        self.target = self.path if self.in_place else _resolved(self.path)
         self.temp: Path | None = None
 
     def open(self, *, binary: bool = False, encoding: str = "utf-8") -> IO:
         """The stream to write to (a text stream with no newline translation, or bytes)."""
         try:
             if self.in_place:
+                # appended: `/dev/stdout` of a command run with `>> log` must not truncate the log
                 name: str | int = str(self.target)
+                mode = "a"
             else:
                 name, temp = tempfile.mkstemp(prefix=f".{self.target.name}.", suffix=".tmp",
                                               dir=self.target.parent)
                 self.temp = Path(temp)
+                mode = "w"
             if binary:
-                return open(name, "wb")
-            return open(name, "w", encoding=encoding, newline="")
+                return open(name, mode + "b")
+            return open(name, mode, encoding=encoding, newline="")
         except OSError as exc:
             raise NatoCompareError(f"cannot write {self.path}: {exc.strerror or exc}") from None
 
@@ -101,7 +147,7 @@ class PendingOutput:
             return
         try:
             # mkstemp makes the file private: keep the replaced file's mode, or the usual one
-            mode = self.target.stat().st_mode & 0o777 if self.target.exists() else _new_file_mode()
+            mode = self.target.stat().st_mode & 0o777 if self.target.exists() else 0o666 & ~_umask()
             os.chmod(self.temp, mode)
             os.replace(self.temp, self.target)
         except OSError as exc:

@@ -282,3 +282,20 @@ def test_the_evidence_of_each_pair_gives_the_pair_score(seed_passages) -> None:
     result = align(seed_passages)
     assert result.pairs
     assert [p.evidence["score"] for p in result.pairs] == [p.score for p in result.pairs]
+
+
+def test_an_event_holds_a_run_of_paragraphs_up_to_per_article() -> None:
+    rows = [{**passage(f"p-{k}", "art-1", "CGTN", RUTTE + " It was repeated." * k), "seq": k}
+            for k in range(3)]
+    rows += [passage("p-x", "art-2", "The Eastern Herald", RUTTE_PARAPHRASE),
+             passage("p-y", "art-3", "ICARO", RUTTE_THIRD)]
+    seqs_of = {r["id"]: r.get("seq") for r in rows}
+
+    def runs(per_article: int) -> list[list[int]]:
+        result = align(rows, threshold=40, top=3, min_links=1, per_article=per_article)
+        return [sorted(seqs_of[m.passage_id] for m in e.members if seqs_of[m.passage_id] is not None)
+                for e in result.events]
+
+    assert [0, 1, 2] in runs(3)
+    for run in runs(2):
+        assert len(run) <= 2 and (len(run) < 2 or run[1] - run[0] == 1)

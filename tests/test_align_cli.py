@@ -103,12 +103,12 @@ def test_without_output_nothing_goes_to_stdout(seed_db: Path) -> None:
 
 
 @pytest.mark.parametrize("option, value, message", [
-    ("--threshold", "120", "Invalid value for '--threshold': 120.0 is not in the range 0<=x<=100."),
-    ("--threshold", "-1", "Invalid value for '--threshold': -1.0 is not in the range 0<=x<=100."),
+    ("--threshold", "120", "Invalid value for '--threshold': 120.0 is not in the range 0<=x<=100"),
+    ("--threshold", "-1", "Invalid value for '--threshold': -1.0 is not in the range 0<=x<=100"),
     ("--threshold", "nan", "Invalid value for '--threshold': 'nan' is not a number"),
     ("--common-share", "NaN", "Invalid value for '--common-share': 'NaN' is not a number"),
-    ("--top", "0", "Invalid value for '--top': 0 is not in the range x>=1."),
-    ("--bogus", "1", "No such option '--bogus'."),
+    ("--top", "0", "Invalid value for '--top': 0 is not in the range x>=1"),
+    ("--bogus", "1", "No such option '--bogus'"),
 ])
 def test_out_of_range_options_are_one_line_usage_errors(seed_db: Path, option: str, value: str,
                                                         message: str) -> None:
@@ -263,14 +263,16 @@ def test_a_link_as_output_writes_the_file_it_points_to(seed_db: Path, tmp_path: 
     assert list(pd.read_csv(real).columns[:10]) == REQUIRED_COLUMNS
 
 
-def test_a_new_output_file_is_readable_by_others_as_the_umask_says(seed_db: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("umask, mode", [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
+def test_a_new_output_file_gets_the_mode_the_umask_says(seed_db: Path, tmp_path: Path, umask: int,
+                                                         mode: int) -> None:
     out = tmp_path / "pairs.csv"
-    old = os.umask(0o022)
+    old = os.umask(umask)
     try:
         assert run("--db", str(seed_db), "--output", str(out)).exit_code == 0
     finally:
         os.umask(old)
-    assert out.stat().st_mode & 0o777 == 0o644
+    assert out.stat().st_mode & 0o777 == mode
 
 
 def test_a_named_pipe_is_written_to_not_replaced(seed_db: Path, tmp_path: Path) -> None:
@@ -280,13 +282,68 @@ def test_a_named_pipe_is_written_to_not_replaced(seed_db: Path, tmp_path: Path) 
     pipe = tmp_path / "pairs.pipe"
     os.mkfifo(pipe)
     received: list[str] = []
-    reader = threading.Thread(target=lambda: received.append(pipe.read_text(encoding="utf-8")))
+    reader = threading.Thread(target=lambda: received.append(pipe.read_text(encoding="utf-8")),
+                              daemon=True)
     reader.start()
-    result = run("--db", str(seed_db), "--output", str(pipe), *LOOSE)
-    reader.join(timeout=30)
+    try:
+        result = run("--db", str(seed_db), "--output", str(pipe), *LOOSE)
+        reader.join(timeout=30)
+    finally:
+        if reader.is_alive():  # the command never opened the pipe: let the reader go
+            os.close(os.open(pipe, os.O_WRONLY | os.O_NONBLOCK))
     assert result.exit_code == 0, result.stderr
     assert stat.S_ISFIFO(pipe.stat().st_mode)
     assert received and received[0].startswith("event_id,score,article_a")
+
+
+@pytest.mark.skipif(not Path("/dev/stdout").exists(), reason="needs /dev/stdout")
+@pytest.mark.parametrize("stdout_is", ["pipe", "file"])
+def test_dev_stdout_writes_to_standard_output_whatever_it_is(seed_db: Path, tmp_path: Path,
+                                                             stdout_is: str) -> None:
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-c", "from nato_compare.cli import main; main()",
+               "align", "--db", str(seed_db), "--output", "/dev/stdout", *LOOSE]
+    if stdout_is == "pipe":
+        done = subprocess.run(command, capture_output=True, text=True, timeout=300)
+        written = done.stdout
+    else:
+        log = tmp_path / "log.csv"
+        log.write_text("kept line\n")
+        with open(log, "a") as stream:  # as `>> log.csv` opens it
+            done = subprocess.run(command, stdout=stream, stderr=subprocess.PIPE, text=True, timeout=300)
+        written = log.read_text()
+        assert written.startswith("kept line\nevent_id,")  # appended, as `>>` asked
+    assert done.returncode == 0, done.stderr
+    assert "event_id,score,article_a" in written
+
+
+def test_the_database_files_are_refused_by_name_even_when_absent(seed_db: Path) -> None:
+    before = dump(seed_db)
+    for suffix in ("-wal", "-shm", "-journal"):
+        companion = f"{seed_db}{suffix}"
+        result = run("--db", str(seed_db), "--output", companion)
+        assert result.exit_code == 1, suffix
+        assert result.stderr == f"Error: cannot write {companion}: it is the database {companion}\n"
+    assert dump(seed_db) == before
+
+
+def test_links_that_loop_or_lead_nowhere_are_one_line_before_aligning(seed_db: Path, tmp_path: Path) -> None:
+    before = dump(seed_db)
+    (tmp_path / "a.csv").symlink_to(tmp_path / "b.csv")
+    (tmp_path / "b.csv").symlink_to(tmp_path / "a.csv")
+    result = run("--db", str(seed_db), "--output", str(tmp_path / "a.csv"))
+    assert result.exit_code == 1 and len(result.stderr.splitlines()) == 1
+    assert result.stderr.startswith(f"Error: cannot write {tmp_path / 'a.csv'}: ")
+    dangling = tmp_path / "dangling.csv"
+    dangling.symlink_to(tmp_path / "nowhere" / "pairs.csv")
+    result = run("--db", str(seed_db), "--output", str(dangling))
+    assert result.exit_code == 1
+    assert result.stderr == (f"Error: cannot write {dangling}: folder {tmp_path / 'nowhere'} "
+                             "does not exist\n")
+    assert "pairs kept" not in result.stderr  # refused before the alignment ran
+    assert dump(seed_db) == before
 
 
 @pytest.mark.skipif(not Path("/dev/full").is_char_device(), reason="needs /dev/full")

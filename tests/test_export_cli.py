@@ -105,6 +105,17 @@ def test_no_command_writes_its_output_over_the_database(two_coders, tmp_path):
     assert dump(two_coders) == before
 
 
+def test_output_dash_is_stdout_for_export_and_refused_for_the_chart(two_coders, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run("export", "--db", two_coders, "--output", "-")
+    assert result.exit_code == 0 and result.stdout.startswith("annotation_id,annotator,")
+    result = run("report", "--db", two_coders, "--output", "-")
+    assert result.exit_code == 2
+    assert result.stderr == ("Error: Invalid value for --output: the chart is a PNG file: give it "
+                             "a file name (see 'main report --help')\n")
+    assert not (tmp_path / "-").exists()
+
+
 def test_a_failure_half_way_leaves_the_previous_file_and_no_temp_file(two_coders, tmp_path, monkeypatch):
     out = tmp_path / "out.csv"
     out.write_text("previous export\n")

@@ -35,9 +35,10 @@ class OneLineUsageError(click.ClickException):
 
     exit_code = 2
 
-    def __init__(self, error: click.UsageError) -> None:
-        where = f" (see '{error.ctx.command_path} --help')" if error.ctx is not None else ""
-        super().__init__(error.format_message() + where)
+    def __init__(self, error: click.UsageError, ctx: click.Context | None = None) -> None:
+        ctx = error.ctx or ctx
+        where = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+        super().__init__(error.format_message().rstrip(".") + where)
 
 
 class LazyGroup(click.Group):
@@ -54,7 +55,7 @@ class LazyGroup(click.Group):
         try:
             return super().invoke(ctx)
         except click.UsageError as error:
-            raise OneLineUsageError(error) from None
+            raise OneLineUsageError(error, ctx) from None
 
     def __init__(self, *args, lazy_commands: dict[str, str] | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -96,6 +96,8 @@ def report(db: str, output: Path | None, annotator: str | None, fmt: str, no_cha
     Example:
       nato-compare report --db annotations.db --output report.png
     """
+    if output is not None and str(output) == "-":
+        raise click.BadParameter("the chart is a PNG file: give it a file name", param_hint="--output")
     if output is not None:
         check_output(output, databases=[Path(db)])
     table = distribution(db, annotator=annotator)

@@ -18,8 +18,8 @@ _SHOWN = 10  # rows listed one by one in a warning before "... and N more"
 @db_option
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True,
               help="csv (spreadsheets, pandas, R) or jsonl (one JSON object per line, exact values).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="File to write (default: stdout). Written to a temp file, then renamed.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+              help="File to write (default or '-': stdout). Written to a temp file, then renamed.")
 @click.option("--annotator", help="Only this annotator's annotations.")
 @click.option("--outlet", help="Only annotations on this outlet's articles.")
 @click.option("--excel", is_flag=True,
@@ -44,6 +44,8 @@ def export(db: str, fmt: str, output: Path | None, annotator: str | None, outlet
       nato-compare export --annotator alice --format jsonl > alice.jsonl
       nato-compare export --events --output coverage.csv
     """
+    if output is not None and str(output) == "-":
+        output = None
     if events:
         if annotator or outlet:
             raise click.UsageError("--events takes no --annotator or --outlet")

@@ -11,7 +11,7 @@ from textual.worker import Worker, WorkerState
 
 from ..codebook import Codebook, load_codebook
 from ..errors import NatoCompareError
-from .data import DatabaseThread, Opening, open_first_event
+from .data import DatabaseThread, Opening, open_first_event, remember_annotator_if_free
 from .screens.event_screen import EventScreen
 
 
@@ -29,6 +29,8 @@ class AnnotateApp(App):
         self.codebook = codebook
         # Read while Textual starts the app: the first screen then waits for no query.
         self.opening: Future[Opening] = db.submit(open_first_event, annotator, codebook)
+        if annotator is not None:
+            db.submit(remember_annotator_if_free, annotator)  # after the reading, not before
 
     def get_default_screen(self) -> EventScreen:
         return EventScreen(self.codebook)

@@ -10,6 +10,7 @@ through the store (one transaction) and reads back what the screen needs.
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -132,18 +133,25 @@ class Opening:
 
 
 def open_first_event(db, annotator: str | None, codebook=None) -> Opening:
-    """Who annotates (the one given, remembered for next time, or the remembered one) and
-    the first event read for them, before the screen knows its width (see ``load_event``):
-    queued as the app is made, so that it is ready when the screen is first painted."""
+    """Who annotates (the one given, or the remembered one) and the first event read for them,
+    before the screen knows its width (see ``load_event``): queued as the app is made, so that
+    it is ready when the screen is first painted."""
     if annotator is None:
         annotator = remembered_annotator(db)
         if annotator is None:
             return Opening(None)
-    else:
-        remember_annotator(db, annotator)
     event_id = first_event_id(db)
     view = load_event(db, annotator, event_id, None, codebook) if event_id is not None else None
     return Opening(annotator, event_id, view)
+
+
+def remember_annotator_if_free(db, name: str) -> None:
+    """Remember the annotator for next time, unless another program holds the write lock (an
+    alignment being saved): the name is a convenience, not worth an error."""
+    try:
+        remember_annotator(db, name)
+    except sqlite3.OperationalError:
+        pass
 
 
 def load_events(db, annotator: str, flt: EventFilter | None) -> tuple[list[EventSummary], int]:

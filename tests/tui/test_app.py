@@ -176,6 +176,29 @@ async def test_restart_finds_everything_as_left(event_db):
         assert labels_of(event_db, first) == [("frame", "Fairness and equality")]
 
 
+async def test_the_first_event_opens_while_another_program_holds_the_write_lock(event_db):
+    # e.g. an alignment being saved: remembering the annotator waits, showing the event does not
+    import sqlite3
+
+    events, _ = events_in(event_db)
+    holder = sqlite3.connect(event_db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        app = make_app(event_db, "carol")
+        async with app.run_test(size=(160, 45), notifications=True) as pilot:
+            for _ in range(300):
+                await pilot.pause(0.01)
+                if screen(app).view is not None:
+                    break
+            assert screen(app).view is not None and screen(app).view.summary.id == events[0].id
+            holder.execute("ROLLBACK")
+            await settle(pilot)
+            assert [n.message for n in app._notifications if n.severity == "error"] == []
+    finally:
+        holder.close()
+    assert db_rows(event_db, "SELECT value FROM settings WHERE key = 'annotator'") == [("carol",)]
+
+
 async def test_redo_after_a_restart_brings_the_label_back(event_db):
     events, passages = events_in(event_db)
     first, target = passages[events[0].id][0].id, passages[events[1].id][0].id
