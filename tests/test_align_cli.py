@@ -364,3 +364,19 @@ def test_a_folder_that_takes_no_new_file_is_one_line(seed_db: Path) -> None:
     assert result.stderr.startswith("Error: cannot write /proc/pairs.csv: ")
     assert len(result.stderr.splitlines()) == 1
     assert dump(seed_db) == before
+
+
+def test_per_article_one_keeps_one_passage_of_an_article_per_event(seed_db: Path) -> None:
+    def most_passages_of_one_article() -> int:
+        return rows(seed_db, "SELECT max(n) FROM (SELECT count(*) AS n FROM event_passages ep "
+                             "JOIN passages p ON p.id = ep.passage_id GROUP BY ep.event_id, p.article_id)")[0][0]
+
+    assert run("--db", str(seed_db)).exit_code == 0
+    assert most_passages_of_one_article() == 2  # the default: two consecutive paragraphs
+    assert run("--db", str(seed_db), "--per-article", "1").exit_code == 0
+    (params,), = rows(seed_db, "SELECT params FROM align_runs ORDER BY id DESC LIMIT 1")
+    assert json.loads(params)["per_article"] == 1
+    assert most_passages_of_one_article() == 1
+    bad = run("--db", str(seed_db), "--per-article", "0")
+    assert bad.exit_code == 2 and "--per-article" in bad.stderr
+

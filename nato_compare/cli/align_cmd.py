@@ -32,6 +32,10 @@ class NumberRange(click.FloatRange):
               default=DEFAULTS.common_share, show_default=True,
               help="Words in more than this share of the passages name the corpus's topic and "
                    "are set aside before scoring (1 = keep every word).")
+@click.option("--per-article", type=click.IntRange(min=1), default=DEFAULTS.per_article,
+              show_default=True,
+              help="Passages of one article an event may hold, consecutive paragraphs only "
+                   "(1 = one per article).")
 @click.option("--processes", type=int, default=-1, show_default=True,
               help="Worker processes for tokenising, normalising and evidence on large corpora "
                    "(-1 = every core, 1 = none); the results are the same with any number.")
@@ -41,16 +45,17 @@ class NumberRange(click.FloatRange):
               help="Format of --output.")
 @reports_errors
 def align(db: str, threshold: float, top: int, min_links: int, common_share: float,
-          processes: int, output: str | None, fmt: str) -> None:
+          per_article: int, processes: int, output: str | None, fmt: str) -> None:
     """Find the passages that report the same event in different outlets.
 
     Every passage keeps its best counterpart(s) in every other outlet that
     score at least THRESHOLD (0-100: the probability, in percent, that the two
     report the same event), when their two articles share at least MIN_LINKS
     such pairs. Words found in more than COMMON_SHARE of the passages (the
-    corpus's topic) are set aside before scoring. The pairs are grouped into events and stored in
-    the database, replacing the previous run's (notes stay attached to events
-    found again). With --output, the pairs are also written one per row:
+    corpus's topic) are set aside before scoring. The pairs are grouped into
+    events (at most PER_ARTICLE consecutive paragraphs of one article each) and
+    stored in the database, replacing the previous run's (notes stay attached to
+    events found again). With --output, the pairs are also written one per row:
     event_id, score, article/outlet/passage/text of both sides, and the
     evidence (shared numbers, words and names). Without --output nothing is
     written to stdout.
@@ -62,7 +67,7 @@ def align(db: str, threshold: float, top: int, min_links: int, common_share: flo
       nato-compare align --threshold 5 --min-links 1   # small, loosely related corpora
     """
     params = AlignParams(threshold=threshold, top=top, min_links=min_links,
-                         common_share=common_share, processes=processes)
+                         common_share=common_share, per_article=per_article, processes=processes)
     with stderr_progress("aligning") as update:
         summary = align_db(db, params, progress=update, output=output, fmt=fmt)
     where = {None: "", "-": " -> stdout"}.get(summary.output, f" -> {summary.output}")
