@@ -101,14 +101,16 @@ def align_db(db_path: str | Path, params: AlignParams | None = None, *,
         started = _now()
         result = align(passages, params=params, progress=progress)
         pending = PendingOutput(target) if target is not None else None
+        # opened before the database is locked: a named pipe waits here for its reader
+        stream = pending.open() if pending is not None else None
         try:
             # the file is written inside the transaction: if writing fails, nothing is stored;
             # it is put in place once the run is committed
             with db.atomic():
                 run_id = save_run(db, result, started_at=started, finished_at=_now())
                 rows = alignment_rows(db) if output is not None else []
-                if pending is not None:
-                    with pending.open() as stream:
+                if stream is not None:
+                    with stream:
                         write_alignments(rows, stream, fmt)
                 elif output == "-":
                     write_alignments(rows, sys.stdout, fmt)
@@ -117,6 +119,11 @@ def align_db(db_path: str | Path, params: AlignParams | None = None, *,
         except OSError as exc:
             raise NatoCompareError(f"cannot write {target or 'stdout'}: {exc.strerror or exc}") from None
         finally:
+            if stream is not None and not stream.closed:
+                try:
+                    stream.close()
+                except OSError:
+                    pass  # the run failed already; its error is the one to report
             if pending is not None:
                 pending.discard()
     finally:

@@ -380,3 +380,39 @@ def test_per_article_one_keeps_one_passage_of_an_article_per_event(seed_db: Path
     bad = run("--db", str(seed_db), "--per-article", "0")
     assert bad.exit_code == 2 and "--per-article" in bad.stderr
 
+
+
+@pytest.mark.skipif(not Path("/proc/self/wchan").exists(), reason="needs Linux /proc/PID/wchan")
+def test_a_pipe_waiting_for_its_reader_leaves_the_database_free(seed_db: Path, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    import time
+
+    pipe = tmp_path / "pairs.pipe"
+    os.mkfifo(pipe)
+    command = [sys.executable, "-c", "from nato_compare.cli import main; main()",
+               "align", "--db", str(seed_db), "--output", str(pipe), *LOOSE]
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    try:
+        wchan = Path(f"/proc/{process.pid}/wchan")
+        deadline = time.monotonic() + 120
+        while process.poll() is None and time.monotonic() < deadline:
+            if wchan.read_text() in ("wait_for_partner", "fifo_open", "pipe_wait"):
+                break  # aligned, and waiting in open() for a reader of the pipe
+            time.sleep(0.05)
+        else:
+            pytest.skip(f"the command did not wait on the pipe (wchan {wchan.read_text()!r})")
+        # meanwhile the database takes writes: an annotator's key presses are saved
+        other = sqlite3.connect(seed_db, timeout=0.5, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+        finally:
+            other.close()
+        written = pipe.read_text(encoding="utf-8")
+        assert process.wait(timeout=60) == 0, process.stderr.read()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert written.startswith("event_id,score,article_a")
