@@ -93,6 +93,9 @@ class EventView:
     #: Each column's lines, wrapped and painted for the screen's width and colours at the
     #: time of reading (see ``ColumnLayout``): showing the event is then a matter of swapping.
     prepared: dict[str, ColumnLines] = field(default_factory=dict)
+    #: The screen's count of writes when it asked for this reading (-1: not known): a view
+    #: read before the latest write may be stale (see ``EventScreen._keep_for_return``).
+    generation: int = -1
 
 
 @dataclass(frozen=True)

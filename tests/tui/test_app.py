@@ -523,3 +523,38 @@ async def test_columns_paint_the_passages_of_the_event_shown(event_db):
             assert set(shown) == set(first_in_column)
             for key_, passage in first_in_column.items():
                 assert " ".join(passage.text.split()[:4]) in shown[key_], (index, key_)
+
+
+async def test_moving_back_shows_the_event_left_without_reading_it_unless_written(event_db, monkeypatch):
+    from nato_compare.tui import data
+
+    events, passages = events_in(event_db)
+    first = events[0].id
+    reads: list[str] = []
+    load_event = data.load_event
+
+    def counted(db, annotator, event_id, *args):
+        reads.append(event_id)
+        return load_event(db, annotator, event_id, *args)
+
+    monkeypatch.setattr(data, "load_event", counted)
+    app = make_app(event_db, "alice")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        reads.clear()
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert reads == [events[2].id]  # the next one read ahead; the one left is kept
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert screen(app).view.summary.id == first and first not in reads
+        await pilot.press("1")  # a label on it: a view read before this write is stale
+        await settle(pilot)
+        reads.clear()
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert first in reads  # read again (ahead, as a neighbour), not kept
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert "frame: Economic" in widget_text(focused_passage(app))
+        assert "frame: Economic" in painted_text(focused_passage(app).column)

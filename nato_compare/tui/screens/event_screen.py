@@ -100,6 +100,8 @@ class EventScreen(AnnotatingMixin, Screen):
             # The list (every event's progress) takes longer: it is read once this is painted.
             self._list_after_paint = True
             self.wanted_event = opening.event_id
+            if opening.view is not None:
+                opening.view.generation = self._generation
             self.post_message(EventLoaded(opening.view, opening.event_id, None))
         else:
             self.load_events()
@@ -186,13 +188,22 @@ class EventScreen(AnnotatingMixin, Screen):
 
     def open_event(self, event_id: str, focus_passage: str | None = None) -> None:
         self.wanted_event = event_id
+        self._keep_for_return()
         # The list's cursor moves when the event is on screen, in the same repaint.
         prefetched = self._prefetched.get(event_id)
         if prefetched is not None:
             self.post_message(EventLoaded(prefetched, event_id, focus_passage))
         else:
             # Queued now, not when the worker starts: before whatever is asked next.
-            self._load_event(self._read_event(event_id), event_id, focus_passage)
+            self._load_event(self._read_event(event_id), event_id, focus_passage, self._generation)
+
+    def _keep_for_return(self) -> None:
+        """Keep the event on screen for moving back to it without reading it again (its
+        neighbour is read ahead otherwise: twice the work for each key held down), unless
+        something was written since it was read."""
+        view = self.view
+        if view is not None and view.generation == self._generation:
+            self._prefetched.setdefault(view.summary.id, view)
 
     def _prefetch_neighbours(self) -> None:
         """Read the events before and after this one in the background, so that moving there
@@ -229,11 +240,15 @@ class EventScreen(AnnotatingMixin, Screen):
             view = await self._read_event(event_id)
             if view is None or generation != self._generation:
                 return
+            view.generation = generation
             self._prefetched[event_id] = view
 
     @work(group="event", exclusive=True, exit_on_error=False)
-    async def _load_event(self, reading: asyncio.Future, event_id: str, focus_passage: str | None) -> None:
+    async def _load_event(self, reading: asyncio.Future, event_id: str, focus_passage: str | None,
+                          generation: int) -> None:
         view = await reading
+        if view is not None:
+            view.generation = generation
         self.post_message(EventLoaded(view, event_id, focus_passage))
 
     async def on_event_loaded(self, message: EventLoaded) -> None:
