@@ -13,6 +13,7 @@ from nato_compare.tui.screens.help_screen import HelpScreen
 from nato_compare.tui.widgets.event_list import EventList
 from nato_compare.tui.widgets.label_bar import AdjudicationPanel, LabelBar
 from nato_compare.tui.widgets.outlet_column import OutletColumn
+from textual.widgets import Label
 
 import nato_compare.store.annotations as annotations_store
 
@@ -354,6 +355,11 @@ async def test_asks_for_the_annotator_once(event_db):
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, AnnotatorScreen)
+        # the explanation wraps inside the dialog instead of running past its edge
+        dialog = app.screen.query_one("#annotator-dialog")
+        explanation = next(label for label in app.screen.query(Label) if "blind coding" in str(label.content))
+        assert explanation.region.height >= 2
+        assert explanation.region.right <= dialog.content_region.right
         await pilot.press("enter")  # empty: refused
         assert isinstance(app.screen, AnnotatorScreen)
         await pilot.press(*"carol", "enter")
