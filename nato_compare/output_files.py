@@ -64,7 +64,7 @@ def _is_database_file(path: Path, database: Path) -> str | None:
 
 def writes_in_place(path: Path) -> bool:
     """Whether ``path`` is written to directly rather than replaced (see the module doc)."""
-    if str(path).startswith(IN_PLACE_ROOTS) or str(os.path.abspath(path)).startswith(IN_PLACE_ROOTS):
+    if os.path.abspath(path).startswith(IN_PLACE_ROOTS):
         return True
     try:
         return not stat.S_ISREG(os.stat(path).st_mode)

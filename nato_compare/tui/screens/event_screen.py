@@ -96,15 +96,10 @@ class EventScreen(AnnotatingMixin, Screen):
             return
         self.app.annotator = opening.annotator
         self._set_sub_title()
-        if opening.event_id is not None and self.wanted_event is None:
-            # The list (every event's progress) takes longer: it is read once this is painted.
-            self._list_after_paint = True
-            self.wanted_event = opening.event_id
-            if opening.view is not None:
-                opening.view.generation = self._generation
-            self.post_message(EventLoaded(opening.view, opening.event_id, None))
-        else:
-            self.load_events()
+        if opening.view is not None:  # already read: shown as an event read ahead is
+            opening.view.generation = self._generation
+            self._prefetched[opening.event_id] = opening.view
+        self._show_first(opening.event_id)
 
     def _annotator_chosen(self, name: str | None) -> None:
         if not name:
@@ -124,9 +119,11 @@ class EventScreen(AnnotatingMixin, Screen):
 
     @work(group="first", exit_on_error=False)
     async def _open_first_event(self, first_event_id: asyncio.Future) -> None:
+        self._show_first(await first_event_id)
+
+    def _show_first(self, event_id: str | None) -> None:
         """Show the first event at once; the list (every event's progress) takes longer, and
         is read once the first event is painted (or now, if there is nothing to paint)."""
-        event_id = await first_event_id
         if event_id is not None and self.wanted_event is None:
             self._list_after_paint = True
             self.open_event(event_id)
