@@ -9,7 +9,7 @@ BASIL has 100 events, each reported by Fox News, The New York Times and HuffPost
 ``triplet-uuid`` says which articles cover the same event). The articles are converted to the
 JSONL corpus form in a temporary folder (the data stays in ``../shared``), ingested with
 :func:`nato_compare.pipeline.ingest_sources` and aligned with
-:func:`nato_compare.align_pipeline.align_db` at the default settings. Printed:
+:func:`nato_compare.alignment.database.align_db` at the default settings. Printed:
 
 - **purity** — the share of aligned cross-outlet pairs whose two articles cover the same event;
 - **coverage** — the events (out of 100) with at least one aligned pair between two of its
@@ -38,8 +38,8 @@ from rapidfuzz import fuzz, process, utils
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from nato_compare.align import AlignParams, align  # noqa: E402
-from nato_compare.align_pipeline import align_db  # noqa: E402
+from nato_compare.alignment.aligner import AlignParams, align  # noqa: E402
+from nato_compare.alignment.database import align_db  # noqa: E402
 from nato_compare.pipeline import ingest_sources  # noqa: E402
 from nato_compare.store import open_db  # noqa: E402
 from nato_compare.store.articles import current_passages  # noqa: E402

@@ -10,7 +10,7 @@ scoring paragraph among all paragraphs of the other two outlets is found; it is
 logistic regression of right/wrong on the log-odds z of the MRPC-fitted **passage
 model** (the shipped weights with the sentence terms, ``short*``, at 0) gives
 ``calibration_scale`` and ``calibration_offset`` of
-:class:`nato_compare.similarity.SimilarityWeights`: the shipped score is
+:class:`nato_compare.alignment.similarity.SimilarityWeights`: the shipped score is
 100 / (1 + exp(-(scale * z + offset))). The sentence model applies to pairs of
 sentences only (shortness gate); fitting the calibration on the joined score instead
 (``--joined``) moves it with the share of one-sentence paragraphs in the sample, and the
@@ -31,7 +31,7 @@ import numpy as np
 
 from rapidfuzz import fuzz, process, utils
 
-from nato_compare.similarity import (
+from nato_compare.alignment.similarity import (
     DEFAULT_WEIGHTS, FEATURES, SimilarityWeights, log_odds, normalize, pair_features,
     similarity_many_normalized,
 )

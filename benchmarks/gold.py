@@ -7,7 +7,7 @@ that report the same event, relation ``same``) and each direction (a → b), the
 passages of all other outlets are ranked by their score against ``a``; the pair
 counts as rank 1 when no passage outside a's event outscores ``b`` (another
 passage of the same event above ``b``, or a ``related`` one, is no error). Printed for plain rapidfuzz
-``token_set_ratio`` on whole paragraphs and for :func:`nato_compare.similarity`.
+``token_set_ratio`` on whole paragraphs and for :func:`nato_compare.alignment.similarity`.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from rapidfuzz import fuzz, process, utils
 
 from nato_compare.model import outlet_key
 from nato_compare.pipeline import ingest_sources
-from nato_compare.similarity import similarity_many
+from nato_compare.alignment.similarity import similarity_many
 from nato_compare.store import open_db
 from nato_compare.store.articles import current_passages
 
@@ -83,9 +83,9 @@ def precision_recall(pairs: set[frozenset[str]], gold: list[dict]) -> tuple[floa
 
 
 def print_align_figures(passages: list[dict], gold: list[dict]) -> None:
-    from nato_compare.align import AlignParams, align
+    from nato_compare.alignment.aligner import AlignParams, align
 
-    print(f"\nnato_compare.align at its defaults ({AlignParams()}):")
+    print(f"\nnato_compare.alignment.aligner at its defaults ({AlignParams()}):")
     result = align(passages)
     precision, recall, touching = precision_recall({frozenset((p.a, p.b)) for p in result.pairs}, gold)
     print(f"  {len(result.pairs)} pairs; on gold: precision {precision:.2f} "

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 from rapidfuzz import fuzz, process, utils
 
-from nato_compare.similarity import (
+from nato_compare.alignment.similarity import (
     DEFAULT_WEIGHTS, FEATURES, SimilarityWeights, log_odds, normalize, pair_features,
     similarity_many_normalized,
 )

@@ -11,7 +11,7 @@ that covers the event writes a paraphrase of it: synonyms swapped, words dropped
 amounts rewritten ("40 billion euros" / "€40 billion"), sentences reordered, a sentence of its
 own added. ``--unrelated`` of the passages report nothing anyone else reports.
 
-Printed: passages, wall time of :func:`nato_compare.align.align` (all stages, evidence
+Printed: passages, wall time of :func:`nato_compare.alignment.aligner.align` (all stages, evidence
 included), peak memory (resident set size of the process), pairs scored, the speed-up against
 scoring every cross-outlet pair with the same scorer (timed on a subsample, extrapolated to the
 whole corpus), and the recall of those exhaustive pairs: the subsample is made of whole events
@@ -40,11 +40,11 @@ from rapidfuzz import fuzz, process
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from nato_compare.align import AlignParams, align  # noqa: E402
+from nato_compare.alignment.aligner import AlignParams, align  # noqa: E402
 from nato_compare.ingest import read_sources  # noqa: E402
 from nato_compare.segment import split_sentences  # noqa: E402
 
-similarity = importlib.import_module("nato_compare.similarity")
+similarity = importlib.import_module("nato_compare.alignment.similarity")
 
 SYNONYMS = [
     ["troops", "forces", "soldiers"], ["said", "stated", "declared"], ["aid", "assistance", "support"],

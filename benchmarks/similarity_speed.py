@@ -15,7 +15,7 @@ import re
 import time
 from pathlib import Path
 
-from nato_compare.similarity import normalize, similarity_many_normalized
+from nato_compare.alignment.similarity import normalize, similarity_many_normalized
 
 SOURCES = Path(__file__).resolve().parents[1] / "sources"
 SEED = 7

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 UNKNOWN_OUTLET = "unknown"
 
@@ -52,3 +53,48 @@ def outlet_key(outlet: str | None, article_id: str) -> str:
     if not outlet or outlet == UNKNOWN_OUTLET:
         return f"{UNKNOWN_OUTLET}:{article_id}"
     return outlet
+
+
+class SupportsToDict(Protocol):
+    def to_dict(self) -> dict[str, Any]: ...
+
+
+@dataclass(frozen=True)
+class AlignedPair:
+    """Two passages of different outlets that report the same thing (``a`` < ``b`` by id)."""
+
+    a: str
+    b: str
+    score: float
+    event_id: str | None = None
+    evidence: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class EventMember:
+    passage_id: str
+    score: float  # the best kept score linking this passage to another member
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    seq: int
+    label: str
+    members: tuple[EventMember, ...]
+    outlets: int
+
+    @property
+    def passage_ids(self) -> list[str]:
+        return [m.passage_id for m in self.members]
+
+
+@dataclass
+class AlignmentResult:
+    params: SupportsToDict  # the aligner's settings (nato_compare.alignment.AlignParams)
+    pairs: list[AlignedPair]
+    events: list[Event]
+    stats: dict[str, Any]
+    # every scored candidate pair (ids) and its score, only with ``align(..., return_scored=True)``
+    scored: list[tuple[str, str]] = field(default_factory=list)
+    scored_scores: list[float] = field(default_factory=list)

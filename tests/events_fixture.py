@@ -1,7 +1,7 @@
 """Databases with events for the annotation tests: the seed articles grouped into events.
 
 ``insert_seed_events`` writes three fixed events (deterministic, for the store
-tests); ``build_event_db`` uses the real alignment when ``nato_compare.align``
+tests); ``build_event_db`` uses the real alignment when ``nato_compare.alignment.aligner``
 provides ``align_db`` and falls back to the fixed events otherwise.
 """
 
@@ -58,7 +58,7 @@ def build_event_db(db_path: Path) -> Path:
     """Seed articles ingested, then aligned (the real alignment if there is one)."""
     ingest_sources([SOURCES], db_path)
     align_db = None
-    for module in ("nato_compare.align_pipeline", "nato_compare.align"):
+    for module in ("nato_compare.alignment.database", "nato_compare.alignment.aligner"):
         try:
             align_db = getattr(importlib.import_module(module), "align_db", None)
         except ImportError:

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from nato_compare import align
-from nato_compare.align import STAGES, AlignParams
+from nato_compare.alignment import align
+from nato_compare.alignment.aligner import STAGES, AlignParams
 from nato_compare.errors import NatoCompareError
 
 RUTTE = ("NATO Secretary-General Mark Rutte said in Brussels that the alliance is on track "
@@ -245,7 +245,7 @@ def seed_passages(tmp_path_factory: pytest.TempPathFactory) -> list[dict]:
 
 
 def test_event_labels_are_words_of_the_members_as_written(seed_passages) -> None:
-    from nato_compare.normalize import STOP_WORDS
+    from nato_compare.alignment.normalize import STOP_WORDS
 
     result = align(seed_passages)
     text_of = {p["id"]: p["text"] for p in seed_passages}

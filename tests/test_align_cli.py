@@ -193,7 +193,7 @@ def test_a_read_only_output_folder_leaves_the_database_unchanged(seed_db: Path, 
 
 
 def test_a_failed_write_rolls_the_run_back(seed_db: Path, tmp_path: Path, monkeypatch) -> None:
-    from nato_compare import align_pipeline
+    from nato_compare.alignment import database as align_pipeline
 
     def broken(rows, stream, fmt):
         stream.write("event_id,score\n")

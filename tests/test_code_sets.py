@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 import threading
 
-from nato_compare import code_sets as codes
-from nato_compare.normalize import normalize
+from nato_compare.alignment import code_sets as codes
+from nato_compare.alignment.normalize import normalize
 
 TEXTS = [normalize(t) for t in (
     "NATO allies pledged €40 billion in military aid to Ukraine.",

@@ -5,7 +5,7 @@ same event, read off the five seed articles by hand. Rows with relation ``same``
 must be found; ``related`` rows (the same initiative, stated only indirectly) are
 not required, and pairing them is no error either.
 
-Measured with :func:`nato_compare.align.align` at its default settings: recall of
+Measured with :func:`nato_compare.alignment.aligner.align` at its default settings: recall of
 the ``same`` pairs; precision among kept pairs that touch a gold passage (right
 when both passages belong to the same gold event). That precision is strict: a
 gold passage also keeps its best match in outlets that have no counterpart, and
@@ -23,9 +23,9 @@ import numpy as np
 import pytest
 from rapidfuzz import fuzz, process, utils
 
-from nato_compare.align import align
+from nato_compare.alignment.aligner import align
 from nato_compare.model import outlet_key
-from nato_compare.similarity import similarity_many
+from nato_compare.alignment.similarity import similarity_many
 from nato_compare.store import open_db
 from nato_compare.store.articles import current_passages
 

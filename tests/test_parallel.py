@@ -8,8 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nato_compare import align, parallel
-from nato_compare.align import AlignParams
+from nato_compare.alignment import parallel
+from nato_compare.alignment import align
+from nato_compare.alignment.aligner import AlignParams
 
 
 def scale_corpus(n: int) -> list[dict]:
@@ -55,8 +56,8 @@ def test_chunks_come_back_in_order_with_progress(monkeypatch) -> None:
 
 
 def test_threaded_candidate_counting_finds_the_same_pairs(monkeypatch) -> None:
-    from nato_compare import candidates
-    from nato_compare.align import _prepare
+    from nato_compare.alignment import candidates
+    from nato_compare.alignment.aligner import _prepare
 
     data = _prepare(scale_corpus(600))
     params = AlignParams()
@@ -74,7 +75,7 @@ def test_threaded_candidate_counting_finds_the_same_pairs(monkeypatch) -> None:
 
 
 def test_the_index_tokenises_passages_holding_its_break_token_alike() -> None:
-    from nato_compare.candidates import _DOC_BREAK, token_table, tokens_for_index
+    from nato_compare.alignment.candidates import _DOC_BREAK, token_table, tokens_for_index
 
     texts = ["NATO’s Über-Plan, 2024", f"odd {_DOC_BREAK} text", "", "Rutte said NATO"]
     for chunk in (texts, [t for t in texts if _DOC_BREAK not in t]):

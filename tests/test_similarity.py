@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 from rapidfuzz import fuzz, process, utils
 
-from nato_compare import similarity as exported_similarity
-from nato_compare.evidence import evidence, evidence_many
-from nato_compare.similarity import (
+from nato_compare.alignment import similarity as exported_similarity
+from nato_compare.alignment.evidence import evidence, evidence_many
+from nato_compare.alignment.similarity import (
     DEFAULT_WEIGHTS, FEATURES, STOP_WORDS, SimilarityWeights, content_counts, content_tokens,
     normalize,
     pair_features, similarity,

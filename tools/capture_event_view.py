@@ -26,7 +26,7 @@ LABEL_KEYS = ["1", "8", "plus"]  # Economic, Security and defense, FAVOR
 
 
 def build_database(folder: Path) -> Path:
-    from nato_compare.align_pipeline import align_db
+    from nato_compare.alignment.database import align_db
     from nato_compare.pipeline import ingest_sources
 
     path = folder / "annotations.db"

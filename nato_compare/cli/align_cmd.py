@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import click
 
-from ..align import AlignParams
-from ..align_pipeline import FORMATS, align_db
+from ..alignment.aligner import AlignParams
+from ..alignment.database import FORMATS, align_db
 from .common import db_option, reports_errors, stderr_progress
 
 DEFAULTS = AlignParams()

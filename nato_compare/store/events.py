@@ -2,7 +2,7 @@
 
 A run replaces the previous run's events, memberships and pairs (the ``align_runs`` rows are
 kept as history). Passages are never deleted, and event ids derive from their members (see
-:mod:`nato_compare.align`), so an annotator's ``event_notes`` stay attached to an event that the
+:mod:`nato_compare.alignment`), so an annotator's ``event_notes`` stay attached to an event that the
 new run finds again.
 """
 
@@ -13,7 +13,7 @@ from typing import Any
 
 import sqlite_utils
 
-from ..align import AlignmentResult
+from ..model import AlignmentResult
 
 ALIGNMENT_COLUMNS = [
     "event_id", "score",

@@ -1,6 +1,6 @@
 """Align the passages of a database and store the run: the entry point of the CLI and the TUI.
 
-:func:`align_db` reads the live passages, runs :func:`nato_compare.align.align`, optionally writes
+:func:`align_db` reads the live passages, runs :func:`nato_compare.alignment.aligner.align`, optionally writes
 the aligned pairs to a CSV or JSONL file, and stores the run. The file is written to a temporary
 name beside its target first and only renamed into place once the database transaction has
 committed, so a failure leaves neither a half-written file nor a changed database; an unwritable
@@ -17,13 +17,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Any
 
-from .align import AlignParams, Progress, align
-from .errors import NatoCompareError
-from .model import outlet_key
-from .output_files import PendingOutput, check_output
-from .store import open_db
-from .store.articles import current_passages
-from .store.events import ALIGNMENT_COLUMNS, alignment_rows, save_run
+from .aligner import AlignParams, Progress, align
+from ..errors import NatoCompareError
+from ..model import outlet_key
+from ..output_files import PendingOutput, check_output
+from ..store import open_db
+from ..store.articles import current_passages
+from ..store.events import ALIGNMENT_COLUMNS, alignment_rows, save_run
 
 FORMATS = ("csv", "jsonl")
 

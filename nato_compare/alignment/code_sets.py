@@ -1,6 +1,6 @@
 """The token, bigram and number sets of many normalised passages at once, as code strings.
 
-:mod:`nato_compare.similarity` compares sets with rapidfuzz's ``Indel`` distance on sorted
+:mod:`nato_compare.alignment.similarity` compares sets with rapidfuzz's ``Indel`` distance on sorted
 strings of one code point per element. Building those strings one passage at a time cost
 ~160 µs per passage in Python (an f-string and a dict lookup per word pair); the aligner
 builds them for every passage it scores, so they are built here for a whole batch with NumPy:

@@ -8,7 +8,7 @@ events (clusters of passages across outlets).
 How it works, stage by stage (each stage reports ``progress(done, total, stage)``):
 
 1. **index** — candidate generation without comparing every pair
-   (:mod:`nato_compare.candidates`): each passage is filed under its ``index_tokens`` rarest
+   (:mod:`nato_compare.alignment.candidates`): each passage is filed under its ``index_tokens`` rarest
    tokens, and two passages of different outlets are scored only when they share at least
    ``min_shared`` of them. Rare tokens are what paraphrases keep (names, places, numbers,
    amounts), so true counterparts share several while unrelated passages rarely do; the cost
@@ -16,8 +16,8 @@ How it works, stage by stage (each stage reports ``progress(done, total, stage)`
    more than ``max_postings`` passages are dropped as too common. Inputs with at most
    ``exhaustive_pairs`` cross-outlet pairs are scored in full instead.
 2. **normalise** — every passage that is part of a candidate pair is normalised once by
-   :func:`nato_compare.similarity.normalize` (case, punctuation, currency and number forms, stems).
-3. **score** — candidates are scored by :func:`nato_compare.similarity.similarity_many`
+   :func:`nato_compare.alignment.similarity.normalize` (case, punctuation, currency and number forms, stems).
+3. **score** — candidates are scored by :func:`nato_compare.alignment.similarity.similarity_many`
    (rapidfuzz ``cpdist`` on all cores), in chunks.
 4. **select** — for each passage and each *other* outlet, the ``top`` best counterparts scoring
    at least ``threshold`` are kept; a pair is kept when either of its passages keeps it, and
@@ -30,7 +30,7 @@ How it works, stage by stage (each stage reports ``progress(done, total, stage)`
    paragraph and the next), so events cannot chain into giant clusters. Each member's score
    is the best kept score linking it to another member. Event ids are ``ev-`` + 12 hex digits of SHA-1 over the smallest member
    passage id: the same input gives the same events and ids, run after run.
-6. **evidence** — for every kept pair, :func:`nato_compare.evidence.evidence_many` (shared
+6. **evidence** — for every kept pair, :func:`nato_compare.alignment.evidence.evidence_many` (shared
    content words, numbers/amounts, entities, the scorers' contributions), in one batch.
 
 Every parameter is a field of :class:`AlignParams`.
@@ -51,9 +51,9 @@ import numpy as np
 
 from .arrays import sorted_unique
 from .candidates import TokenTable, candidate_pairs, local_token_table, merge_token_tables
-from .errors import NatoCompareError
+from ..errors import NatoCompareError
 from .evidence import evidence_many
-from .model import outlet_key
+from ..model import AlignedPair, AlignmentResult, Event, EventMember, outlet_key
 from .normalize import STOP_WORDS, normalize
 from .parallel import Pool, flatten, process_pool
 from .similarity import similarity_many_normalized, token_statistics
@@ -89,7 +89,7 @@ class AlignParams:
     - ``with_evidence`` — compute the evidence of every kept pair.
     - ``workers`` — threads for rapidfuzz and for the index's large sorts (-1 = all cores).
     - ``processes`` — worker processes for the per-passage stages (tokenising, normalising,
-      evidence) of inputs of at least :data:`nato_compare.parallel.PARALLEL_MIN_ITEMS`
+      evidence) of inputs of at least :data:`nato_compare.alignment.parallel.PARALLEL_MIN_ITEMS`
       passages (-1 = all cores; 1 = none). The results are the same with any number. The
       library's default is 1, because worker processes re-import the calling script: a script
       that asks for more must guard its entry point with ``if __name__ == "__main__":``. The
@@ -138,47 +138,6 @@ class AlignParams:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-
-@dataclass(frozen=True)
-class AlignedPair:
-    """Two passages of different outlets that report the same thing (``a`` < ``b`` by id)."""
-
-    a: str
-    b: str
-    score: float
-    event_id: str | None = None
-    evidence: dict = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class EventMember:
-    passage_id: str
-    score: float  # the best kept score linking this passage to another member
-
-
-@dataclass(frozen=True)
-class Event:
-    id: str
-    seq: int
-    label: str
-    members: tuple[EventMember, ...]
-    outlets: int
-
-    @property
-    def passage_ids(self) -> list[str]:
-        return [m.passage_id for m in self.members]
-
-
-@dataclass
-class AlignmentResult:
-    params: AlignParams
-    pairs: list[AlignedPair]
-    events: list[Event]
-    stats: dict[str, Any]
-    # every scored candidate pair (ids) and its score, only with ``align(..., return_scored=True)``
-    scored: list[tuple[str, str]] = field(default_factory=list)
-    scored_scores: list[float] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

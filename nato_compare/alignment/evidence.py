@@ -2,7 +2,7 @@
 
 For a reader checking an alignment: shared content words, shared numbers and amounts
 (and whether the numbers conflict), shared names, and each scorer's contribution to
-the score (:mod:`nato_compare.similarity`). Not part of the score itself.
+the score (:mod:`nato_compare.alignment.similarity`). Not part of the score itself.
 """
 
 from __future__ import annotations
@@ -99,7 +99,7 @@ def evidence_many(a: Sequence[str], b: Sequence[str], *, normalized_a: Sequence[
     names and amounts once per distinct text. Pass ``normalized_a`` / ``normalized_b``
     (:func:`normalize` of the texts) when you have them, and ``lengths_a`` / ``lengths_b``
     when the aligner scored them with whole-passage lengths (see
-    :func:`nato_compare.similarity.similarity_many_normalized`): the evidence's score is then
+    :func:`nato_compare.alignment.similarity.similarity_many_normalized`): the evidence's score is then
     the pair's score."""
     if len(a) != len(b):
         raise ValueError(f"a and b must have the same length ({len(a)} != {len(b)})")

@@ -1,6 +1,6 @@
 """Passage similarity: how surely two passages report the same thing, 0–100.
 
-Both passages are normalised (:mod:`nato_compare.normalize`: case, punctuation,
+Both passages are normalised (:mod:`nato_compare.alignment.normalize`: case, punctuation,
 currency and number forms, stems) and compared by cheap, vectorised features
 (:data:`FEATURES`):
 
@@ -31,7 +31,7 @@ two of them gives the size of their intersection in C++ (the longest common
 subsequence of two sorted sets is their intersection). No Python loop runs per
 pair; Python work is per distinct passage only.
 
-Why a pair scores as it does (shared words, numbers, names): :mod:`nato_compare.evidence`.
+Why a pair scores as it does (shared words, numbers, names): :mod:`nato_compare.alignment.evidence`.
 """
 
 from __future__ import annotations
