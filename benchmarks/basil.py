@@ -54,17 +54,28 @@ def write_corpus(folder: Path, target: Path) -> dict[str, str]:
     with target.open("w", encoding="utf-8") as out:
         for path in sorted(folder.glob("*/*.json")):
             article = json.loads(path.read_text(encoding="utf-8"))
-            paragraphs = [" ".join(s.strip() for s in p if s.strip()) for p in article["body-paragraphs"]]
+            paragraphs = [
+                " ".join(s.strip() for s in p if s.strip()) for p in article["body-paragraphs"]
+            ]
             text = "\n\n".join(p for p in paragraphs if p)
             if not text:
                 continue
             article_id = f"basil-{path.stem}"
             event_of[article_id] = article["triplet-uuid"]
-            out.write(json.dumps({
-                "id": article_id, "outlet": OUTLETS.get(article["source"], article["source"]),
-                "title": article.get("title"), "date": article.get("date"), "url": article.get("url"),
-                "text": text,
-            }, ensure_ascii=False) + "\n")
+            out.write(
+                json.dumps(
+                    {
+                        "id": article_id,
+                        "outlet": OUTLETS.get(article["source"], article["source"]),
+                        "title": article.get("title"),
+                        "date": article.get("date"),
+                        "url": article.get("url"),
+                        "text": text,
+                    },
+                    ensure_ascii=False,
+                )
+                + "\n"
+            )
     return event_of
 
 
@@ -86,8 +97,9 @@ def halves(event_of: dict[str, str]) -> tuple[set[str], set[str]]:
     return set(events[0::2]), set(events[1::2])
 
 
-def aligned_figures(passages: list[dict], event_of: dict[str, str], params: AlignParams
-                    ) -> tuple[float, int, int]:
+def aligned_figures(
+    passages: list[dict], event_of: dict[str, str], params: AlignParams
+) -> tuple[float, int, int]:
     article_of = {p["id"]: p["article_id"] for p in passages}
     result = align(passages, params=params)
     return figures([(article_of[p.a], article_of[p.b]) for p in result.pairs], event_of)
@@ -96,10 +108,14 @@ def aligned_figures(passages: list[dict], event_of: dict[str, str], params: Alig
 def held_out(passages: list[dict], event_of: dict[str, str]) -> None:
     """Choose threshold and min_links on one half of the events, report the other half."""
     first, second = halves(event_of)
-    of_half = {name: [p for p in passages if event_of[p["article_id"]] in half]
-               for name, half in (("A", first), ("B", second))}
-    print(f"held out: events split in two halves of {len(first)} and {len(second)}; "
-          f"threshold in {HELD_OUT_THRESHOLDS}, min_links in {HELD_OUT_LINKS}")
+    of_half = {
+        name: [p for p in passages if event_of[p["article_id"]] in half]
+        for name, half in (("A", first), ("B", second))
+    }
+    print(
+        f"held out: events split in two halves of {len(first)} and {len(second)}; "
+        f"threshold in {HELD_OUT_THRESHOLDS}, min_links in {HELD_OUT_LINKS}"
+    )
     for fit, test in (("A", "B"), ("B", "A")):
         grid = []
         for threshold in HELD_OUT_THRESHOLDS:
@@ -111,20 +127,29 @@ def held_out(passages: list[dict], event_of: dict[str, str]) -> None:
         chosen = AlignParams(threshold=threshold, min_links=min_links, with_evidence=False)
         purity, covered, n_pairs = aligned_figures(of_half[test], event_of, chosen)
         default_purity, default_covered, default_pairs = aligned_figures(
-            of_half[test], event_of, AlignParams(with_evidence=False))
+            of_half[test], event_of, AlignParams(with_evidence=False)
+        )
         events = len({event_of[p["article_id"]] for p in of_half[test]})
-        print(f"  chosen on {fit} (threshold {threshold}, min_links {min_links}; purity there "
-              f"{fit_purity:.3f}) -> on {test}: purity {purity:.3f}, covered {covered}/{events}, "
-              f"{n_pairs} pairs; the defaults on {test}: purity {default_purity:.3f}, "
-              f"covered {default_covered}/{events}, {default_pairs} pairs")
+        print(
+            f"  chosen on {fit} (threshold {threshold}, min_links {min_links}; purity there "
+            f"{fit_purity:.3f}) -> on {test}: purity {purity:.3f}, covered {covered}/{events}, "
+            f"{n_pairs} pairs; the defaults on {test}: purity {default_purity:.3f}, "
+            f"covered {default_covered}/{events}, {default_pairs} pairs"
+        )
 
 
 def baseline(passages: list[dict], threshold: float) -> list[tuple[str, str]]:
     """Plain rapidfuzz: each paragraph's best ``token_sort_ratio`` match in every other outlet."""
     texts = [p["text"] for p in passages]
     outlets = np.array([p["outlet"] for p in passages])
-    scores = process.cdist(texts, texts, scorer=fuzz.token_sort_ratio, processor=utils.default_process,
-                           dtype=np.uint8, workers=-1)
+    scores = process.cdist(
+        texts,
+        texts,
+        scorer=fuzz.token_sort_ratio,
+        processor=utils.default_process,
+        dtype=np.uint8,
+        workers=-1,
+    )
     kept = set()
     for i in range(len(passages)):
         for outlet in set(outlets.tolist()) - {outlets[i]}:
@@ -142,8 +167,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--min-links", type=int, default=AlignParams().min_links)
     parser.add_argument("--sweep", action="store_true", help="figures for thresholds 40..90")
     parser.add_argument("--baseline", action="store_true", help="also plain rapidfuzz best-match")
-    parser.add_argument("--held-out", action="store_true",
-                        help="threshold and min_links chosen on half the events, figures on the other half")
+    parser.add_argument(
+        "--held-out",
+        action="store_true",
+        help="threshold and min_links chosen on half the events, figures on the other half",
+    )
     args = parser.parse_args(argv)
     if not BASIL.is_dir():
         print(f"BASIL not found at {BASIL}: skipped", file=sys.stderr)
@@ -161,39 +189,60 @@ def main(argv: list[str] | None = None) -> int:
         summary = align_db(db_path, params)
         seconds = time.perf_counter() - start
         db = open_db(db_path)
-        pairs = [(article_of[a], article_of[b])
-                 for a, b in db.execute("SELECT passage_a, passage_b FROM alignments")]
-        in_an_event = db.execute("SELECT count(*) FROM alignments WHERE event_id IS NOT NULL").fetchone()[0]
+        pairs = [
+            (article_of[a], article_of[b])
+            for a, b in db.execute("SELECT passage_a, passage_b FROM alignments")
+        ]
+        in_an_event = db.execute(
+            "SELECT count(*) FROM alignments WHERE event_id IS NOT NULL"
+        ).fetchone()[0]
         members: dict[str, set[str]] = {}
         for event_id, passage_id in db.execute("SELECT event_id, passage_id FROM event_passages"):
             members.setdefault(event_id, set()).add(event_of[article_of[passage_id]])
         db.close()
         purity, covered, n_pairs = figures(pairs, event_of)
-        print(f"BASIL: {len(event_of)} articles, {len(set(event_of.values()))} events, "
-              f"{summary.passages} passages")
-        print(f"aligner (threshold {params.threshold:g}, top {params.top}, min_links "
-              f"{params.min_links}): purity {purity:.3f}, "
-              f"covered {covered}/100, {n_pairs} pairs, {summary.events} events, "
-              f"{summary.candidates} candidates scored, {seconds:.1f} s")
+        print(
+            f"BASIL: {len(event_of)} articles, {len(set(event_of.values()))} events, "
+            f"{summary.passages} passages"
+        )
+        print(
+            f"aligner (threshold {params.threshold:g}, top {params.top}, min_links "
+            f"{params.min_links}): purity {purity:.3f}, "
+            f"covered {covered}/100, {n_pairs} pairs, {summary.events} events, "
+            f"{summary.candidates} candidates scored, {seconds:.1f} s"
+        )
         pure = sum(len(events) == 1 for events in members.values())
-        print(f"events: {len(members)}, of which {pure / max(1, len(members)):.3f} hold passages of one "
-              f"BASIL event only; {in_an_event} of the {n_pairs} pairs lie within an event")
+        print(
+            f"events: {len(members)}, of which {pure / max(1, len(members)):.3f} hold passages of one "
+            f"BASIL event only; {in_an_event} of the {n_pairs} pairs lie within an event"
+        )
         if args.sweep:
             for min_links in (1, 2, 3):
                 for threshold in range(10, 95, 10):
-                    result = align(passages, params=AlignParams(
-                        threshold=threshold, top=args.top, min_links=min_links, with_evidence=False))
+                    result = align(
+                        passages,
+                        params=AlignParams(
+                            threshold=threshold,
+                            top=args.top,
+                            min_links=min_links,
+                            with_evidence=False,
+                        ),
+                    )
                     kept = [(article_of[p.a], article_of[p.b]) for p in result.pairs]
                     purity, covered, n_pairs = figures(kept, event_of)
-                    print(f"  min_links {min_links}, threshold {threshold:>3}: purity {purity:.3f}, "
-                          f"covered {covered:>3}/100, {n_pairs} pairs")
+                    print(
+                        f"  min_links {min_links}, threshold {threshold:>3}: purity {purity:.3f}, "
+                        f"covered {covered:>3}/100, {n_pairs} pairs"
+                    )
         if args.held_out:
             held_out(passages, event_of)
         if args.baseline:
             for threshold in (60, 70):
                 purity, covered, n_pairs = figures(baseline(passages, threshold), event_of)
-                print(f"baseline token_sort_ratio >= {threshold}: purity {purity:.3f}, "
-                      f"covered {covered}/100, {n_pairs} pairs")
+                print(
+                    f"baseline token_sort_ratio >= {threshold}: purity {purity:.3f}, "
+                    f"covered {covered}/100, {n_pairs} pairs"
+                )
     return 0
 
 

@@ -32,15 +32,19 @@ import numpy as np
 from rapidfuzz import fuzz, process, utils
 
 from nato_compare.alignment.similarity import (
-    DEFAULT_WEIGHTS, FEATURES, SimilarityWeights, log_odds, normalize, pair_features,
+    DEFAULT_WEIGHTS,
+    FEATURES,
+    SimilarityWeights,
+    log_odds,
+    normalize,
+    pair_features,
     similarity_many_normalized,
 )
 
 BASIL = Path(__file__).resolve().parents[2] / "shared" / "eval" / "basil" / "articles"
 SEED = 0
 MIN_WORDS = 8  # shorter paragraphs are datelines and captions
-PLAIN_SCORERS = {"token_sort_ratio": fuzz.token_sort_ratio,
-                 "token_set_ratio": fuzz.token_set_ratio}
+PLAIN_SCORERS = {"token_sort_ratio": fuzz.token_sort_ratio, "token_set_ratio": fuzz.token_set_ratio}
 
 
 def load_paragraphs(root: Path = BASIL) -> list[tuple[str, str, str]]:
@@ -57,12 +61,14 @@ def load_paragraphs(root: Path = BASIL) -> list[tuple[str, str, str]]:
 
 def passage_model(weights: SimilarityWeights = DEFAULT_WEIGHTS) -> SimilarityWeights:
     """``weights`` with the sentence terms (the gated ``short*`` features) at 0."""
-    return dataclasses.replace(weights, **{name: 0.0 for name in FEATURES
-                                           if name.startswith("short")})
+    return dataclasses.replace(
+        weights, **{name: 0.0 for name in FEATURES if name.startswith("short")}
+    )
 
 
-def best_matches(rows: list[tuple[str, str, str]], queries: int, joined: bool = False
-                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, float]]:
+def best_matches(
+    rows: list[tuple[str, str, str]], queries: int, joined: bool = False
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, float]]:
     """For each sampled paragraph's best other-outlet match: the log-odds (before
     calibration) of the passage model (or, ``joined``, of the shipped weights), the
     shipped score, and whether that match covers the same event; also the same
@@ -81,23 +87,36 @@ def best_matches(rows: list[tuple[str, str, str]], queries: int, joined: bool = 
         k = int(np.argmax(z))
         best_z.append(z[k])
         right.append(events[others[k]] == events[i])
-        shipped = similarity_many_normalized([normalized[i]] * len(others),
-                                             [normalized[j] for j in others])
+        shipped = similarity_many_normalized(
+            [normalized[i]] * len(others), [normalized[j] for j in others]
+        )
         best_score.append(shipped.max())
         right_shipped.append(events[others[int(np.argmax(shipped))]] == events[i])
         for name, scorer in PLAIN_SCORERS.items():
-            scores = process.cdist([rows[i][2]], [rows[j][2] for j in others], scorer=scorer,
-                                   processor=utils.default_process)[0]
+            scores = process.cdist(
+                [rows[i][2]],
+                [rows[j][2] for j in others],
+                scorer=scorer,
+                processor=utils.default_process,
+            )[0]
             plain[name].append(events[others[int(np.argmax(scores))]] == events[i])
-    return (np.array(best_z), np.array(right), np.array(best_score), np.array(right_shipped),
-            {k: float(np.mean(v)) for k, v in plain.items()})
+    return (
+        np.array(best_z),
+        np.array(right),
+        np.array(best_score),
+        np.array(right_shipped),
+        {k: float(np.mean(v)) for k, v in plain.items()},
+    )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--queries", type=int, default=1200)
-    parser.add_argument("--joined", action="store_true",
-                        help="fit the calibration on the joined score, not the passage model")
+    parser.add_argument(
+        "--joined",
+        action="store_true",
+        help="fit the calibration on the joined score, not the passage model",
+    )
     args = parser.parse_args()
     if not BASIL.exists():
         print(f"BASIL not found at {BASIL}: skipped", file=sys.stderr)
@@ -108,12 +127,16 @@ def main() -> int:
     z, right, score, right_shipped, plain = best_matches(rows, args.queries, args.joined)
     model = LogisticRegression(C=100.0).fit(z[:, None], right)
     scale, offset = round(float(model.coef_[0, 0]), 2), round(float(model.intercept_[0]), 2)
-    print(f"BASIL: {len(rows)} paragraphs; {args.queries} sampled; "
-          f"best other-outlet match from the same event: {right_shipped.mean():.1%} "
-          f"(passage model alone: {right.mean():.1%}; "
-          f"plain rapidfuzz: " + ", ".join(f"{k} {v:.1%}" for k, v in plain.items()) + ")")
-    print(f"fitted calibration_scale={scale} calibration_offset={offset} "
-          f"(shipped: {DEFAULT_WEIGHTS.calibration_scale}, {DEFAULT_WEIGHTS.calibration_offset})\n")
+    print(
+        f"BASIL: {len(rows)} paragraphs; {args.queries} sampled; "
+        f"best other-outlet match from the same event: {right_shipped.mean():.1%} "
+        f"(passage model alone: {right.mean():.1%}; "
+        f"plain rapidfuzz: " + ", ".join(f"{k} {v:.1%}" for k, v in plain.items()) + ")"
+    )
+    print(
+        f"fitted calibration_scale={scale} calibration_offset={offset} "
+        f"(shipped: {DEFAULT_WEIGHTS.calibration_scale}, {DEFAULT_WEIGHTS.calibration_offset})\n"
+    )
     print("shipped score >=   best matches kept   same event (purity)")
     for threshold in (10, 30, 50, 60, 70, 80, 90):
         kept = score >= threshold

@@ -31,13 +31,34 @@ def build(path: Path, articles: int, passages: int) -> list[str]:
     ids = []
     with db.atomic():
         for a in range(articles):
-            db["articles"].insert({"id": f"a{a}", "source": f"a{a}.txt", "outlet": f"Outlet {a % 5}",
-                                   "title": f"Title {a}", "date": "2024", "url": None,
-                                   "content_hash": str(a), "cleaned_text": "x", "removed_lines": 0,
-                                   "ingested_at": STAMP, "updated_at": STAMP})
-            rows = [{"id": f"p-{a}-{s}", "article_id": f"a{a}", "seq": s, "start": 0, "end": 1,
-                     "text": f"Passage {s} of article {a}, with \"quotes\"\nand a second line.",
-                     "created_at": STAMP, "superseded_at": None} for s in range(passages)]
+            db["articles"].insert(
+                {
+                    "id": f"a{a}",
+                    "source": f"a{a}.txt",
+                    "outlet": f"Outlet {a % 5}",
+                    "title": f"Title {a}",
+                    "date": "2024",
+                    "url": None,
+                    "content_hash": str(a),
+                    "cleaned_text": "x",
+                    "removed_lines": 0,
+                    "ingested_at": STAMP,
+                    "updated_at": STAMP,
+                }
+            )
+            rows = [
+                {
+                    "id": f"p-{a}-{s}",
+                    "article_id": f"a{a}",
+                    "seq": s,
+                    "start": 0,
+                    "end": 1,
+                    "text": f'Passage {s} of article {a}, with "quotes"\nand a second line.',
+                    "created_at": STAMP,
+                    "superseded_at": None,
+                }
+                for s in range(passages)
+            ]
             db["passages"].insert_all(rows)
             ids += [r["id"] for r in rows]
     db.close()
@@ -50,8 +71,18 @@ def annotations(coder: str, passages: list[str]) -> list[dict]:
     for p in passages:
         labels = [("stance", rng.choice(["FAVOR", "AGAINST", "NONE"]))]
         labels += [("frame", f) for f in rng.sample(FRAMES, rng.randint(1, 2))]
-        rows += [{"id": uuid.UUID(int=rng.getrandbits(128)).hex, "annotator": coder, "passage_id": p,
-                  "dimension": d, "label": label, "note": "", "created_at": STAMP} for d, label in labels]
+        rows += [
+            {
+                "id": uuid.UUID(int=rng.getrandbits(128)).hex,
+                "annotator": coder,
+                "passage_id": p,
+                "dimension": d,
+                "label": label,
+                "note": "",
+                "created_at": STAMP,
+            }
+            for d, label in labels
+        ]
     return rows
 
 

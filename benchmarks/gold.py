@@ -46,8 +46,9 @@ def load_gold(path: Path = GOLD) -> list[dict]:
         return list(csv.DictReader(f))
 
 
-def rank_one_accuracy(passages: list[dict], gold: list[dict], score_matrix: np.ndarray
-                      ) -> tuple[float, list[tuple[str, str, int]]]:
+def rank_one_accuracy(
+    passages: list[dict], gold: list[dict], score_matrix: np.ndarray
+) -> tuple[float, list[tuple[str, str, int]]]:
     """Share of directed gold pairs whose counterpart outranks every passage outside the
     event; also the misses as (passage, counterpart, rank among non-event passages + 1)."""
     index = {p["id"]: i for i, p in enumerate(passages)}
@@ -57,12 +58,16 @@ def rank_one_accuracy(passages: list[dict], gold: list[dict], score_matrix: np.n
         event_of[row["passage_a"]] = event_of[row["passage_b"]] = row["event"]
     hits, misses = 0, []
     same = [r for r in gold if r["relation"] == "same"]
-    directed = [(r["passage_a"], r["passage_b"]) for r in same] + \
-               [(r["passage_b"], r["passage_a"]) for r in same]
+    directed = [(r["passage_a"], r["passage_b"]) for r in same] + [
+        (r["passage_b"], r["passage_a"]) for r in same
+    ]
     for a, b in directed:
         i, j = index[a], index[b]
-        rivals = [k for k, p in enumerate(passages)
-                  if keys[k] != keys[i] and event_of.get(p["id"]) != event_of[a]]
+        rivals = [
+            k
+            for k, p in enumerate(passages)
+            if keys[k] != keys[i] and event_of.get(p["id"]) != event_of[a]
+        ]
         above = int((score_matrix[i, rivals] >= score_matrix[i, j]).sum())
         if above == 0:
             hits += 1
@@ -78,8 +83,11 @@ def precision_recall(pairs: set[frozenset[str]], gold: list[dict]) -> tuple[floa
     same = {frozenset((r["passage_a"], r["passage_b"])) for r in gold if r["relation"] == "same"}
     touching = [pair for pair in pairs if pair & event.keys()]
     correct = [pair for pair in touching if len({event.get(x) for x in pair}) == 1]
-    return (len(correct) / len(touching) if touching else float("nan"),
-            len(pairs & same) / len(same), len(touching))
+    return (
+        len(correct) / len(touching) if touching else float("nan"),
+        len(pairs & same) / len(same),
+        len(touching),
+    )
 
 
 def print_align_figures(passages: list[dict], gold: list[dict]) -> None:
@@ -87,15 +95,21 @@ def print_align_figures(passages: list[dict], gold: list[dict]) -> None:
 
     print(f"\nnato_compare.alignment.aligner at its defaults ({AlignParams()}):")
     result = align(passages)
-    precision, recall, touching = precision_recall({frozenset((p.a, p.b)) for p in result.pairs}, gold)
-    print(f"  {len(result.pairs)} pairs; on gold: precision {precision:.2f} "
-          f"({touching} pairs touch a gold passage), recall {recall:.2f}")
+    precision, recall, touching = precision_recall(
+        {frozenset((p.a, p.b)) for p in result.pairs}, gold
+    )
+    print(
+        f"  {len(result.pairs)} pairs; on gold: precision {precision:.2f} "
+        f"({touching} pairs touch a gold passage), recall {recall:.2f}"
+    )
     event_of = {m.passage_id: e.id for e in result.events for m in e.members}
     same = [(r["passage_a"], r["passage_b"]) for r in gold if r["relation"] == "same"]
     together = sum(1 for a, b in same if a in event_of and event_of[a] == event_of.get(b))
     within = sum(1 for p in result.pairs if p.event_id)
-    print(f"  {len(result.events)} events; {within} of the {len(result.pairs)} pairs lie within an "
-          f"event; {together} of the {len(same)} gold pairs are in one event")
+    print(
+        f"  {len(result.events)} events; {within} of the {len(result.pairs)} pairs lie within an "
+        f"event; {together} of the {len(same)} gold pairs are in one event"
+    )
 
 
 def main() -> int:
@@ -103,18 +117,24 @@ def main() -> int:
     gold = load_gold()
     texts = [p["text"] for p in passages]
     n = len(texts)
-    token_set = process.cdist(texts, texts, scorer=fuzz.token_set_ratio,
-                              processor=utils.default_process, workers=-1)
+    token_set = process.cdist(
+        texts, texts, scorer=fuzz.token_set_ratio, processor=utils.default_process, workers=-1
+    )
     ii, jj = np.meshgrid(np.arange(n), np.arange(n), indexing="ij")
-    ours = similarity_many([texts[i] for i in ii.ravel()], [texts[j] for j in jj.ravel()]
-                           ).reshape(n, n)
+    ours = similarity_many([texts[i] for i in ii.ravel()], [texts[j] for j in jj.ravel()]).reshape(
+        n, n
+    )
     same = [r for r in gold if r["relation"] == "same"]
-    print(f"{len(passages)} seed passages, {len(same)} gold pairs "
-          f"({len({r['event'] for r in same})} events), {2 * len(same)} directed\n")
+    print(
+        f"{len(passages)} seed passages, {len(same)} gold pairs "
+        f"({len({r['event'] for r in same})} events), {2 * len(same)} directed\n"
+    )
     print(f"{'scorer':<40} rank-1 accuracy")
     results = {}
-    for name, matrix in [("rapidfuzz token_set_ratio (paragraphs)", token_set),
-                         ("nato_compare similarity", ours)]:
+    for name, matrix in [
+        ("rapidfuzz token_set_ratio (paragraphs)", token_set),
+        ("nato_compare similarity", ours),
+    ]:
         accuracy, misses = rank_one_accuracy(passages, gold, matrix)
         results[name] = misses
         print(f"{name:<40} {accuracy:.2f}")

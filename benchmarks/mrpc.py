@@ -26,7 +26,12 @@ import numpy as np
 from rapidfuzz import fuzz, process, utils
 
 from nato_compare.alignment.similarity import (
-    DEFAULT_WEIGHTS, FEATURES, SimilarityWeights, log_odds, normalize, pair_features,
+    DEFAULT_WEIGHTS,
+    FEATURES,
+    SimilarityWeights,
+    log_odds,
+    normalize,
+    pair_features,
     similarity_many_normalized,
 )
 
@@ -38,8 +43,11 @@ SEED = 20240621
 def load_mrpc(path: Path = MRPC) -> tuple[list[str], list[str], np.ndarray]:
     with open(path, encoding="utf-8-sig", newline="") as f:
         rows = list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
-    return ([r["#1 String"] for r in rows], [r["#2 String"] for r in rows],
-            np.array([int(r["Quality"]) for r in rows]))
+    return (
+        [r["#1 String"] for r in rows],
+        [r["#2 String"] for r in rows],
+        np.array([int(r["Quality"]) for r in rows]),
+    )
 
 
 def roc_auc(labels: np.ndarray, scores: np.ndarray) -> float:
@@ -75,10 +83,13 @@ def fit_blend(features: np.ndarray, labels: np.ndarray, model) -> tuple[float, n
     p = dict(zip(PASSAGE, passage.coef_[0]))
     s = dict(zip(SENTENCE, sentence.coef_[0]))
     coefficients = {
-        "ratio": p["ratio"], "jaccard": p["jaccard"],
+        "ratio": p["ratio"],
+        "jaccard": p["jaccard"],
         "short": sentence.intercept_[0] - passage.intercept_[0],
-        "short_ratio": s["ratio"] - p["ratio"], "short_jaccard": s["jaccard"] - p["jaccard"],
-        "short_bigrams": s["short_bigrams"], "short_number_mismatch": s["short_number_mismatch"],
+        "short_ratio": s["ratio"] - p["ratio"],
+        "short_jaccard": s["jaccard"] - p["jaccard"],
+        "short_bigrams": s["short_bigrams"],
+        "short_number_mismatch": s["short_number_mismatch"],
     }
     return float(passage.intercept_[0]), np.array([coefficients[n] for n in FEATURES])
 
@@ -98,7 +109,8 @@ def fit_weights(features: np.ndarray, labels: np.ndarray) -> tuple[float, Simila
         aucs.append(roc_auc(labels[test], intercept + features[test] @ coefficients))
     intercept, coefficients = fit_blend(features, labels, model)
     weights = dataclasses.replace(
-        DEFAULT_WEIGHTS, intercept=round(intercept, 2),
+        DEFAULT_WEIGHTS,
+        intercept=round(intercept, 2),
         **{name: round(float(c), 2) for name, c in zip(FEATURES, coefficients)},
     )
     print(f"out-of-fold AUC per fold: {', '.join(f'{a:.3f}' for a in aucs)}")
@@ -112,9 +124,11 @@ def fit_single(features: np.ndarray, labels: np.ndarray) -> float:
 
     aucs = []
     for train, test in StratifiedKFold(FOLDS, shuffle=True, random_state=SEED).split(
-            features, labels):
+        features, labels
+    ):
         fitted = LogisticRegression(C=1.0, class_weight="balanced", max_iter=2000).fit(
-            features[train], labels[train])
+            features[train], labels[train]
+        )
         aucs.append(roc_auc(labels[test], fitted.decision_function(features[test])))
     return float(np.mean(aucs))
 
@@ -122,15 +136,22 @@ def fit_single(features: np.ndarray, labels: np.ndarray) -> float:
 BOOTSTRAP_ROUNDS = 1000
 
 
-def auc_difference_interval(labels: np.ndarray, ours: np.ndarray, theirs: np.ndarray,
-                            rounds: int = BOOTSTRAP_ROUNDS, seed: int = 0) -> tuple[float, float]:
+def auc_difference_interval(
+    labels: np.ndarray,
+    ours: np.ndarray,
+    theirs: np.ndarray,
+    rounds: int = BOOTSTRAP_ROUNDS,
+    seed: int = 0,
+) -> tuple[float, float]:
     """95 % interval of AUC(ours) - AUC(theirs) over resamples of the pairs (the same pairs
     for both scorers in each resample)."""
     rng = np.random.default_rng(seed)
     differences = []
     for _ in range(rounds):
         sample = rng.integers(0, len(labels), len(labels))
-        differences.append(roc_auc(labels[sample], ours[sample]) - roc_auc(labels[sample], theirs[sample]))
+        differences.append(
+            roc_auc(labels[sample], ours[sample]) - roc_auc(labels[sample], theirs[sample])
+        )
     return float(np.percentile(differences, 2.5)), float(np.percentile(differences, 97.5))
 
 
@@ -145,8 +166,12 @@ def main() -> int:
     print(f"MRPC train: {len(labels)} pairs, {labels.mean():.1%} paraphrases\n")
 
     print(f"{'scorer':<44} ROC AUC")
-    for name, scorer in [("ratio", fuzz.ratio), ("token_sort_ratio", fuzz.token_sort_ratio),
-                         ("token_set_ratio", fuzz.token_set_ratio), ("WRatio", fuzz.WRatio)]:
+    for name, scorer in [
+        ("ratio", fuzz.ratio),
+        ("token_sort_ratio", fuzz.token_sort_ratio),
+        ("token_set_ratio", fuzz.token_set_ratio),
+        ("WRatio", fuzz.WRatio),
+    ]:
         scores = process.cpdist(a, b, scorer=scorer, processor=utils.default_process)
         print(f"{'rapidfuzz ' + name + ' (default_process)':<44} {roc_auc(labels, scores):.3f}")
 
@@ -155,25 +180,35 @@ def main() -> int:
     features = pair_features(na, nb)
     elapsed = time.perf_counter() - start
     for i, name in enumerate(FEATURES):
-        print(f"{'feature ' + name + ' (normalised text)':<44} {roc_auc(labels, features[:, i]):.3f}")
+        print(
+            f"{'feature ' + name + ' (normalised text)':<44} {roc_auc(labels, features[:, i]):.3f}"
+        )
     shipped = similarity_many_normalized(na, nb)
     print(f"{'similarity (shipped DEFAULT_WEIGHTS)':<44} {roc_auc(labels, shipped):.3f}")
-    best_single = process.cpdist(a, b, scorer=fuzz.token_sort_ratio, processor=utils.default_process)
+    best_single = process.cpdist(
+        a, b, scorer=fuzz.token_sort_ratio, processor=utils.default_process
+    )
     low, high = auc_difference_interval(labels, shipped, best_single)
-    print(f"similarity minus token_sort_ratio: 95% interval of the AUC difference {low:+.3f} .. "
-          f"{high:+.3f} (paired bootstrap, {BOOTSTRAP_ROUNDS} resamples of the pairs; in-sample: the "
-          "shipped weights were fitted on these pairs, see --fit for the cross-validated AUC)")
+    print(
+        f"similarity minus token_sort_ratio: 95% interval of the AUC difference {low:+.3f} .. "
+        f"{high:+.3f} (paired bootstrap, {BOOTSTRAP_ROUNDS} resamples of the pairs; in-sample: the "
+        "shipped weights were fitted on these pairs, see --fit for the cross-validated AUC)"
+    )
     print(f"\nnormalise + features: {len(a)} pairs in {elapsed:.2f} s")
     z = log_odds(features)
-    print(f"at MRPC log-odds >= 0 (before the BASIL calibration): "
-          f"{(z[labels == 1] >= 0).mean():.1%} of paraphrases, "
-          f"{(z[labels == 0] >= 0).mean():.1%} of non-paraphrases")
+    print(
+        f"at MRPC log-odds >= 0 (before the BASIL calibration): "
+        f"{(z[labels == 1] >= 0).mean():.1%} of paraphrases, "
+        f"{(z[labels == 0] >= 0).mean():.1%} of non-paraphrases"
+    )
 
     if args.fit:
         mean_auc, weights = fit_weights(features, labels)
         single = fit_single(features, labels)
-        print(f"(one logistic regression on all {len(FEATURES)} features instead of the two "
-              f"joined models: {single:.3f})")
+        print(
+            f"(one logistic regression on all {len(FEATURES)} features instead of the two "
+            f"joined models: {single:.3f})"
+        )
         print(f"\n{FOLDS}-fold cross-validated AUC (mean of held-out folds): {mean_auc:.3f}")
         refit = similarity_many_normalized(na, nb, weights=weights)
         print(f"AUC of the weights fitted on all pairs (rounded): {roc_auc(labels, refit):.3f}")

@@ -47,20 +47,36 @@ from nato_compare.segment import split_sentences  # noqa: E402
 similarity = importlib.import_module("nato_compare.alignment.similarity")
 
 SYNONYMS = [
-    ["troops", "forces", "soldiers"], ["said", "stated", "declared"], ["aid", "assistance", "support"],
-    ["announced", "unveiled", "revealed"], ["meeting", "talks", "summit"], ["alliance", "bloc"],
-    ["countries", "nations", "states"], ["weapons", "arms"], ["leaders", "chiefs", "heads"],
-    ["agreed", "approved", "endorsed"], ["plans", "intends", "aims"], ["increase", "boost", "raise"],
-    ["help", "assist"], ["warned", "cautioned"], ["conflict", "war", "fighting"],
-    ["urged", "called on", "pressed"], ["military", "armed forces"], ["however", "but", "yet"],
-    ["confirmed", "affirmed"], ["major", "significant", "large"], ["recent", "latest"],
+    ["troops", "forces", "soldiers"],
+    ["said", "stated", "declared"],
+    ["aid", "assistance", "support"],
+    ["announced", "unveiled", "revealed"],
+    ["meeting", "talks", "summit"],
+    ["alliance", "bloc"],
+    ["countries", "nations", "states"],
+    ["weapons", "arms"],
+    ["leaders", "chiefs", "heads"],
+    ["agreed", "approved", "endorsed"],
+    ["plans", "intends", "aims"],
+    ["increase", "boost", "raise"],
+    ["help", "assist"],
+    ["warned", "cautioned"],
+    ["conflict", "war", "fighting"],
+    ["urged", "called on", "pressed"],
+    ["military", "armed forces"],
+    ["however", "but", "yet"],
+    ["confirmed", "affirmed"],
+    ["major", "significant", "large"],
+    ["recent", "latest"],
 ]
 SYNONYM_OF = {w: group for group in SYNONYMS for w in group}
 _WORD = re.compile(r"^(\W*)([\w’'-]+)(\W*)$")
 _AMOUNT_WORDS = re.compile(r"\b(\d+(?:\.\d+)?) (billion|million) (euros|dollars)\b")
 _AMOUNT_SYMBOL = re.compile(r"([€$])(\d+(?:\.\d+)?) (billion|million)\b")
-SYLLABLES = ("ka lo mir ten sa vo rud pel an ki tor ba zel mu ri on fa gu dra ne vil os tam "
-             "lek ju har po sin cer dum ye").split()
+SYLLABLES = (
+    "ka lo mir ten sa vo rud pel an ki tor ba zel mu ri on fa gu dra ne vil os tam "
+    "lek ju har po sin cer dum ye"
+).split()
 
 
 def seed_templates() -> tuple[list[str], list[str]]:
@@ -94,7 +110,9 @@ class Generator:
         return [self.lexicon[min(i, len(self.lexicon) - 1)] for i in draws]
 
     def _name(self) -> str:
-        return "".join(self.rng.choice(SYLLABLES) for _ in range(self.rng.randint(2, 3))).capitalize()
+        return "".join(
+            self.rng.choice(SYLLABLES) for _ in range(self.rng.randint(2, 3))
+        ).capitalize()
 
     def base(self) -> list[str]:
         """A fresh passage (list of sentences), each spliced from two template sentences."""
@@ -102,7 +120,10 @@ class Generator:
         sentences = []
         for _ in range(self.rng.randint(1, 3)):
             first, second = (t.split() for t in self.rng.sample(self.templates, 2))
-            tokens = first[:self.rng.randint(3, len(first))] + second[self.rng.randint(0, len(second) - 3):]
+            tokens = (
+                first[: self.rng.randint(3, len(first))]
+                + second[self.rng.randint(0, len(second) - 3) :]
+            )
             fresh = iter(self._zipf_words(len(tokens)))
             out = []
             for position, token in enumerate(tokens):
@@ -149,14 +170,19 @@ class Generator:
             out_sentences.append(" ".join(self.base()[:1]))
         text = " ".join(out_sentences)
         if rng.random() < 0.5:
-            text = _AMOUNT_WORDS.sub(lambda m: f"{'€' if m[3] == 'euros' else '$'}{m[1]} {m[2]}", text)
+            text = _AMOUNT_WORDS.sub(
+                lambda m: f"{'€' if m[3] == 'euros' else '$'}{m[1]} {m[2]}", text
+            )
         else:
-            text = _AMOUNT_SYMBOL.sub(lambda m: f"{m[2]} {m[3]} {'euros' if m[1] == '€' else 'dollars'}", text)
+            text = _AMOUNT_SYMBOL.sub(
+                lambda m: f"{m[2]} {m[3]} {'euros' if m[1] == '€' else 'dollars'}", text
+            )
         return text
 
 
-def generate_corpus(passages: int, outlets: int = 20, seed: int = 1, unrelated: float = 0.4
-                    ) -> tuple[list[dict], dict[str, str | None]]:
+def generate_corpus(
+    passages: int, outlets: int = 20, seed: int = 1, unrelated: float = 0.4
+) -> tuple[list[dict], dict[str, str | None]]:
     """``passages`` rows (id, article_id, outlet, text) and each passage's true event (or None).
 
     A *story* is 2-8 events (base passages); each outlet covering the story writes one article
@@ -190,8 +216,14 @@ def generate_corpus(passages: int, outlets: int = 20, seed: int = 1, unrelated: 
             if len(rows) == passages:
                 break
             pid = f"p-{number:06d}-{k:02d}"
-            rows.append({"id": pid, "article_id": f"{outlet[-2:]}-{number:06d}", "outlet": outlet,
-                         "text": text})
+            rows.append(
+                {
+                    "id": pid,
+                    "article_id": f"{outlet[-2:]}-{number:06d}",
+                    "outlet": outlet,
+                    "text": text,
+                }
+            )
             truth[pid] = event
     return rows, truth
 
@@ -224,8 +256,9 @@ def _subsample(rows: list[dict], truth: dict[str, str | None], size: int, seed: 
     return sorted(chosen)
 
 
-def exhaustive(normalized: list[str], outlets: list[str], workers: int = -1
-               ) -> tuple[np.ndarray, np.ndarray, float, float]:
+def exhaustive(
+    normalized: list[str], outlets: list[str], workers: int = -1
+) -> tuple[np.ndarray, np.ndarray, float, float]:
     """Every cross-outlet pair scored by the aligner's scorer; also time ``cdist`` on the sample.
 
     Returns (pairs, scores, seconds with the same scorer, seconds of one ``process.cdist``
@@ -237,21 +270,38 @@ def exhaustive(normalized: list[str], outlets: list[str], workers: int = -1
     cross = codes[i] != codes[j]
     pairs = np.stack([i[cross], j[cross]], axis=1)
     start = time.perf_counter()
-    scores = np.concatenate([
-        similarity.similarity_many_normalized(
-            [normalized[a] for a in pairs[k:k + 200_000, 0]],
-            [normalized[b] for b in pairs[k:k + 200_000, 1]], workers=workers)
-        for k in range(0, len(pairs), 200_000)
-    ]) if len(pairs) else np.zeros(0)
+    scores = (
+        np.concatenate(
+            [
+                similarity.similarity_many_normalized(
+                    [normalized[a] for a in pairs[k : k + 200_000, 0]],
+                    [normalized[b] for b in pairs[k : k + 200_000, 1]],
+                    workers=workers,
+                )
+                for k in range(0, len(pairs), 200_000)
+            ]
+        )
+        if len(pairs)
+        else np.zeros(0)
+    )
     same_scorer = time.perf_counter() - start
     start = time.perf_counter()
-    process.cdist(normalized, normalized, scorer=fuzz.token_sort_ratio, dtype=np.uint8, workers=workers)
+    process.cdist(
+        normalized, normalized, scorer=fuzz.token_sort_ratio, dtype=np.uint8, workers=workers
+    )
     cdist_seconds = time.perf_counter() - start
     return pairs, scores, same_scorer, cdist_seconds
 
 
-def run(passages: int, outlets: int = 20, seed: int = 1, sample: int = 2000,
-        params: AlignParams | None = None, quiet: bool = False, recall_threshold: float = 50.0) -> dict:
+def run(
+    passages: int,
+    outlets: int = 20,
+    seed: int = 1,
+    sample: int = 2000,
+    params: AlignParams | None = None,
+    quiet: bool = False,
+    recall_threshold: float = 50.0,
+) -> dict:
     params = params or AlignParams()
     say = (lambda *a: None) if quiet else (lambda *a: print(*a, file=sys.stderr, flush=True))
     start = time.perf_counter()
@@ -271,8 +321,9 @@ def run(passages: int, outlets: int = 20, seed: int = 1, sample: int = 2000,
     chosen = _subsample(rows, truth, sample, seed)
     ids = [rows[i]["id"] for i in chosen]
     normalized = [similarity.normalize(rows[i]["text"]) for i in chosen]
-    pairs, scores, same_seconds, cdist_seconds = exhaustive(normalized, [rows[i]["outlet"] for i in chosen],
-                                                            params.workers)
+    pairs, scores, same_seconds, cdist_seconds = exhaustive(
+        normalized, [rows[i]["outlet"] for i in chosen], params.workers
+    )
     above = {(ids[a], ids[b]) for (a, b), s in zip(pairs.tolist(), scores) if s >= recall_threshold}
     faint = {(ids[a], ids[b]) for (a, b), s in zip(pairs.tolist(), scores) if s >= params.threshold}
     # every pair the aligner scored (its own score may differ: it sets the corpus's common
@@ -282,7 +333,7 @@ def run(passages: int, outlets: int = 20, seed: int = 1, sample: int = 2000,
     found = len(above & scored)
 
     sizes = np.unique([r["outlet"] for r in rows], return_counts=True)[1].astype(np.float64)
-    full_pairs = (len(rows) ** 2 - (sizes ** 2).sum()) / 2
+    full_pairs = (len(rows) ** 2 - (sizes**2).sum()) / 2
     extrapolated = same_seconds / max(len(pairs), 1) * full_pairs
     cdist_extrapolated = cdist_seconds / max(len(chosen) ** 2, 1) * len(rows) ** 2
     true_kept = sum(1 for a, b in kept if truth.get(a) and truth.get(a) == truth.get(b))
@@ -292,7 +343,9 @@ def run(passages: int, outlets: int = 20, seed: int = 1, sample: int = 2000,
         "wall_seconds": round(wall, 1),
         "cpu_seconds": round(cpu, 1),
         "load_average_1min_before_after": (round(load_before, 2), round(load_after, 2)),
-        "wall_seconds_without_evidence": round(wall - result.stats["seconds"].get("evidence", 0.0), 1),
+        "wall_seconds_without_evidence": round(
+            wall - result.stats["seconds"].get("evidence", 0.0), 1
+        ),
         "stage_seconds": result.stats["seconds"],
         "peak_rss_mb": round(peak),
         "rss_before_align_mb": round(rss_before),
@@ -307,8 +360,11 @@ def run(passages: int, outlets: int = 20, seed: int = 1, sample: int = 2000,
         "sample_pairs_above_threshold": len(above),
         "recall_of_exhaustive": round(found / len(above), 4) if above else None,
         f"sample_pairs_above_{params.threshold:g}": len(faint),
-        f"recall_of_exhaustive_above_{params.threshold:g}":
-            round(len(faint & scored) / len(faint), 4) if faint else None,
+        f"recall_of_exhaustive_above_{params.threshold:g}": round(
+            len(faint & scored) / len(faint), 4
+        )
+        if faint
+        else None,
         "exhaustive_seconds_extrapolated": round(extrapolated),
         "speedup_vs_same_scorer": round(extrapolated / wall, 1),
         "cdist_token_sort_seconds_extrapolated": round(cdist_extrapolated),
@@ -321,29 +377,57 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--passages", type=int, default=200_000)
     parser.add_argument("--outlets", type=int, default=20)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--sample", type=int, default=2000,
-                        help="passages in the exhaustive subsample (default 2000)")
-    parser.add_argument("--threshold", type=float, default=AlignParams().threshold,
-                        help="the aligner's threshold (default: its default, %(default)s)")
-    parser.add_argument("--recall-threshold", type=float, default=50.0,
-                        help="exhaustive pairs scoring at least this must be found (default 50: "
-                             "as likely as not the same event; recall above the aligner's "
-                             "threshold, which counts faint resemblances too, is printed as well)")
+    parser.add_argument(
+        "--sample",
+        type=int,
+        default=2000,
+        help="passages in the exhaustive subsample (default 2000)",
+    )
+    parser.add_argument(
+        "--threshold",
+        type=float,
+        default=AlignParams().threshold,
+        help="the aligner's threshold (default: its default, %(default)s)",
+    )
+    parser.add_argument(
+        "--recall-threshold",
+        type=float,
+        default=50.0,
+        help="exhaustive pairs scoring at least this must be found (default 50: "
+        "as likely as not the same event; recall above the aligner's "
+        "threshold, which counts faint resemblances too, is printed as well)",
+    )
     parser.add_argument("--index-tokens", type=int, default=AlignParams().index_tokens)
     parser.add_argument("--min-shared", type=int, default=AlignParams().min_shared)
     parser.add_argument("--max-postings", type=int, default=AlignParams().max_postings)
-    parser.add_argument("--processes", type=int, default=-1,
-                        help="worker processes for the per-passage stages (default -1: every "
-                             "core, as `nato-compare align` uses)")
-    parser.add_argument("--no-evidence", action="store_true", help="time the alignment without evidence")
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=-1,
+        help="worker processes for the per-passage stages (default -1: every "
+        "core, as `nato-compare align` uses)",
+    )
+    parser.add_argument(
+        "--no-evidence", action="store_true", help="time the alignment without evidence"
+    )
     args = parser.parse_args(argv)
-    params = AlignParams(threshold=args.threshold, index_tokens=args.index_tokens,
-                         min_shared=args.min_shared, max_postings=args.max_postings,
-                         with_evidence=not args.no_evidence,
-                         processes=args.processes)
+    params = AlignParams(
+        threshold=args.threshold,
+        index_tokens=args.index_tokens,
+        min_shared=args.min_shared,
+        max_postings=args.max_postings,
+        with_evidence=not args.no_evidence,
+        processes=args.processes,
+    )
     print(f"settings: {params}")
-    figures = run(args.passages, args.outlets, args.seed, args.sample, params,
-                  recall_threshold=args.recall_threshold)
+    figures = run(
+        args.passages,
+        args.outlets,
+        args.seed,
+        args.sample,
+        params,
+        recall_threshold=args.recall_threshold,
+    )
     width = max(len(k) for k in figures)
     for key, value in figures.items():
         print(f"{key:<{width}}  {value}")

@@ -22,8 +22,9 @@ SEED = 7
 
 
 def make_passages(n: int, rng: random.Random) -> list[str]:
-    words = re.findall(r"\S+", " ".join(p.read_text(encoding="utf-8")
-                                        for p in sorted(SOURCES.glob("*.txt"))))
+    words = re.findall(
+        r"\S+", " ".join(p.read_text(encoding="utf-8") for p in sorted(SOURCES.glob("*.txt")))
+    )
     passages = []
     for _ in range(n):
         start = rng.randrange(len(words) - 80)
@@ -52,10 +53,14 @@ def main() -> int:
     scores = similarity_many_normalized(left, right, workers=args.workers)
     t_score = time.perf_counter() - start
     mean_chars = sum(map(len, passages)) / len(passages)
-    print(f"passages: {len(passages)} (mean {mean_chars:.0f} characters); "
-          f"normalised in {t_norm:.2f} s ({len(passages) / t_norm:,.0f} passages/s)")
-    print(f"pairs scored: {len(scores):,} in {t_score:.2f} s "
-          f"({len(scores) / t_score:,.0f} pairs/s, workers={args.workers})")
+    print(
+        f"passages: {len(passages)} (mean {mean_chars:.0f} characters); "
+        f"normalised in {t_norm:.2f} s ({len(passages) / t_norm:,.0f} passages/s)"
+    )
+    print(
+        f"pairs scored: {len(scores):,} in {t_score:.2f} s "
+        f"({len(scores) / t_score:,.0f} pairs/s, workers={args.workers})"
+    )
     return 0
 
 

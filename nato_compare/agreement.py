@@ -46,12 +46,12 @@ POOLED = "*"
 @dataclass(frozen=True)
 class Figure:
     dimension: str
-    label: str          # "" single-label; a label name (present/absent); "*" pooled
-    outlet: str         # "all" or an outlet key
-    measure: str        # "alpha" or "kappa"
+    label: str  # "" single-label; a label name (present/absent); "*" pooled
+    outlet: str  # "all" or an outlet key
+    measure: str  # "alpha" or "kappa"
     coders: tuple[str, ...]  # alpha: coders with a code in these units; kappa: the pair
-    units: int          # alpha: units coded by >= 1 coder; kappa: units both coders coded
-    pairable: int       # units with codes from >= 2 coders (what the figure rests on)
+    units: int  # alpha: units coded by >= 1 coder; kappa: units both coders coded
+    pairable: int  # units with codes from >= 2 coders (what the figure rests on)
     value: float | None  # None = undefined (see ``reason``)
     reason: str = ""
 
@@ -64,11 +64,17 @@ def krippendorff_alpha(matrix: np.ndarray) -> float | None:
     if values.size == 0:
         return None
     pairable = np.sum(~np.isnan(matrix), axis=0) >= 2
-    if not pairable.any() or np.unique(matrix[:, pairable][~np.isnan(matrix[:, pairable])]).size < 2:
+    if (
+        not pairable.any()
+        or np.unique(matrix[:, pairable][~np.isnan(matrix[:, pairable])]).size < 2
+    ):
         return None
     domain = np.unique(values)
-    return float(krippendorff.alpha(reliability_data=matrix, value_domain=domain,
-                                    level_of_measurement="nominal"))
+    return float(
+        krippendorff.alpha(
+            reliability_data=matrix, value_domain=domain, level_of_measurement="nominal"
+        )
+    )
 
 
 def cohen_kappa(a: Sequence, b: Sequence) -> float | None:
@@ -97,7 +103,9 @@ def _why_undefined(coders: int, pairable: int) -> str:
     return "no variation in the codes"
 
 
-def _figures(dimension: str, label: str, outlet: str, codes: dict[str, dict], units: list) -> list[Figure]:
+def _figures(
+    dimension: str, label: str, outlet: str, codes: dict[str, dict], units: list
+) -> list[Figure]:
     """Alpha and pairwise kappas for ``codes`` (coder → unit → code) over ``units``."""
     coders = sorted(c for c in codes if any(u in codes[c] for u in units))
     domain = sorted({codes[c][u] for c in coders for u in units if u in codes[c]})
@@ -109,15 +117,40 @@ def _figures(dimension: str, label: str, outlet: str, codes: dict[str, dict], un
                 matrix[i, j] = index[codes[coder][unit]]
     pairable = int(np.sum(np.sum(~np.isnan(matrix), axis=0) >= 2))
     alpha = krippendorff_alpha(matrix) if len(coders) >= 2 else None
-    out = [Figure(dimension, label, outlet, "alpha", tuple(coders), len(units), pairable, alpha,
-                  "" if alpha is not None else _why_undefined(len(coders), pairable))]
+    out = [
+        Figure(
+            dimension,
+            label,
+            outlet,
+            "alpha",
+            tuple(coders),
+            len(units),
+            pairable,
+            alpha,
+            "" if alpha is not None else _why_undefined(len(coders), pairable),
+        )
+    ]
     for first, second in combinations(coders, 2):
         shared = [u for u in units if u in codes[first] and u in codes[second]]
         kappa = cohen_kappa([codes[first][u] for u in shared], [codes[second][u] for u in shared])
-        reason = "" if kappa is not None else ("no unit coded by both" if not shared
-                                               else "no variation in the codes")
-        out.append(Figure(dimension, label, outlet, "kappa", (first, second), len(shared),
-                          len(shared), kappa, reason))
+        reason = (
+            ""
+            if kappa is not None
+            else ("no unit coded by both" if not shared else "no variation in the codes")
+        )
+        out.append(
+            Figure(
+                dimension,
+                label,
+                outlet,
+                "kappa",
+                (first, second),
+                len(shared),
+                len(shared),
+                kappa,
+                reason,
+            )
+        )
     return out
 
 
@@ -157,8 +190,9 @@ def compute_agreement(
                 for (coder, passage), given in coded.items():
                     for name in names:
                         pooled[coder][(passage, name)] = int(name in given)
-                figures += _figures(dimension, POOLED, outlet, pooled,
-                                    [(p, n) for p in units for n in names])
+                figures += _figures(
+                    dimension, POOLED, outlet, pooled, [(p, n) for p in units for n in names]
+                )
         else:
             codes = defaultdict(dict)
             for (coder, passage), given in coded.items():

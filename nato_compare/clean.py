@@ -43,7 +43,9 @@ CAPTION_PATTERNS = [
 PHRASE_PATTERNS = [
     # cookie and privacy banners
     re.compile(r"\bcookies?\b.*\b(?:policy|consent|settings|agree|use of|accept)", re.I),
-    re.compile(r"\b(?:privacy (?:policy|statement)|terms of (?:use|service))\b.*\b(?:agree|continu)", re.I),
+    re.compile(
+        r"\b(?:privacy (?:policy|statement)|terms of (?:use|service))\b.*\b(?:agree|continu)", re.I
+    ),
     # subscription, newsletter and paywall blocks
     re.compile(r"\bsubscribe\b.*\b(?:keep reading|newsletter|full archive|access)\b", re.I),
     re.compile(r"^(?:sign up|subscribe)\b", re.I),

@@ -40,12 +40,31 @@ from .store import exchange as sql
 
 #: Export columns, in order (the README documents each one).
 COLUMNS = (
-    "annotation_id", "annotator", "created_at", "dimension", "label", "note", "passage_id",
-    "passage_text", "article_id", "outlet", "title", "date", "event_id", "alignment_score",
+    "annotation_id",
+    "annotator",
+    "created_at",
+    "dimension",
+    "label",
+    "note",
+    "passage_id",
+    "passage_text",
+    "article_id",
+    "outlet",
+    "title",
+    "date",
+    "event_id",
+    "alignment_score",
 )
 #: Columns ``import`` needs; the others describe the passage and are looked up again.
-REQUIRED_COLUMNS = ("annotation_id", "annotator", "created_at", "dimension", "label", "note",
-                    "passage_id")
+REQUIRED_COLUMNS = (
+    "annotation_id",
+    "annotator",
+    "created_at",
+    "dimension",
+    "label",
+    "note",
+    "passage_id",
+)
 FORMATS = ("csv", "jsonl")
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -74,8 +93,9 @@ def single_label_dimensions(codebook=None) -> frozenset[str]:
 
 
 @contextmanager
-def _open_output(output: Path | None, stream: IO[str] | None, excel: bool,
-                 database: Path) -> Iterator[IO[str]]:
+def _open_output(
+    output: Path | None, stream: IO[str] | None, excel: bool, database: Path
+) -> Iterator[IO[str]]:
     if output is None:
         out = stream or sys.stdout
         if excel:
@@ -86,7 +106,9 @@ def _open_output(output: Path | None, stream: IO[str] | None, excel: bool,
             yield out
 
 
-def write_csv(rows: Iterable[dict], stream: IO[str], columns: Iterable[str], *, excel: bool = False) -> int:
+def write_csv(
+    rows: Iterable[dict], stream: IO[str], columns: Iterable[str], *, excel: bool = False
+) -> int:
     writer = csv.writer(stream, lineterminator="\r\n" if excel else "\n")
     columns = list(columns)
     writer.writerow([neutralise(c) for c in columns])
@@ -141,7 +163,9 @@ def export_annotations(
                 f"unknown annotator {annotator!r} (annotators in {db_path}: {', '.join(known) or 'none'})"
             )
         if outlet is not None and outlet not in (known := sql.outlets(db)):
-            raise NatoCompareError(f"unknown outlet {outlet!r} (outlets in {db_path}: {', '.join(known)})")
+            raise NatoCompareError(
+                f"unknown outlet {outlet!r} (outlets in {db_path}: {', '.join(known)})"
+            )
         rows = sql.export_rows(db, annotator=annotator, outlet=outlet)
         with _open_output(output, stream, excel, Path(db_path)) as out:
             if fmt == "csv":
@@ -172,14 +196,21 @@ def export_coverage(
     try:
         keys, events = sql.event_coverage(db)
         if not events:
-            hint = ("the latest alignment found none" if sql.has_align_runs(db)
-                    else "run 'nato-compare align' first")
+            hint = (
+                "the latest alignment found none"
+                if sql.has_align_runs(db)
+                else "run 'nato-compare align' first"
+            )
             raise NatoCompareError(f"no events in {db_path} ({hint})")
         with _open_output(output, stream, excel, Path(db_path)) as out:
             if fmt == "jsonl":
                 return write_jsonl(({**e, "coverage": e.pop("counts")} for e in events), out)
-            flat = ({**{k: v for k, v in e.items() if k != "counts"}, **e["counts"]} for e in events)
-            return write_csv(flat, out, ["event_id", "label", "passages", "outlets", *keys], excel=excel)
+            flat = (
+                {**{k: v for k, v in e.items() if k != "counts"}, **e["counts"]} for e in events
+            )
+            return write_csv(
+                flat, out, ["event_id", "label", "passages", "outlets", *keys], excel=excel
+            )
     finally:
         db.close()
 
@@ -198,7 +229,9 @@ def read_annotation_file(path: Path) -> list[dict]:
         # bytes, not read_text(): universal newlines would turn a \r\n inside a cell into \n
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise NatoCompareError(f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        raise NatoCompareError(
+            f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start})"
+        ) from None
     if not text.strip():
         raise NatoCompareError(f"{path} is empty")
     is_jsonl = path.suffix.lower() in (".jsonl", ".json", ".ndjson") or (
@@ -272,8 +305,9 @@ def _checked(path: Path, line: int, record: dict) -> dict:
 # ---------------------------------------------------------------- import and merge
 
 
-def import_annotations(path: Path, db_path: str | Path, *, strict: bool = False,
-                       codebook=None) -> sql.InsertResult:
+def import_annotations(
+    path: Path, db_path: str | Path, *, strict: bool = False, codebook=None
+) -> sql.InsertResult:
     """Insert the annotations of an export into ``db_path`` in one transaction.
 
     The file is read and checked completely before the database is opened.

@@ -45,17 +45,33 @@ FALLBACK_ENCODING = "cp1252"
 
 #: Outlets recognised by name in a page header line.
 KNOWN_OUTLETS = (
-    "CGTN", "ICARO Media Group", "The Eastern Herald", "Fox News", "The New York Times",
-    "HuffPost", "Reuters", "Associated Press", "BBC News", "Al Jazeera", "RT", "TASS",
-    "Xinhua", "Politico", "The Guardian", "Deutsche Welle", "Euronews", "Kyiv Independent",
+    "CGTN",
+    "ICARO Media Group",
+    "The Eastern Herald",
+    "Fox News",
+    "The New York Times",
+    "HuffPost",
+    "Reuters",
+    "Associated Press",
+    "BBC News",
+    "Al Jazeera",
+    "RT",
+    "TASS",
+    "Xinhua",
+    "Politico",
+    "The Guardian",
+    "Deutsche Welle",
+    "Euronews",
+    "Kyiv Independent",
 )
 # Promotional lines that name the outlet ("Discover more from X", "follow X on …").
 _OUTLET_IN_PROMO = [
     re.compile(r"^Discover more from (.+?)\s*$"),
     re.compile(r"\bfollow (.+?) on (?:Google News|Twitter|Facebook|Instagram)\b"),
 ]
-_MONTHS = ("january february march april may june july august september october "
-           "november december").split()
+_MONTHS = (
+    "january february march april may june july august september october november december"
+).split()
 _DATE_LINE = re.compile(
     r"^(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?"
     r"(?:(?P<month>[A-Z][a-z]+)\s+(?P<day>\d{1,2}),?\s+(?P<year>\d{4})"
@@ -179,7 +195,9 @@ def article_from_text(
     return article
 
 
-def article_from_html(article_id: str, source: str, html: str, overrides: dict[str, str]) -> Article:
+def article_from_html(
+    article_id: str, source: str, html: str, overrides: dict[str, str]
+) -> Article:
     import trafilatura
 
     text = trafilatura.extract(html, include_comments=False, include_tables=False)
@@ -256,7 +274,8 @@ def discover(paths: list[Path]) -> list[Path]:
             raise NatoCompareError(f"no such file or directory: {path}")
         if path.is_dir():
             found = sorted(
-                p for p in path.iterdir()
+                p
+                for p in path.iterdir()
                 if p.is_file() and p.suffix.lower() in SUFFIXES and p.name != MANIFEST_NAME
             )
             if not found:

@@ -44,7 +44,9 @@ def _resolved(path: Path) -> Path:
     try:
         return path.resolve()
     except (OSError, RuntimeError) as exc:  # RuntimeError: a loop of links (Python < 3.13)
-        raise NatoCompareError(f"cannot write {path}: {getattr(exc, 'strerror', None) or exc}") from None
+        raise NatoCompareError(
+            f"cannot write {path}: {getattr(exc, 'strerror', None) or exc}"
+        ) from None
 
 
 def _is_database_file(path: Path, database: Path) -> str | None:
@@ -95,7 +97,9 @@ def check_output(path: Path, *, databases: Iterable[Path] = ()) -> None:
     if target.is_file() and _is_sqlite_database(target):
         raise NatoCompareError(f"cannot write {path}: it is a SQLite database (not overwritten)")
     # the temp file is made in the folder, and renamed over the file
-    if not os.access(folder, os.W_OK | os.X_OK) or (target.exists() and not os.access(target, os.W_OK)):
+    if not os.access(folder, os.W_OK | os.X_OK) or (
+        target.exists() and not os.access(target, os.W_OK)
+    ):
         raise NatoCompareError(f"cannot write {path}: permission denied")
 
 
@@ -132,8 +136,9 @@ class PendingOutput:
                 name: str | int = str(self.target)
                 mode = "a"
             else:
-                name, temp = tempfile.mkstemp(prefix=f".{self.target.name}.", suffix=".tmp",
-                                              dir=self.target.parent)
+                name, temp = tempfile.mkstemp(
+                    prefix=f".{self.target.name}.", suffix=".tmp", dir=self.target.parent
+                )
                 self.temp = Path(temp)
                 mode = "w"
             if binary:
@@ -161,8 +166,9 @@ class PendingOutput:
 
 
 @contextmanager
-def atomic_output(path: Path, *, excel: bool = False, binary: bool = False,
-                  databases: Iterable[Path] = ()) -> Iterator[IO]:
+def atomic_output(
+    path: Path, *, excel: bool = False, binary: bool = False, databases: Iterable[Path] = ()
+) -> Iterator[IO]:
     """A stream to ``path`` that is put in place only when the block ends without an error
     (text streams are UTF-8, with a byte-order mark when ``excel``)."""
     check_output(path, databases=databases)

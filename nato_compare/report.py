@@ -42,8 +42,13 @@ def distribution(db_path: str | Path, *, annotator: str | None = None) -> list[d
     totals = Counter((r["dimension"], r["outlet_key"]) for r in rows)
     order = _label_order(rows)
     table = [
-        {"outlet": outlet, "dimension": dimension, "label": label, "count": n,
-         "share": n / totals[(dimension, outlet)]}
+        {
+            "outlet": outlet,
+            "dimension": dimension,
+            "label": label,
+            "count": n,
+            "share": n / totals[(dimension, outlet)],
+        }
         for (dimension, outlet, label), n in counts.items()
     ]
     table.sort(key=lambda r: (r["dimension"], r["outlet"], order[r["dimension"]].index(r["label"])))
@@ -73,8 +78,11 @@ def _series(table: list[dict]) -> dict[str, tuple[list[str], list[str], list[lis
         outlets = sorted({r["outlet"] for r in rows})
         labels = list(dict.fromkeys(r["label"] for r in rows))
         share = {(r["label"], r["outlet"]): r["share"] for r in rows}
-        out[dimension] = (outlets, labels,
-                          [[share.get((label, o), 0.0) for o in outlets] for label in labels])
+        out[dimension] = (
+            outlets,
+            labels,
+            [[share.get((label, o), 0.0) for o in outlets] for label in labels],
+        )
     return out
 
 
@@ -119,14 +127,24 @@ def render_image(table: list[dict]) -> bytes:
 
     series = _series(table)
     heights = [1.2 + 0.45 * len(outlets) for outlets, _, _ in series.values()]
-    fig, axes = plt.subplots(len(series), 1, figsize=(11, sum(heights) + 0.6 * len(series)),
-                             gridspec_kw={"height_ratios": heights}, squeeze=False)
+    fig, axes = plt.subplots(
+        len(series),
+        1,
+        figsize=(11, sum(heights) + 0.6 * len(series)),
+        gridspec_kw={"height_ratios": heights},
+        squeeze=False,
+    )
     colours = plt.get_cmap("tab10").colors + plt.get_cmap("Set2").colors
     for ax, (dimension, (outlets, labels, shares)) in zip(axes[:, 0], series.items()):
         left = [0.0] * len(outlets)
         for i, (label, values) in enumerate(zip(labels, shares)):
-            ax.barh(_short_names(outlets, 40), values, left=left, label=label,
-                    color=colours[i % len(colours)])
+            ax.barh(
+                _short_names(outlets, 40),
+                values,
+                left=left,
+                label=label,
+                color=colours[i % len(colours)],
+            )
             left = [a + b for a, b in zip(left, values)]
         ax.set_xlim(0, 1)
         ax.set_title(f"{dimension}: share of labels per outlet")

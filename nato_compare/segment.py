@@ -24,10 +24,53 @@ PARAGRAPH_SEPARATOR = "\n\n"
 
 # Abbreviations after which a full stop does not end a sentence.
 _ABBREVIATIONS = {
-    "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "sgt", "capt", "maj", "adm",
-    "sen", "rep", "gov", "pres", "st", "jr", "sr", "inc", "ltd", "co", "corp", "no",
-    "vs", "etc", "e.g", "i.e", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
-    "sept", "oct", "nov", "dec", "u.s", "u.k", "u.n", "e.u", "approx", "est", "fig",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "prof",
+    "gen",
+    "lt",
+    "col",
+    "sgt",
+    "capt",
+    "maj",
+    "adm",
+    "sen",
+    "rep",
+    "gov",
+    "pres",
+    "st",
+    "jr",
+    "sr",
+    "inc",
+    "ltd",
+    "co",
+    "corp",
+    "no",
+    "vs",
+    "etc",
+    "e.g",
+    "i.e",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "u.s",
+    "u.k",
+    "u.n",
+    "e.u",
+    "approx",
+    "est",
+    "fig",
 }
 _SENTENCE_BOUNDARY = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
 
@@ -40,7 +83,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         end = match.start()
         # include closing quotes/brackets in the sentence they close
         end += len(match.group(0)) - len(match.group(0).lstrip("\"'”’)]"))
-        last_word = re.search(r"([\w.]+)[.!?…]$", text[start:match.start()])
+        last_word = re.search(r"([\w.]+)[.!?…]$", text[start : match.start()])
         if last_word:
             word = last_word.group(1).lower().rstrip(".")
             if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
@@ -80,7 +123,9 @@ def join_paragraphs(paragraphs: list[str]) -> str:
     return PARAGRAPH_SEPARATOR.join(paragraphs)
 
 
-def segment(article_id: str, cleaned_text: str, max_chars: int = MAX_PASSAGE_CHARS) -> list[Passage]:
+def segment(
+    article_id: str, cleaned_text: str, max_chars: int = MAX_PASSAGE_CHARS
+) -> list[Passage]:
     """Passages of an article's cleaned text (paragraphs separated by a blank line)."""
     passages: list[Passage] = []
     seen: Counter[str] = Counter()

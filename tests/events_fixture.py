@@ -22,8 +22,11 @@ MINISTERS = "unknown-2024-06-defence-ministers-ukraine-aid"
 RUTTE = "unknown-2024-10-rutte-40-billion-pledge"
 
 SEED_EVENTS = [
-    ("e-0001", "Stoltenberg urges allies to step up support for Ukraine",
-     [(CGTN, 1), (ICARO, 0), (HERALD, 0), (MINISTERS, 3)]),
+    (
+        "e-0001",
+        "Stoltenberg urges allies to step up support for Ukraine",
+        [(CGTN, 1), (ICARO, 0), (HERALD, 0), (MINISTERS, 3)],
+    ),
     ("e-0002", "The 40 billion euro pledge", [(RUTTE, 5), (MINISTERS, 7), (CGTN, 13)]),
     ("e-0003", "Ammunition and arms production", [(CGTN, 2), (HERALD, 13), (MINISTERS, 5)]),
 ]
@@ -34,18 +37,37 @@ def insert_seed_events(db_path: Path) -> list[str]:
     db = open_db(db_path)
     try:
         with db.atomic():
-            run = db["align_runs"].insert(
-                {"started_at": "2026-01-01T00:00:00+00:00", "finished_at": "2026-01-01T00:00:01+00:00",
-                 "params": "{}", "passages": 10, "pairs": 0, "events": len(SEED_EVENTS)}
-            ).last_pk
+            run = (
+                db["align_runs"]
+                .insert(
+                    {
+                        "started_at": "2026-01-01T00:00:00+00:00",
+                        "finished_at": "2026-01-01T00:00:01+00:00",
+                        "params": "{}",
+                        "passages": 10,
+                        "pairs": 0,
+                        "events": len(SEED_EVENTS),
+                    }
+                )
+                .last_pk
+            )
             for seq, (event_id, label, members) in enumerate(SEED_EVENTS, 1):
                 ids = [
-                    db.execute("SELECT id FROM passages WHERE article_id = ? AND seq = ?",
-                               [article, pseq]).fetchone()[0]
+                    db.execute(
+                        "SELECT id FROM passages WHERE article_id = ? AND seq = ?", [article, pseq]
+                    ).fetchone()[0]
                     for article, pseq in members
                 ]
-                db["events"].insert({"id": event_id, "run_id": run, "seq": seq, "label": label,
-                                     "passages": len(ids), "outlets": len(ids)})
+                db["events"].insert(
+                    {
+                        "id": event_id,
+                        "run_id": run,
+                        "seq": seq,
+                        "label": label,
+                        "passages": len(ids),
+                        "outlets": len(ids),
+                    }
+                )
                 db["event_passages"].insert_all(
                     {"event_id": event_id, "passage_id": pid, "score": 0.9} for pid in ids
                 )

@@ -44,19 +44,36 @@ def awkward_db(path: Path) -> Path:
     with db.atomic():
         for a, outlet in enumerate(outlets):
             article_id = f"article-{a}"
-            db["articles"].insert({
-                "id": article_id, "source": f"{article_id}.txt", "outlet": outlet,
-                "title": f'Title {a}, with "quotes"', "date": "2024-06-21", "url": None,
-                "content_hash": f"h{a}", "cleaned_text": "x", "removed_lines": 0,
-                "ingested_at": STAMP, "updated_at": STAMP,
-            })
+            db["articles"].insert(
+                {
+                    "id": article_id,
+                    "source": f"{article_id}.txt",
+                    "outlet": outlet,
+                    "title": f'Title {a}, with "quotes"',
+                    "date": "2024-06-21",
+                    "url": None,
+                    "content_hash": f"h{a}",
+                    "cleaned_text": "x",
+                    "removed_lines": 0,
+                    "ingested_at": STAMP,
+                    "updated_at": STAMP,
+                }
+            )
             for seq, text in enumerate(AWKWARD_TEXTS):
                 if seq % len(outlets) != a:
                     continue
-                db["passages"].insert({
-                    "id": f"p-{a}-{seq:02d}", "article_id": article_id, "seq": seq, "start": 0,
-                    "end": len(text), "text": text, "created_at": STAMP, "superseded_at": None,
-                })
+                db["passages"].insert(
+                    {
+                        "id": f"p-{a}-{seq:02d}",
+                        "article_id": article_id,
+                        "seq": seq,
+                        "start": 0,
+                        "end": len(text),
+                        "text": text,
+                        "created_at": STAMP,
+                        "superseded_at": None,
+                    }
+                )
     db.close()
     return path
 
@@ -78,11 +95,17 @@ def annotate(path: Path, rows: list[tuple]) -> list[str]:
             for row in rows:
                 annotator, passage, dimension, label, *rest = row
                 ids.append(uuid.uuid4().hex)
-                db["annotations"].insert({
-                    "id": ids[-1], "annotator": annotator, "passage_id": passage,
-                    "dimension": dimension, "label": label, "note": rest[0] if rest else "",
-                    "created_at": STAMP,
-                })
+                db["annotations"].insert(
+                    {
+                        "id": ids[-1],
+                        "annotator": annotator,
+                        "passage_id": passage,
+                        "dimension": dimension,
+                        "label": label,
+                        "note": rest[0] if rest else "",
+                        "created_at": STAMP,
+                    }
+                )
     finally:
         db.close()
     return ids
@@ -95,11 +118,20 @@ def add_events(path: Path, events: dict[str, list[tuple[str, float]]]) -> None:
         with db.atomic():
             db["align_runs"].insert({"id": 1, "started_at": STAMP, "params": "{}"})
             for seq, (event_id, members) in enumerate(events.items()):
-                db["events"].insert({"id": event_id, "run_id": 1, "seq": seq, "label": f"event {seq}",
-                                     "passages": len(members), "outlets": 0})
+                db["events"].insert(
+                    {
+                        "id": event_id,
+                        "run_id": 1,
+                        "seq": seq,
+                        "label": f"event {seq}",
+                        "passages": len(members),
+                        "outlets": 0,
+                    }
+                )
                 for passage, score in members:
                     db["event_passages"].insert(
-                        {"event_id": event_id, "passage_id": passage, "score": score})
+                        {"event_id": event_id, "passage_id": passage, "score": score}
+                    )
     finally:
         db.close()
 
@@ -109,7 +141,8 @@ def annotation_rows(path: Path) -> list[tuple]:
     try:
         return db.execute(
             "SELECT id, annotator, passage_id, dimension, label, note, created_at "
-            "FROM annotations ORDER BY id").fetchall()
+            "FROM annotations ORDER BY id"
+        ).fetchall()
     finally:
         db.close()
 

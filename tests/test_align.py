@@ -11,18 +11,30 @@ from nato_compare.alignment import align
 from nato_compare.alignment.aligner import STAGES, AlignParams
 from nato_compare.errors import NatoCompareError
 
-RUTTE = ("NATO Secretary-General Mark Rutte said in Brussels that the alliance is on track "
-         "to deliver the €40 billion pledge of military aid to Ukraine next year.")
-RUTTE_PARAPHRASE = ("In Brussels, Mark Rutte, NATO's secretary general, said allies were on track "
-                    "to deliver the 40 billion euros of military aid pledged to Ukraine next year.")
-RUTTE_THIRD = ("Rutte told reporters in Brussels the 40 billion euro military aid pledge to "
-               "Ukraine for next year is on track, the NATO chief said.")
-CAVOLI = ("General Christopher Cavoli told AFP that NATO countries are ready to defend "
-          "themselves but need to increase the production of artillery shells and drones.")
-CAVOLI_PARAPHRASE = ("NATO's top commander in Europe, General Christopher Cavoli, told AFP the "
-                     "allies can defend themselves but must produce more artillery shells and drones.")
-UNRELATED = ("The harvest festival in the village drew record crowds this weekend, with "
-             "pumpkins, cider and a brass band playing until late at night.")
+RUTTE = (
+    "NATO Secretary-General Mark Rutte said in Brussels that the alliance is on track "
+    "to deliver the €40 billion pledge of military aid to Ukraine next year."
+)
+RUTTE_PARAPHRASE = (
+    "In Brussels, Mark Rutte, NATO's secretary general, said allies were on track "
+    "to deliver the 40 billion euros of military aid pledged to Ukraine next year."
+)
+RUTTE_THIRD = (
+    "Rutte told reporters in Brussels the 40 billion euro military aid pledge to "
+    "Ukraine for next year is on track, the NATO chief said."
+)
+CAVOLI = (
+    "General Christopher Cavoli told AFP that NATO countries are ready to defend "
+    "themselves but need to increase the production of artillery shells and drones."
+)
+CAVOLI_PARAPHRASE = (
+    "NATO's top commander in Europe, General Christopher Cavoli, told AFP the "
+    "allies can defend themselves but must produce more artillery shells and drones."
+)
+UNRELATED = (
+    "The harvest festival in the village drew record crowds this weekend, with "
+    "pumpkins, cider and a brass band playing until late at night."
+)
 
 
 def passage(pid: str, article: str, outlet: str, text: str) -> dict:
@@ -66,7 +78,10 @@ def test_passages_of_one_outlet_are_never_paired() -> None:
 
 
 def test_unknown_outlets_count_as_distinct_sources() -> None:
-    rows = [passage("p-x", "art-x", "unknown", RUTTE), passage("p-y", "art-y", "unknown", RUTTE_PARAPHRASE)]
+    rows = [
+        passage("p-x", "art-x", "unknown", RUTTE),
+        passage("p-y", "art-y", "unknown", RUTTE_PARAPHRASE),
+    ]
     assert pair_set(align(rows, threshold=40, min_links=1)) == {("p-x", "p-y")}
 
 
@@ -145,19 +160,26 @@ def test_same_input_in_any_order_gives_the_same_result() -> None:
     first = align(rows, threshold=40, min_links=1)
     random.Random(7).shuffle(rows)
     second = align(rows, threshold=40, min_links=1)
-    assert [(p.a, p.b, p.score, p.event_id) for p in first.pairs] == \
-        [(p.a, p.b, p.score, p.event_id) for p in second.pairs]
-    assert [(e.id, e.seq, e.label, e.members) for e in first.events] == \
-        [(e.id, e.seq, e.label, e.members) for e in second.events]
+    assert [(p.a, p.b, p.score, p.event_id) for p in first.pairs] == [
+        (p.a, p.b, p.score, p.event_id) for p in second.pairs
+    ]
+    assert [(e.id, e.seq, e.label, e.members) for e in first.events] == [
+        (e.id, e.seq, e.label, e.members) for e in second.events
+    ]
 
 
 def test_only_passages_sharing_rare_tokens_are_scored() -> None:
     # 40 unrelated passages in 4 outlets: all-pairs would score 600 cross-outlet pairs
     rng = random.Random(3)
     words = [f"w{i:03d}" for i in range(400)]
-    rows = [passage(f"p-{i:02d}", f"art-{i % 8}", f"outlet-{i % 4}", " ".join(rng.sample(words, 12)))
-            for i in range(40)]
-    rows += [passage("p-r1", "art-r1", "outlet-0", RUTTE), passage("p-r2", "art-r2", "outlet-1", RUTTE_PARAPHRASE)]
+    rows = [
+        passage(f"p-{i:02d}", f"art-{i % 8}", f"outlet-{i % 4}", " ".join(rng.sample(words, 12)))
+        for i in range(40)
+    ]
+    rows += [
+        passage("p-r1", "art-r1", "outlet-0", RUTTE),
+        passage("p-r2", "art-r2", "outlet-1", RUTTE_PARAPHRASE),
+    ]
     result = align(rows, threshold=50, exhaustive_pairs=0, min_links=1)
     assert result.stats["candidates"] < 200
     assert ("p-r1", "p-r2") in pair_set(result)
@@ -193,18 +215,20 @@ def test_no_passages_gives_an_empty_result() -> None:
     assert result.pairs == [] and result.events == [] and result.stats["passages"] == 0
 
 
-@pytest.mark.parametrize("change, message", [
-    ({"threshold": 101}, "threshold must be between 0 and 100, not 101"),
-    ({"top": 0}, "top must be at least 1, not 0"),
-    ({"one_per": "day"}, "one_per must be 'article' or 'outlet', not 'day'"),
-    ({"per_article": 0}, "per_article must be at least 1, not 0"),
-    ({"common_share": 0}, "common_share must be above 0 and at most 1, not 0"),
-    ({"processes": 0}, "processes must be -1 \\(every core\\) or at least 1, not 0"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"threshold": 101}, "threshold must be between 0 and 100, not 101"),
+        ({"top": 0}, "top must be at least 1, not 0"),
+        ({"one_per": "day"}, "one_per must be 'article' or 'outlet', not 'day'"),
+        ({"per_article": 0}, "per_article must be at least 1, not 0"),
+        ({"common_share": 0}, "common_share must be above 0 and at most 1, not 0"),
+        ({"processes": 0}, "processes must be -1 \\(every core\\) or at least 1, not 0"),
+    ],
+)
 def test_bad_parameters_are_refused(change: dict, message: str) -> None:
     with pytest.raises(NatoCompareError, match=message):
         AlignParams(**change)
-
 
 
 def test_scale_benchmark_runs_on_a_small_corpus() -> None:
@@ -219,8 +243,14 @@ def test_scale_benchmark_runs_on_a_small_corpus() -> None:
     rows, truth = scale.generate_corpus(300, outlets=4, seed=3)
     assert len(rows) == 300 and len({r["outlet"] for r in rows}) == 4
     assert sum(event is not None for event in truth.values()) > 100
-    figures = scale.run(300, outlets=4, seed=3, sample=120, params=AlignParams(threshold=50, exhaustive_pairs=0),
-                        quiet=True)
+    figures = scale.run(
+        300,
+        outlets=4,
+        seed=3,
+        sample=120,
+        params=AlignParams(threshold=50, exhaustive_pairs=0),
+        quiet=True,
+    )
     assert figures["passages"] == 300
     assert figures["sample_pairs_above_threshold"] > 0
     assert 0.5 <= figures["recall_of_exhaustive"] <= 1.0
@@ -285,16 +315,22 @@ def test_the_evidence_of_each_pair_gives_the_pair_score(seed_passages) -> None:
 
 
 def test_an_event_holds_a_run_of_paragraphs_up_to_per_article() -> None:
-    rows = [{**passage(f"p-{k}", "art-1", "CGTN", RUTTE + " It was repeated." * k), "seq": k}
-            for k in range(3)]
-    rows += [passage("p-x", "art-2", "The Eastern Herald", RUTTE_PARAPHRASE),
-             passage("p-y", "art-3", "ICARO", RUTTE_THIRD)]
+    rows = [
+        {**passage(f"p-{k}", "art-1", "CGTN", RUTTE + " It was repeated." * k), "seq": k}
+        for k in range(3)
+    ]
+    rows += [
+        passage("p-x", "art-2", "The Eastern Herald", RUTTE_PARAPHRASE),
+        passage("p-y", "art-3", "ICARO", RUTTE_THIRD),
+    ]
     seqs_of = {r["id"]: r.get("seq") for r in rows}
 
     def runs(per_article: int) -> list[list[int]]:
         result = align(rows, threshold=40, top=3, min_links=1, per_article=per_article)
-        return [sorted(seqs_of[m.passage_id] for m in e.members if seqs_of[m.passage_id] is not None)
-                for e in result.events]
+        return [
+            sorted(seqs_of[m.passage_id] for m in e.members if seqs_of[m.passage_id] is not None)
+            for e in result.events
+        ]
 
     assert [0, 1, 2] in runs(3)
     for run in runs(2):

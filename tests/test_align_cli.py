@@ -15,8 +15,18 @@ from conftest import dump
 from nato_compare.cli import main
 from nato_compare.pipeline import ingest_sources
 
-REQUIRED_COLUMNS = ["event_id", "score", "article_a", "outlet_a", "passage_a", "text_a",
-                    "article_b", "outlet_b", "passage_b", "text_b"]
+REQUIRED_COLUMNS = [
+    "event_id",
+    "score",
+    "article_a",
+    "outlet_a",
+    "passage_a",
+    "text_a",
+    "article_b",
+    "outlet_b",
+    "passage_b",
+    "text_b",
+]
 
 LOOSE = ("--threshold", "5", "--min-links", "1")  # many pairs on the seeds, whatever the scorer
 
@@ -49,7 +59,9 @@ def test_seed_alignment_csv_matches_the_stored_run(seed_db: Path, tmp_path: Path
     assert first.text_a == texts[first.passage_a] and first.text_b == texts[first.passage_b]
     assert (frame.score >= 5).all()
     # the run is recorded with its parameters, and the summary says what was done
-    (run_params, n_pairs, n_events), = rows(seed_db, "SELECT params, pairs, events FROM align_runs")
+    ((run_params, n_pairs, n_events),) = rows(
+        seed_db, "SELECT params, pairs, events FROM align_runs"
+    )
     assert json.loads(run_params)["threshold"] == 5 and n_pairs == len(frame)
     assert n_events == rows(seed_db, "SELECT count(*) FROM events")[0][0]
     assert "82 passages from 5 outlets" in result.stderr
@@ -65,15 +77,20 @@ def test_events_are_stored_and_stay_stable_across_runs(seed_db: Path) -> None:
         assert size == sum(1 for e, _, _ in members if e == event_id)
     conn = sqlite3.connect(seed_db)
     with conn:
-        conn.execute("INSERT INTO event_notes VALUES ('alice', ?, 'same pledge', '2026-01-01')",
-                     [events[0][0]])
+        conn.execute(
+            "INSERT INTO event_notes VALUES ('alice', ?, 'same pledge', '2026-01-01')",
+            [events[0][0]],
+        )
     conn.close()
     assert run("--db", str(seed_db), *LOOSE).exit_code == 0
     assert rows(seed_db, "SELECT id, passages, outlets FROM events ORDER BY seq") == events
-    assert rows(seed_db, "SELECT event_id, passage_id, score FROM event_passages ORDER BY 1, 2") == members
+    assert (
+        rows(seed_db, "SELECT event_id, passage_id, score FROM event_passages ORDER BY 1, 2")
+        == members
+    )
     assert rows(seed_db, "SELECT count(*) FROM align_runs") == [(2,)]
     assert rows(seed_db, "SELECT count(*) FROM alignments WHERE run_id = 1") == [(0,)]
-    (note_event,), = rows(seed_db, "SELECT event_id FROM event_notes")
+    ((note_event,),) = rows(seed_db, "SELECT event_id FROM event_notes")
     assert note_event in {e for e, _, _ in events}
 
 
@@ -102,16 +119,28 @@ def test_without_output_nothing_goes_to_stdout(seed_db: Path) -> None:
     assert "pairs kept" in result.stderr
 
 
-@pytest.mark.parametrize("option, value, message", [
-    ("--threshold", "120", "Invalid value for '--threshold': 120.0 is not in the range 0<=x<=100"),
-    ("--threshold", "-1", "Invalid value for '--threshold': -1.0 is not in the range 0<=x<=100"),
-    ("--threshold", "nan", "Invalid value for '--threshold': 'nan' is not a number"),
-    ("--common-share", "NaN", "Invalid value for '--common-share': 'NaN' is not a number"),
-    ("--top", "0", "Invalid value for '--top': 0 is not in the range x>=1"),
-    ("--bogus", "1", "No such option '--bogus'"),
-])
-def test_out_of_range_options_are_one_line_usage_errors(seed_db: Path, option: str, value: str,
-                                                        message: str) -> None:
+@pytest.mark.parametrize(
+    "option, value, message",
+    [
+        (
+            "--threshold",
+            "120",
+            "Invalid value for '--threshold': 120.0 is not in the range 0<=x<=100",
+        ),
+        (
+            "--threshold",
+            "-1",
+            "Invalid value for '--threshold': -1.0 is not in the range 0<=x<=100",
+        ),
+        ("--threshold", "nan", "Invalid value for '--threshold': 'nan' is not a number"),
+        ("--common-share", "NaN", "Invalid value for '--common-share': 'NaN' is not a number"),
+        ("--top", "0", "Invalid value for '--top': 0 is not in the range x>=1"),
+        ("--bogus", "1", "No such option '--bogus'"),
+    ],
+)
+def test_out_of_range_options_are_one_line_usage_errors(
+    seed_db: Path, option: str, value: str, message: str
+) -> None:
     before = dump(seed_db)
     result = run("--db", str(seed_db), option, value)
     assert result.exit_code == 2
@@ -124,8 +153,9 @@ def test_an_empty_database_file_is_refused_and_left_empty(tmp_path: Path) -> Non
     db.write_bytes(b"")
     result = run("--db", str(db))
     assert result.exit_code == 1
-    assert result.stderr == (f"Error: {db} is empty: run 'nato-compare ingest SOURCES --db {db}' "
-                             "first\n")
+    assert result.stderr == (
+        f"Error: {db} is empty: run 'nato-compare ingest SOURCES --db {db}' first\n"
+    )
     assert db.read_bytes() == b""
 
 
@@ -137,8 +167,9 @@ def test_a_database_without_passages_is_refused(tmp_path: Path) -> None:
     before = dump(db)
     result = run("--db", str(db))
     assert result.exit_code == 1
-    assert result.stderr == (f"Error: no passages in {db}: run 'nato-compare ingest SOURCES "
-                             f"--db {db}' first\n")
+    assert result.stderr == (
+        f"Error: no passages in {db}: run 'nato-compare ingest SOURCES --db {db}' first\n"
+    )
     assert dump(db) == before
 
 
@@ -152,16 +183,25 @@ def test_a_missing_database_is_refused(tmp_path: Path) -> None:
 
 def test_a_single_outlet_is_refused(tmp_path: Path) -> None:
     corpus = tmp_path / "one-outlet.jsonl"
-    lines = [{"id": f"cgtn-{i}", "outlet": "CGTN", "text": f"NATO met in Brussels on day {i} "
-              "to discuss military aid to Ukraine and the pledge."} for i in range(3)]
+    lines = [
+        {
+            "id": f"cgtn-{i}",
+            "outlet": "CGTN",
+            "text": f"NATO met in Brussels on day {i} "
+            "to discuss military aid to Ukraine and the pledge.",
+        }
+        for i in range(3)
+    ]
     corpus.write_text("\n".join(json.dumps(line) for line in lines), encoding="utf-8")
     db = tmp_path / "one.db"
     ingest_sources([corpus], db)
     before = dump(db)
     result = run("--db", str(db))
     assert result.exit_code == 1
-    assert result.stderr == (f"Error: only one outlet in {db} (CGTN): aligning needs articles "
-                             "from at least two outlets\n")
+    assert result.stderr == (
+        f"Error: only one outlet in {db} (CGTN): aligning needs articles "
+        "from at least two outlets\n"
+    )
     assert dump(db) == before
 
 
@@ -170,14 +210,19 @@ def test_an_unwritable_output_leaves_the_database_unchanged(seed_db: Path, tmp_p
     missing_dir = tmp_path / "no" / "such" / "out.csv"
     result = run("--db", str(seed_db), "--output", str(missing_dir))
     assert result.exit_code == 1
-    assert result.stderr == f"Error: cannot write {missing_dir}: folder {missing_dir.parent} does not exist\n"
+    assert (
+        result.stderr
+        == f"Error: cannot write {missing_dir}: folder {missing_dir.parent} does not exist\n"
+    )
     result = run("--db", str(seed_db), "--output", str(tmp_path))
     assert result.exit_code == 2  # click refuses a directory for a file option
     assert dump(seed_db) == before
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root can write to read-only folders")
-def test_a_read_only_output_folder_leaves_the_database_unchanged(seed_db: Path, tmp_path: Path) -> None:
+def test_a_read_only_output_folder_leaves_the_database_unchanged(
+    seed_db: Path, tmp_path: Path
+) -> None:
     locked = tmp_path / "locked"
     locked.mkdir()
     locked.chmod(0o500)
@@ -211,12 +256,12 @@ def test_a_failed_write_rolls_the_run_back(seed_db: Path, tmp_path: Path, monkey
 
 def test_common_share_one_keeps_the_topic_words_and_more_pairs(seed_db: Path) -> None:
     assert run("--db", str(seed_db)).exit_code == 0
-    (params,), = rows(seed_db, "SELECT params FROM align_runs ORDER BY id DESC LIMIT 1")
+    ((params,),) = rows(seed_db, "SELECT params FROM align_runs ORDER BY id DESC LIMIT 1")
     assert json.loads(params)["common_share"] == 0.2
     assert "nato" in json.loads(params)["stats"]["common_words"]
     default_pairs = rows(seed_db, "SELECT count(*) FROM alignments")[0][0]
     assert run("--db", str(seed_db), "--common-share", "1").exit_code == 0
-    (params,), = rows(seed_db, "SELECT params FROM align_runs ORDER BY id DESC LIMIT 1")
+    ((params,),) = rows(seed_db, "SELECT params FROM align_runs ORDER BY id DESC LIMIT 1")
     assert json.loads(params)["stats"]["common_words"] == []
     assert rows(seed_db, "SELECT count(*) FROM alignments")[0][0] > default_pairs
     bad = run("--db", str(seed_db), "--common-share", "0")
@@ -227,8 +272,9 @@ def test_a_bad_process_count_is_one_line_and_changes_nothing(seed_db: Path) -> N
     before = dump(seed_db)
     result = run("--db", str(seed_db), "--processes", "-3")
     assert result.exit_code == 1
-    assert result.stderr.strip().splitlines() == \
-        ["Error: processes must be -1 (every core) or at least 1, not -3"]
+    assert result.stderr.strip().splitlines() == [
+        "Error: processes must be -1 (every core) or at least 1, not -3"
+    ]
     assert dump(seed_db) == before
 
 
@@ -242,12 +288,16 @@ def test_the_database_is_never_overwritten_by_the_output(seed_db: Path, tmp_path
     link = tmp_path / "pairs.csv"  # another name for the same file
     link.symlink_to(seed_db)
     result = run("--db", str(seed_db), "--output", str(link))
-    assert result.exit_code == 1 and result.stderr.startswith(f"Error: cannot write {link}: it is the database")
+    assert result.exit_code == 1 and result.stderr.startswith(
+        f"Error: cannot write {link}: it is the database"
+    )
     other = tmp_path / "other.db"  # nor is any other SQLite database
     open_db(other).close()
     result = run("--db", str(seed_db), "--output", str(other))
     assert result.exit_code == 1
-    assert result.stderr == f"Error: cannot write {other}: it is a SQLite database (not overwritten)\n"
+    assert (
+        result.stderr == f"Error: cannot write {other}: it is a SQLite database (not overwritten)\n"
+    )
     assert dump(seed_db) == before
     assert other.read_bytes().startswith(b"SQLite format 3")
 
@@ -264,8 +314,9 @@ def test_a_link_as_output_writes_the_file_it_points_to(seed_db: Path, tmp_path: 
 
 
 @pytest.mark.parametrize("umask, mode", [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
-def test_a_new_output_file_gets_the_mode_the_umask_says(seed_db: Path, tmp_path: Path, umask: int,
-                                                         mode: int) -> None:
+def test_a_new_output_file_gets_the_mode_the_umask_says(
+    seed_db: Path, tmp_path: Path, umask: int, mode: int
+) -> None:
     out = tmp_path / "pairs.csv"
     old = os.umask(umask)
     try:
@@ -282,8 +333,9 @@ def test_a_named_pipe_is_written_to_not_replaced(seed_db: Path, tmp_path: Path) 
     pipe = tmp_path / "pairs.pipe"
     os.mkfifo(pipe)
     received: list[str] = []
-    reader = threading.Thread(target=lambda: received.append(pipe.read_text(encoding="utf-8")),
-                              daemon=True)
+    reader = threading.Thread(
+        target=lambda: received.append(pipe.read_text(encoding="utf-8")), daemon=True
+    )
     reader.start()
     try:
         result = run("--db", str(seed_db), "--output", str(pipe), *LOOSE)
@@ -298,13 +350,23 @@ def test_a_named_pipe_is_written_to_not_replaced(seed_db: Path, tmp_path: Path) 
 
 @pytest.mark.skipif(not Path("/dev/stdout").exists(), reason="needs /dev/stdout")
 @pytest.mark.parametrize("stdout_is", ["pipe", "file"])
-def test_dev_stdout_writes_to_standard_output_whatever_it_is(seed_db: Path, tmp_path: Path,
-                                                             stdout_is: str) -> None:
+def test_dev_stdout_writes_to_standard_output_whatever_it_is(
+    seed_db: Path, tmp_path: Path, stdout_is: str
+) -> None:
     import subprocess
     import sys
 
-    command = [sys.executable, "-c", "from nato_compare.cli import main; main()",
-               "align", "--db", str(seed_db), "--output", "/dev/stdout", *LOOSE]
+    command = [
+        sys.executable,
+        "-c",
+        "from nato_compare.cli import main; main()",
+        "align",
+        "--db",
+        str(seed_db),
+        "--output",
+        "/dev/stdout",
+        *LOOSE,
+    ]
     if stdout_is == "pipe":
         done = subprocess.run(command, capture_output=True, text=True, timeout=300)
         written = done.stdout
@@ -312,7 +374,9 @@ def test_dev_stdout_writes_to_standard_output_whatever_it_is(seed_db: Path, tmp_
         log = tmp_path / "log.csv"
         log.write_text("kept line\n")
         with open(log, "a") as stream:  # as `>> log.csv` opens it
-            done = subprocess.run(command, stdout=stream, stderr=subprocess.PIPE, text=True, timeout=300)
+            done = subprocess.run(
+                command, stdout=stream, stderr=subprocess.PIPE, text=True, timeout=300
+            )
         written = log.read_text()
         assert written.startswith("kept line\nevent_id,")  # appended, as `>>` asked
     assert done.returncode == 0, done.stderr
@@ -329,7 +393,9 @@ def test_the_database_files_are_refused_by_name_even_when_absent(seed_db: Path) 
     assert dump(seed_db) == before
 
 
-def test_links_that_loop_or_lead_nowhere_are_one_line_before_aligning(seed_db: Path, tmp_path: Path) -> None:
+def test_links_that_loop_or_lead_nowhere_are_one_line_before_aligning(
+    seed_db: Path, tmp_path: Path
+) -> None:
     before = dump(seed_db)
     (tmp_path / "a.csv").symlink_to(tmp_path / "b.csv")
     (tmp_path / "b.csv").symlink_to(tmp_path / "a.csv")
@@ -340,8 +406,9 @@ def test_links_that_loop_or_lead_nowhere_are_one_line_before_aligning(seed_db: P
     dangling.symlink_to(tmp_path / "nowhere" / "pairs.csv")
     result = run("--db", str(seed_db), "--output", str(dangling))
     assert result.exit_code == 1
-    assert result.stderr == (f"Error: cannot write {dangling}: folder {tmp_path / 'nowhere'} "
-                             "does not exist\n")
+    assert result.stderr == (
+        f"Error: cannot write {dangling}: folder {tmp_path / 'nowhere'} does not exist\n"
+    )
     assert "pairs kept" not in result.stderr  # refused before the alignment ran
     assert dump(seed_db) == before
 
@@ -368,30 +435,43 @@ def test_a_folder_that_takes_no_new_file_is_one_line(seed_db: Path) -> None:
 
 def test_per_article_one_keeps_one_passage_of_an_article_per_event(seed_db: Path) -> None:
     def most_passages_of_one_article() -> int:
-        return rows(seed_db, "SELECT max(n) FROM (SELECT count(*) AS n FROM event_passages ep "
-                             "JOIN passages p ON p.id = ep.passage_id GROUP BY ep.event_id, p.article_id)")[0][0]
+        return rows(
+            seed_db,
+            "SELECT max(n) FROM (SELECT count(*) AS n FROM event_passages ep "
+            "JOIN passages p ON p.id = ep.passage_id GROUP BY ep.event_id, p.article_id)",
+        )[0][0]
 
     assert run("--db", str(seed_db)).exit_code == 0
     assert most_passages_of_one_article() == 2  # the default: two consecutive paragraphs
     assert run("--db", str(seed_db), "--per-article", "1").exit_code == 0
-    (params,), = rows(seed_db, "SELECT params FROM align_runs ORDER BY id DESC LIMIT 1")
+    ((params,),) = rows(seed_db, "SELECT params FROM align_runs ORDER BY id DESC LIMIT 1")
     assert json.loads(params)["per_article"] == 1
     assert most_passages_of_one_article() == 1
     bad = run("--db", str(seed_db), "--per-article", "0")
     assert bad.exit_code == 2 and "--per-article" in bad.stderr
 
 
-
 @pytest.mark.skipif(not Path("/proc/self/wchan").exists(), reason="needs Linux /proc/PID/wchan")
-def test_a_pipe_waiting_for_its_reader_leaves_the_database_free(seed_db: Path, tmp_path: Path) -> None:
+def test_a_pipe_waiting_for_its_reader_leaves_the_database_free(
+    seed_db: Path, tmp_path: Path
+) -> None:
     import subprocess
     import sys
     import time
 
     pipe = tmp_path / "pairs.pipe"
     os.mkfifo(pipe)
-    command = [sys.executable, "-c", "from nato_compare.cli import main; main()",
-               "align", "--db", str(seed_db), "--output", str(pipe), *LOOSE]
+    command = [
+        sys.executable,
+        "-c",
+        "from nato_compare.cli import main; main()",
+        "align",
+        "--db",
+        str(seed_db),
+        "--output",
+        str(pipe),
+        *LOOSE,
+    ]
     process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
     try:
         wchan = Path(f"/proc/{process.pid}/wchan")

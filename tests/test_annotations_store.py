@@ -28,14 +28,19 @@ def db(seed_db):
 
 
 def pid(db, article, seq):
-    return db.execute("SELECT id FROM passages WHERE article_id=? AND seq=?", [article, seq]).fetchone()[0]
+    return db.execute(
+        "SELECT id FROM passages WHERE article_id=? AND seq=?", [article, seq]
+    ).fetchone()[0]
 
 
 def rows(db, annotator="alice"):
     return [
-        tuple(r) for r in db.execute(
+        tuple(r)
+        for r in db.execute(
             "SELECT passage_id, dimension, label, note FROM annotations WHERE annotator=? "
-            "ORDER BY passage_id, dimension, label", [annotator])
+            "ORDER BY passage_id, dimension, label",
+            [annotator],
+        )
     ]
 
 
@@ -64,8 +69,12 @@ def test_notes_on_passages_and_events(db):
     store.set_passage_note(db, "alice", p, "  quotes Stoltenberg only ")
     store.set_passage_note(db, "alice", p, "quotes Stoltenberg; no Russian view")
     assert rows(db) == [(p, "note", "", "quotes Stoltenberg; no Russian view")]
-    assert store.labels_for_passages(db, "alice", [p])[p].note == "quotes Stoltenberg; no Russian view"
-    assert store.labels_for_passages(db, "alice", [p])[p].annotated is False  # a note alone is not a label
+    assert (
+        store.labels_for_passages(db, "alice", [p])[p].note == "quotes Stoltenberg; no Russian view"
+    )
+    assert (
+        store.labels_for_passages(db, "alice", [p])[p].annotated is False
+    )  # a note alone is not a label
     store.set_passage_note(db, "alice", p, "")
     assert rows(db) == []
     store.set_event_note(db, "alice", "e-0002", "same pledge, different figures")
@@ -156,14 +165,23 @@ def test_event_list_progress_counts_labelled_passages_of_this_annotator(db):
     store.set_passage_note(db, "alice", first[2].id, "note only")
     store.toggle_label(db, "bob", first[3].id, "frame", "Economic")
     events = list_events(db, "alice")
-    assert [(e.id, e.done, e.total) for e in events] == [("e-0001", 2, 4), ("e-0002", 0, 3), ("e-0003", 0, 3)]
+    assert [(e.id, e.done, e.total) for e in events] == [
+        ("e-0001", 2, 4),
+        ("e-0002", 0, 3),
+        ("e-0003", 0, 3),
+    ]
     assert event_progress(db, "alice", "e-0001") == (2, 4)
     assert event_progress(db, "bob", "e-0001") == (1, 4)
 
 
 def test_event_passages_are_grouped_by_outlet_column(db):
     passages = event_passages(db, "e-0001")
-    assert [p.outlet for p in passages] == ["CGTN", "ICARO Media Group", "The Eastern Herald", "unknown"]
+    assert [p.outlet for p in passages] == [
+        "CGTN",
+        "ICARO Media Group",
+        "The Eastern Herald",
+        "unknown",
+    ]
     assert passages[3].column == f"unknown:{MINISTERS}"
 
 
@@ -189,7 +207,12 @@ def test_next_unannotated_event_skips_done_ones_and_wraps(db):
         store.set_single_label(db, "alice", p.id, "stance", "NONE")
     assert next_unannotated_event(db, "alice", after_seq=1) == "e-0003"
     assert next_unannotated_event(db, "alice", after_seq=3) == "e-0001"
-    assert next_unannotated_event(db, "alice", after_seq=1, flt=EventFilter(outlet="ICARO Media Group")) == "e-0001"
+    assert (
+        next_unannotated_event(
+            db, "alice", after_seq=1, flt=EventFilter(outlet="ICARO Media Group")
+        )
+        == "e-0001"
+    )
     for event in ("e-0001", "e-0003"):
         for p in event_passages(db, event):
             store.toggle_label(db, "alice", p.id, "frame", "Other")
@@ -200,6 +223,10 @@ def test_next_unannotated_event_skips_done_ones_and_wraps(db):
 def test_only_the_latest_alignment_run_is_listed(db):
     with db.atomic():
         run = db["align_runs"].insert({"started_at": "x", "params": "{}"}).last_pk
-        db["events"].insert({"id": "e-new", "run_id": run, "seq": 1, "label": "new", "passages": 1, "outlets": 1})
-        db["event_passages"].insert({"event_id": "e-new", "passage_id": pid(db, CGTN, 0), "score": 1.0})
+        db["events"].insert(
+            {"id": "e-new", "run_id": run, "seq": 1, "label": "new", "passages": 1, "outlets": 1}
+        )
+        db["event_passages"].insert(
+            {"event_id": "e-new", "passage_id": pid(db, CGTN, 0), "score": 1.0}
+        )
     assert [e.id for e in list_events(db, "alice")] == ["e-new"]

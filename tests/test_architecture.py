@@ -23,7 +23,8 @@ def test_every_core_module_is_under_the_contract() -> None:
     core = {
         f"nato_compare.{path.stem}" for path in package.glob("*.py") if path.stem != "__init__"
     } | {
-        f"nato_compare.{path.name}" for path in package.iterdir()
+        f"nato_compare.{path.name}"
+        for path in package.iterdir()
         if (path / "__init__.py").exists() and path.name not in UI_PACKAGES
     }
     missing = core - core_modules_in_contract()
@@ -32,7 +33,5 @@ def test_every_core_module_is_under_the_contract() -> None:
 
 def test_import_contract_is_kept() -> None:
     code = "import sys; from importlinter.cli import lint_imports_command; sys.exit(lint_imports_command())"
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True
-    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -93,8 +93,14 @@ def test_repeated_caption_removed_all_three_times() -> None:
 @pytest.mark.parametrize(
     ("line", "rule"),
     [
-        ("We use cookies to improve your experience. Accept our cookie policy to continue.", "phrase"),
-        ("Sign up for our daily briefing and never miss a story from the front line today.", "phrase"),
+        (
+            "We use cookies to improve your experience. Accept our cookie policy to continue.",
+            "phrase",
+        ),
+        (
+            "Sign up for our daily briefing and never miss a story from the front line today.",
+            "phrase",
+        ),
         ("Troops patrol the border near Kharkiv on Monday, May 6, 2024. /AFP", "caption"),
         ("Copyright 2024 Example News Ltd. All rights reserved.", "phrase"),
         ("Share this article", "phrase"),

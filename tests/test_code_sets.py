@@ -8,12 +8,15 @@ import threading
 from nato_compare.alignment import code_sets as codes
 from nato_compare.alignment.normalize import normalize
 
-TEXTS = [normalize(t) for t in (
-    "NATO allies pledged €40 billion in military aid to Ukraine.",
-    "Allies pledged 40 billion euros of military aid for Ukraine next year.",
-    "The harvest festival drew record crowds to the village square.",
-    "Rutte said the alliance has no plans to deploy forces in Ukraine.",
-)]
+TEXTS = [
+    normalize(t)
+    for t in (
+        "NATO allies pledged €40 billion in military aid to Ukraine.",
+        "Allies pledged 40 billion euros of military aid for Ukraine next year.",
+        "The harvest festival drew record crowds to the village square.",
+        "Rutte said the alliance has no plans to deploy forces in Ukraine.",
+    )
+]
 
 
 def shared(strings: list[str], i: int, j: int) -> set[str]:
@@ -44,7 +47,9 @@ def test_threads_coding_new_words_at_once_give_every_word_its_own_code(monkeypat
     results: dict[int, list[str]] = {}
 
     def code(t: int) -> None:
-        results[t] = codes.code_sets([" ".join(words[t][i:i + 20]) for i in range(0, 5000, 20)])[0]
+        results[t] = codes.code_sets([" ".join(words[t][i : i + 20]) for i in range(0, 5000, 20)])[
+            0
+        ]
 
     threads = [threading.Thread(target=code, args=(t,)) for t in range(4)]
     for thread in threads:

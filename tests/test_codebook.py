@@ -10,10 +10,20 @@ from nato_compare.codebook import RESERVED_KEYS, load_codebook, validate_codeboo
 from nato_compare.errors import NatoCompareError
 
 POLICY_FRAMES = [
-    "Economic", "Capacity and resources", "Morality", "Fairness and equality",
-    "Legality, constitutionality and jurisprudence", "Policy prescription and evaluation",
-    "Crime and punishment", "Security and defense", "Health and safety", "Quality of life",
-    "Cultural identity", "Public opinion", "Political", "External regulation and reputation",
+    "Economic",
+    "Capacity and resources",
+    "Morality",
+    "Fairness and equality",
+    "Legality, constitutionality and jurisprudence",
+    "Policy prescription and evaluation",
+    "Crime and punishment",
+    "Security and defense",
+    "Health and safety",
+    "Quality of life",
+    "Cultural identity",
+    "Public opinion",
+    "Political",
+    "External regulation and reputation",
     "Other",
 ]
 
@@ -66,13 +76,34 @@ def test_a_small_valid_codebook_loads(tmp_path):
 @pytest.mark.parametrize(
     ("change", "problem"),
     [
-        (('key = "2"', 'key = "1"'), "label 'negative' of dimension 'tone': key '1' is already used by tone/positive"),
-        (('key = "2"', 'key = "n"'), "label 'negative' of dimension 'tone': key 'n' is used by the interface"),
-        (('key = "2"', 'key = "ab"'), "label 'negative' of dimension 'tone': key must be one printable character, not 'ab'"),
-        (('multi = false', 'multi = "no"'), "dimension 'tone': multi must be true or false, not 'no'"),
-        (('name = "negative"', 'name = "positive"'), "label 'positive' of dimension 'tone' appears twice"),
-        (('name = "tone"', 'name = "note"'), "dimension 'note': the name 'note' is reserved for notes"),
-        (('multi = false', 'multi = false\nmulti_label = true'), "dimension 'tone' has an unknown field 'multi_label'"),
+        (
+            ('key = "2"', 'key = "1"'),
+            "label 'negative' of dimension 'tone': key '1' is already used by tone/positive",
+        ),
+        (
+            ('key = "2"', 'key = "n"'),
+            "label 'negative' of dimension 'tone': key 'n' is used by the interface",
+        ),
+        (
+            ('key = "2"', 'key = "ab"'),
+            "label 'negative' of dimension 'tone': key must be one printable character, not 'ab'",
+        ),
+        (
+            ("multi = false", 'multi = "no"'),
+            "dimension 'tone': multi must be true or false, not 'no'",
+        ),
+        (
+            ('name = "negative"', 'name = "positive"'),
+            "label 'positive' of dimension 'tone' appears twice",
+        ),
+        (
+            ('name = "tone"', 'name = "note"'),
+            "dimension 'note': the name 'note' is reserved for notes",
+        ),
+        (
+            ("multi = false", "multi = false\nmulti_label = true"),
+            "dimension 'tone' has an unknown field 'multi_label'",
+        ),
     ],
 )
 def test_validation_explains_what_is_wrong(tmp_path, change, problem):
@@ -94,7 +125,9 @@ def test_validation_of_broken_toml_and_missing_parts(tmp_path):
         "missing [codebook] table with a name",
         "no dimensions: add at least one [[dimensions]] table",
     ]
-    assert validate_codebook(tmp_path / "absent.toml") == [f"{tmp_path / 'absent.toml'}: file not found"]
+    assert validate_codebook(tmp_path / "absent.toml") == [
+        f"{tmp_path / 'absent.toml'}: file not found"
+    ]
 
 
 def test_cli_validate_reports_every_problem_and_exits_1(tmp_path):

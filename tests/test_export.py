@@ -39,17 +39,33 @@ def stored(path: Path) -> list[dict]:
     """The values the export must carry, straight from the database, as strings."""
     db = open_db(path, create=False)
     try:
-        return [{k: "" if v is None else (repr(v) if isinstance(v, float) else str(v))
-                 for k, v in row.items()} for row in export_rows(db)]
+        return [
+            {
+                k: "" if v is None else (repr(v) if isinstance(v, float) else str(v))
+                for k, v in row.items()
+            }
+            for row in export_rows(db)
+        ]
     finally:
         db.close()
 
 
 @pytest.mark.parametrize(
     "cell, written",
-    [("=1+1", "'=1+1"), ("+31", "'+31"), ("-x", "'-x"), ("@a", "'@a"), ("\tx", "'\tx"),
-     ("\rx", "'\rx"), ("'quoted'", "''quoted'"), ("''", "'''"), ("plain", "plain"), ("", ""),
-     ("a=b", "a=b"), ("НАТО", "НАТО")],
+    [
+        ("=1+1", "'=1+1"),
+        ("+31", "'+31"),
+        ("-x", "'-x"),
+        ("@a", "'@a"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("'quoted'", "''quoted'"),
+        ("''", "'''"),
+        ("plain", "plain"),
+        ("", ""),
+        ("a=b", "a=b"),
+        ("НАТО", "НАТО"),
+    ],
 )
 def test_neutralise_prefixes_one_apostrophe_and_restore_removes_exactly_one(cell, written):
     assert neutralise(cell) == written
@@ -119,8 +135,14 @@ def test_excel_csv_has_bom_and_crlf_and_reads_back(awkward, tmp_path):
 
 def test_event_is_the_best_scoring_one_and_empty_without_event(seed_db, tmp_path):
     p = passage_ids(seed_db)
-    annotate(seed_db, [("alice", p[0], "stance", "FAVOR"), ("alice", p[1], "stance", "NONE"),
-                       ("alice", p[2], "stance", "AGAINST")])
+    annotate(
+        seed_db,
+        [
+            ("alice", p[0], "stance", "FAVOR"),
+            ("alice", p[1], "stance", "NONE"),
+            ("alice", p[2], "stance", "AGAINST"),
+        ],
+    )
     # p0 is in two events: the better score wins; p1 ties: the smaller event id wins
     add_events(seed_db, {"e-b": [(p[0], 0.9), (p[1], 0.6)], "e-a": [(p[0], 0.4), (p[1], 0.6)]})
     buffer = io.StringIO()
@@ -134,8 +156,14 @@ def test_event_is_the_best_scoring_one_and_empty_without_event(seed_db, tmp_path
 
 def test_filters_by_annotator_and_outlet(seed_db):
     p = passage_ids(seed_db)
-    annotate(seed_db, [("alice", p[0], "stance", "FAVOR"), ("bob", p[0], "stance", "NONE"),
-                       ("bob", p[-1], "stance", "AGAINST")])
+    annotate(
+        seed_db,
+        [
+            ("alice", p[0], "stance", "FAVOR"),
+            ("bob", p[0], "stance", "NONE"),
+            ("bob", p[-1], "stance", "AGAINST"),
+        ],
+    )
     buffer = io.StringIO()
     export_annotations(seed_db, stream=buffer, annotator="bob", fmt="jsonl")
     rows = [json.loads(line) for line in buffer.getvalue().splitlines()]
@@ -148,7 +176,9 @@ def test_filters_by_annotator_and_outlet(seed_db):
 
 def test_unknown_annotator_and_outlet_are_refused(seed_db):
     annotate(seed_db, [("alice", passage_ids(seed_db)[0], "stance", "FAVOR")])
-    with pytest.raises(NatoCompareError, match=r"unknown annotator 'carol' \(annotators in .*: alice\)"):
+    with pytest.raises(
+        NatoCompareError, match=r"unknown annotator 'carol' \(annotators in .*: alice\)"
+    ):
         export_annotations(seed_db, stream=io.StringIO(), annotator="carol")
     with pytest.raises(NatoCompareError, match=r"unknown outlet 'BBC'"):
         export_annotations(seed_db, stream=io.StringIO(), outlet="BBC")
@@ -159,34 +189,53 @@ def test_coverage_counts_passages_per_outlet_and_zero_for_omissions(awkward, tmp
     by_article = {}
     for p in ids:
         by_article.setdefault(p.split("-")[1], []).append(p)
-    add_more = {"e-2": [(by_article["0"][1], 0.8), (by_article["2"][0], 0.7), (by_article["3"][0], 0.7)]}
+    add_more = {
+        "e-2": [(by_article["0"][1], 0.8), (by_article["2"][0], 0.7), (by_article["3"][0], 0.7)]
+    }
     db = open_db(awkward)
     with db.atomic():
-        db["events"].insert({"id": "e-2", "run_id": 1, "seq": 1, "label": "event 1",
-                             "passages": 3, "outlets": 3})
+        db["events"].insert(
+            {"id": "e-2", "run_id": 1, "seq": 1, "label": "event 1", "passages": 3, "outlets": 3}
+        )
         for p, s in add_more["e-2"]:
             db["event_passages"].insert({"event_id": "e-2", "passage_id": p, "score": s})
     db.close()
     out = tmp_path / "coverage.csv"
     assert export_coverage(awkward, out) == 2
     frame = pd.read_csv(out, dtype=str, keep_default_na=False)
-    assert list(frame.columns) == ["event_id", "label", "passages", "outlets", "CGTN",
-                                   "unknown:article-2", "unknown:article-3", "Вести, «Москва»"]
+    assert list(frame.columns) == [
+        "event_id",
+        "label",
+        "passages",
+        "outlets",
+        "CGTN",
+        "unknown:article-2",
+        "unknown:article-3",
+        "Вести, «Москва»",
+    ]
     e1, e2 = frame.to_dict("records")
     # e-1 holds the first two passages, both of article-0 (CGTN)
     assert (e1["CGTN"], e1["Вести, «Москва»"], e1["unknown:article-2"]) == ("2", "0", "0")
     assert (e1["passages"], e1["outlets"]) == ("2", "1")
-    assert (e2["CGTN"], e2["Вести, «Москва»"], e2["unknown:article-2"], e2["unknown:article-3"]) == \
-        ("1", "0", "1", "1")
+    assert (
+        e2["CGTN"],
+        e2["Вести, «Москва»"],
+        e2["unknown:article-2"],
+        e2["unknown:article-3"],
+    ) == ("1", "0", "1", "1")
     assert (e2["passages"], e2["outlets"]) == ("3", "3")
 
 
 def test_coverage_without_events_says_to_align_first(seed_db):
-    with pytest.raises(NatoCompareError, match=r"no events in .* \(run 'nato-compare align' first\)"):
+    with pytest.raises(
+        NatoCompareError, match=r"no events in .* \(run 'nato-compare align' first\)"
+    ):
         export_coverage(seed_db, stream=io.StringIO())
 
 
 def test_coverage_after_an_alignment_without_events_says_so(seed_db):
     add_events(seed_db, {})  # a run that found nothing
-    with pytest.raises(NatoCompareError, match=r"no events in .* \(the latest alignment found none\)$"):
+    with pytest.raises(
+        NatoCompareError, match=r"no events in .* \(the latest alignment found none\)$"
+    ):
         export_coverage(seed_db, stream=io.StringIO())

@@ -27,10 +27,18 @@ def run(*args: str):
 @pytest.fixture
 def two_coders(seed_db: Path) -> Path:
     p = passage_ids(seed_db)
-    annotate(seed_db, [("alice", p[0], "stance", "FAVOR"), ("bob", p[0], "stance", "FAVOR"),
-                       ("alice", p[1], "stance", "NONE"), ("bob", p[1], "stance", "AGAINST"),
-                       ("alice", p[2], "frame", "Economic"), ("bob", p[2], "frame", "Economic"),
-                       ("bob", p[2], "note", "", "=1+1, said the note")])
+    annotate(
+        seed_db,
+        [
+            ("alice", p[0], "stance", "FAVOR"),
+            ("bob", p[0], "stance", "FAVOR"),
+            ("alice", p[1], "stance", "NONE"),
+            ("bob", p[1], "stance", "AGAINST"),
+            ("alice", p[2], "frame", "Economic"),
+            ("bob", p[2], "frame", "Economic"),
+            ("bob", p[2], "note", "", "=1+1, said the note"),
+        ],
+    )
     return seed_db
 
 
@@ -59,8 +67,10 @@ def test_export_to_a_file_then_import_into_a_fresh_database(two_coders, tmp_path
     ingest_sources([SOURCES], fresh)
     result = run("import", out, "--db", fresh)
     assert result.exit_code == 0
-    assert result.stderr == (f"7 annotations imported, 0 already present, 0 replaced by a later version, "
-                             f"0 older than the stored one, 0 on unknown passages, 0 conflict(s) -> {fresh}\n")
+    assert result.stderr == (
+        f"7 annotations imported, 0 already present, 0 replaced by a later version, "
+        f"0 older than the stored one, 0 on unknown passages, 0 conflict(s) -> {fresh}\n"
+    )
     assert annotation_rows(fresh) == annotation_rows(two_coders)
     again = run("import", out, "--db", fresh)
     assert "0 annotations imported, 7 already present" in again.stderr
@@ -78,7 +88,10 @@ def test_unknown_annotator_is_refused_with_one_line(two_coders):
     before = dump(two_coders)
     result = run("export", "--db", two_coders, "--annotator", "carol")
     assert result.exit_code == 1
-    assert result.stderr == f"Error: unknown annotator 'carol' (annotators in {two_coders}: alice, bob)\n"
+    assert (
+        result.stderr
+        == f"Error: unknown annotator 'carol' (annotators in {two_coders}: alice, bob)\n"
+    )
     assert result.stdout == ""
     assert dump(two_coders) == before
 
@@ -89,7 +102,10 @@ def test_output_that_cannot_be_written_is_refused_before_anything_is_written(two
     for command in (["export"], ["export", "--events"], ["report"]):
         result = run(*command, "--db", two_coders, "--output", missing)
         assert result.exit_code == 1, command
-        assert result.stderr == f"Error: cannot write {missing}: folder {missing.parent} does not exist\n"
+        assert (
+            result.stderr
+            == f"Error: cannot write {missing}: folder {missing.parent} does not exist\n"
+        )
     result = run("export", "--db", two_coders, "--output", tmp_path)
     assert result.exit_code == 2 and "is a directory" in result.stderr
     assert dump(two_coders) == before
@@ -101,22 +117,30 @@ def test_no_command_writes_its_output_over_the_database(two_coders, tmp_path):
     for command in (["export"], ["export", "--events"], ["report"]):
         result = run(*command, "--db", two_coders, "--output", two_coders)
         assert result.exit_code == 1, command
-        assert result.stderr == f"Error: cannot write {two_coders}: it is the database {two_coders}\n", command
+        assert (
+            result.stderr == f"Error: cannot write {two_coders}: it is the database {two_coders}\n"
+        ), command
     assert dump(two_coders) == before
 
 
-def test_output_dash_is_stdout_for_export_and_refused_for_the_chart(two_coders, tmp_path, monkeypatch):
+def test_output_dash_is_stdout_for_export_and_refused_for_the_chart(
+    two_coders, tmp_path, monkeypatch
+):
     monkeypatch.chdir(tmp_path)
     result = run("export", "--db", two_coders, "--output", "-")
     assert result.exit_code == 0 and result.stdout.startswith("annotation_id,annotator,")
     result = run("report", "--db", two_coders, "--output", "-")
     assert result.exit_code == 2
-    assert result.stderr == ("Error: Invalid value for --output: the chart is a PNG file: give it "
-                             "a file name (see 'main report --help')\n")
+    assert result.stderr == (
+        "Error: Invalid value for --output: the chart is a PNG file: give it "
+        "a file name (see 'main report --help')\n"
+    )
     assert not (tmp_path / "-").exists()
 
 
-def test_a_failure_half_way_leaves_the_previous_file_and_no_temp_file(two_coders, tmp_path, monkeypatch):
+def test_a_failure_half_way_leaves_the_previous_file_and_no_temp_file(
+    two_coders, tmp_path, monkeypatch
+):
     out = tmp_path / "out.csv"
     out.write_text("previous export\n")
 
@@ -137,24 +161,34 @@ HEADER = "annotation_id,annotator,created_at,dimension,label,note,passage_id\n"
 @pytest.mark.parametrize(
     "content, message",
     [
-        ("a,b\n1,2\n", "is missing column(s): annotation_id, annotator, created_at, dimension, "
-                       "label, note, passage_id"),
-        (HEADER + "id1,alice,yesterday,stance,FAVOR,,{p}\n",
-         "line 2: created_at 'yesterday' is not an ISO date-time"),
-        (HEADER.replace("\n", ",alignment_score\n") + "id1,alice,2026-01-01,stance,FAVOR,,{p},high\n",
-         "line 2: alignment_score 'high' is not a number"),
+        (
+            "a,b\n1,2\n",
+            "is missing column(s): annotation_id, annotator, created_at, dimension, "
+            "label, note, passage_id",
+        ),
+        (
+            HEADER + "id1,alice,yesterday,stance,FAVOR,,{p}\n",
+            "line 2: created_at 'yesterday' is not an ISO date-time",
+        ),
+        (
+            HEADER.replace("\n", ",alignment_score\n")
+            + "id1,alice,2026-01-01,stance,FAVOR,,{p},high\n",
+            "line 2: alignment_score 'high' is not a number",
+        ),
         (HEADER + "id1,alice,2026-01-01,stance,FAVOR,{p}\n", "line 2: 6 fields, the header has 7"),
         (HEADER + "id1,,2026-01-01,stance,FAVOR,,{p}\n", "line 2: annotator is empty"),
         ("", "is empty"),
     ],
 )
-def test_malformed_csv_is_refused_and_the_database_unchanged(two_coders, tmp_path, content, message):
+def test_malformed_csv_is_refused_and_the_database_unchanged(
+    two_coders, tmp_path, content, message
+):
     bad = tmp_path / "bad.csv"
     # a good first row, so a half-done import would show in the dump
     good = "good1,alice,2026-01-01T00:00:00+00:00,stance,AGAINST,,{p}\n"
     p = passage_ids(two_coders)[5]
     if content.startswith(HEADER):
-        content = HEADER + good + content[len(HEADER):]
+        content = HEADER + good + content[len(HEADER) :]
         message = message.replace("line 2", "line 3")
     bad.write_text(content.format(p=p))
     before = dump(two_coders)
@@ -169,10 +203,15 @@ def test_malformed_jsonl_and_non_utf8_are_refused(two_coders, tmp_path):
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"annotation_id": "a"}\n')
     result = run("import", bad, "--db", two_coders)
-    assert result.stderr == (f"Error: {bad} line 1: missing field(s): annotator, created_at, dimension, "
-                             "label, note, passage_id\n")
+    assert result.stderr == (
+        f"Error: {bad} line 1: missing field(s): annotator, created_at, dimension, "
+        "label, note, passage_id\n"
+    )
     bad.write_text("[1, 2]\n")
-    assert run("import", bad, "--db", two_coders).stderr == f"Error: {bad} line 1: expected a JSON object\n"
+    assert (
+        run("import", bad, "--db", two_coders).stderr
+        == f"Error: {bad} line 1: expected a JSON object\n"
+    )
     latin = tmp_path / "latin.csv"
     latin.write_bytes(HEADER.encode() + "é".encode("latin-1"))
     result = run("import", latin, "--db", two_coders)
@@ -181,16 +220,27 @@ def test_malformed_jsonl_and_non_utf8_are_refused(two_coders, tmp_path):
 
 
 def test_import_reports_unknown_passages_and_strict_refuses_them(two_coders, tmp_path):
-    rows = [{"annotation_id": f"id{i}", "annotator": "carol", "created_at": "2026-01-01T00:00:00+00:00",
-             "dimension": "stance", "label": "NONE", "note": "", "passage_id": pid}
-            for i, pid in enumerate([passage_ids(two_coders)[9], "p-0000000000000000"])]
+    rows = [
+        {
+            "annotation_id": f"id{i}",
+            "annotator": "carol",
+            "created_at": "2026-01-01T00:00:00+00:00",
+            "dimension": "stance",
+            "label": "NONE",
+            "note": "",
+            "passage_id": pid,
+        }
+        for i, pid in enumerate([passage_ids(two_coders)[9], "p-0000000000000000"])
+    ]
     file = tmp_path / "carol.jsonl"
     file.write_text("".join(json.dumps(r) + "\n" for r in rows))
     before = dump(two_coders)
     result = run("import", file, "--strict", "--db", two_coders)
     assert result.exit_code == 1
-    assert result.stderr == (f"Error: 1 row(s) match no passage in {two_coders} "
-                             "(first: p-0000000000000000); nothing imported\n")
+    assert result.stderr == (
+        f"Error: 1 row(s) match no passage in {two_coders} "
+        "(first: p-0000000000000000); nothing imported\n"
+    )
     assert dump(two_coders) == before
     result = run("import", file, "--db", two_coders)
     assert result.exit_code == 0
@@ -210,9 +260,14 @@ def test_a_database_of_a_newer_schema_is_refused_by_every_command(two_coders, tm
     set_schema_version(newer, 42)
     before = dump(newer)
     message = f"Error: {newer} has schema version 42, newer than this nato-compare understands"
-    for args in (["export", "--db", newer], ["import", export, "--db", newer],
-                 ["merge", two_coders, "--db", newer], ["merge", newer, "--db", two_coders],
-                 ["agreement", "--db", newer], ["report", "--db", newer]):
+    for args in (
+        ["export", "--db", newer],
+        ["import", export, "--db", newer],
+        ["merge", two_coders, "--db", newer],
+        ["merge", newer, "--db", two_coders],
+        ["agreement", "--db", newer],
+        ["report", "--db", newer],
+    ):
         result = run(*args)
         assert result.exit_code == 1, args
         assert result.stderr.startswith(message), (args, result.stderr)
@@ -224,12 +279,16 @@ def test_merge_command_summarises_each_database(two_coders, tmp_path):
     ingest_sources([SOURCES], team)
     result = run("merge", two_coders, "--db", team)
     assert result.exit_code == 0
-    assert result.stderr == (f"{two_coders}: 7 annotations copied, 0 already present, 0 replaced by a "
-                             "later version, 0 older than the stored one, 0 on unknown passages, "
-                             "0 conflict(s); 0 event notes copied, 0 already present, 0 replaced by a "
-                             "later version\n")
+    assert result.stderr == (
+        f"{two_coders}: 7 annotations copied, 0 already present, 0 replaced by a "
+        "later version, 0 older than the stored one, 0 on unknown passages, "
+        "0 conflict(s); 0 event notes copied, 0 already present, 0 replaced by a "
+        "later version\n"
+    )
     result = run("merge", two_coders, two_coders, "--db", team)
-    assert result.stderr.count("0 annotations copied, 7 already present") == 1  # one line per database
+    assert (
+        result.stderr.count("0 annotations copied, 7 already present") == 1
+    )  # one line per database
     assert len(annotation_rows(team)) == 7
     result = run("merge", team, "--db", team)
     assert result.exit_code == 1 and result.stderr == f"Error: cannot merge {team} into itself\n"
@@ -245,25 +304,46 @@ def test_agreement_command_prints_a_table_or_csv(two_coders):
     assert float(kappa[0]["value"]) == pytest.approx(1 / 3)
     table = run("agreement", "--db", two_coders)
     assert table.exit_code == 0
-    assert table.stdout.splitlines()[0].split() == ["dimension", "label", "outlet", "measure", "coders",
-                                                    "units", "pairable", "value", "reason"]
+    assert table.stdout.splitlines()[0].split() == [
+        "dimension",
+        "label",
+        "outlet",
+        "measure",
+        "coders",
+        "units",
+        "pairable",
+        "value",
+        "reason",
+    ]
     assert "n/a" in table.stdout  # the frame figures: no variation
     result = run("agreement", "--db", two_coders, "--dimension", "tone")
     assert result.exit_code == 1
-    assert result.stderr == (f"Error: no annotations for dimension 'tone' in {two_coders} "
-                             "(coded dimensions: frame, stance)\n")
+    assert result.stderr == (
+        f"Error: no annotations for dimension 'tone' in {two_coders} "
+        "(coded dimensions: frame, stance)\n"
+    )
 
 
 def test_report_command_prints_table_and_chart_and_writes_png(two_coders, tmp_path):
     out = tmp_path / "report.png"
     result = run("report", "--db", two_coders, "--output", out)
     assert result.exit_code == 0
-    assert result.stdout.splitlines()[0].split() == ["dimension", "outlet", "label", "count", "share"]
+    assert result.stdout.splitlines()[0].split() == [
+        "dimension",
+        "outlet",
+        "label",
+        "count",
+        "share",
+    ]
     assert "stance: share of labels per outlet" in result.stdout
     assert result.stderr == f"chart written -> {out}\n"
     assert out.read_bytes().startswith(b"\x89PNG")
     result = run("report", "--db", two_coders, "--format", "json", "--annotator", "bob")
-    assert [json.loads(line)["label"] for line in result.stdout.splitlines()] == ["Economic", "FAVOR", "AGAINST"]
+    assert [json.loads(line)["label"] for line in result.stdout.splitlines()] == [
+        "Economic",
+        "FAVOR",
+        "AGAINST",
+    ]
 
 
 def test_excel_applies_to_csv_only(two_coders):
@@ -288,5 +368,7 @@ def test_a_file_that_is_not_a_nato_compare_database_is_refused(two_coders, tmp_p
     assert result.exit_code == 1
     assert result.stderr == f"Error: {other} is a SQLite database but not a nato-compare one\n"
     result = run("merge", text, "--db", two_coders)
-    assert result.exit_code == 1 and result.stderr.startswith(f"Error: not a SQLite database: {text}")
+    assert result.exit_code == 1 and result.stderr.startswith(
+        f"Error: not a SQLite database: {text}"
+    )
     assert dump(two_coders) == before and dump(other) == before_other

@@ -57,8 +57,9 @@ def gold() -> list[dict]:
 def score_matrix(texts: list[str]) -> np.ndarray:
     n = len(texts)
     ii, jj = np.meshgrid(np.arange(n), np.arange(n), indexing="ij")
-    return similarity_many([texts[i] for i in ii.ravel()],
-                           [texts[j] for j in jj.ravel()]).reshape(n, n)
+    return similarity_many([texts[i] for i in ii.ravel()], [texts[j] for j in jj.ravel()]).reshape(
+        n, n
+    )
 
 
 def rank_one(passages: list[dict], gold: list[dict], scores: np.ndarray) -> float:
@@ -72,8 +73,11 @@ def rank_one(passages: list[dict], gold: list[dict], scores: np.ndarray) -> floa
     hits = 0
     for a, b in directed:
         i, j = index[a], index[b]
-        rivals = [k for k, p in enumerate(passages)
-                  if keys[k] != keys[i] and event.get(p["id"]) != event[a]]
+        rivals = [
+            k
+            for k, p in enumerate(passages)
+            if keys[k] != keys[i] and event.get(p["id"]) != event[a]
+        ]
         hits += bool((scores[i, rivals] < scores[i, j]).all())
     return hits / len(directed)
 
@@ -104,11 +108,15 @@ def test_align_at_its_defaults_finds_the_gold_pairs(passages, gold) -> None:
     assert precision >= PRECISION_FLOOR, f"precision {precision:.2f}"
 
 
-def test_true_counterparts_rank_first_far_more_often_than_with_token_set_ratio(passages, gold
-                                                                                ) -> None:
+def test_true_counterparts_rank_first_far_more_often_than_with_token_set_ratio(
+    passages, gold
+) -> None:
     texts = [p["text"] for p in passages]
     ours = rank_one(passages, gold, score_matrix(texts))
-    plain = rank_one(passages, gold, process.cdist(
-        texts, texts, scorer=fuzz.token_set_ratio, processor=utils.default_process))
+    plain = rank_one(
+        passages,
+        gold,
+        process.cdist(texts, texts, scorer=fuzz.token_set_ratio, processor=utils.default_process),
+    )
     assert ours >= RANK_ONE_FLOOR
     assert ours >= 2 * plain

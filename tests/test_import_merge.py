@@ -26,9 +26,16 @@ def annotated_awkward(path: Path) -> Path:
     awkward_db(path)
     ids = passage_ids(path)
     annotate(path, [("alice", p, "note", "", AWKWARD_TEXTS[i]) for i, p in enumerate(ids)])
-    annotate(path, [("alice", ids[0], "frame", "Economic"), ("alice", ids[0], "frame", "Morality"),
-                    ("bob", ids[0], "frame", "Economic"), ("bob", ids[1], "stance", "AGAINST"),
-                    ("alice", ids[1], "stance", "'FAVOR")])
+    annotate(
+        path,
+        [
+            ("alice", ids[0], "frame", "Economic"),
+            ("alice", ids[0], "frame", "Morality"),
+            ("bob", ids[0], "frame", "Economic"),
+            ("bob", ids[1], "stance", "AGAINST"),
+            ("alice", ids[1], "stance", "'FAVOR"),
+        ],
+    )
     add_events(path, {"e-1": [(ids[0], 0.8125), (ids[2], 0.5)]})
     return path
 
@@ -48,8 +55,12 @@ def test_round_trip_export_import_export_gives_the_same_rows(tmp_path, fmt):
     export_annotations(first, exported, fmt=fmt)
     second = fresh(tmp_path / "second.db")
     result = import_annotations(exported, second)
-    assert (result.inserted, result.already_present, result.unknown, result.conflicts) == \
-        (len(AWKWARD_TEXTS) + 5, 0, [], [])
+    assert (result.inserted, result.already_present, result.unknown, result.conflicts) == (
+        len(AWKWARD_TEXTS) + 5,
+        0,
+        [],
+        [],
+    )
     again = tmp_path / f"second.{fmt}"
     export_annotations(second, again, fmt=fmt)
     assert again.read_bytes() == exported.read_bytes()
@@ -118,16 +129,19 @@ def test_a_second_stance_with_the_same_time_is_a_conflict(tmp_path):
     ids = passage_ids(second)
     annotate(second, [("bob", ids[1], "stance", "FAVOR")])  # same created_at as the export's
     result = import_annotations(exported, second)
-    assert [(r["annotator"], r["label"], why) for r, why in result.conflicts] == \
-        [("bob", "AGAINST", "'FAVOR' is stored with the same time")]
+    assert [(r["annotator"], r["label"], why) for r, why in result.conflicts] == [
+        ("bob", "AGAINST", "'FAVOR' is stored with the same time")
+    ]
     stances = [r[4] for r in annotation_rows(second) if r[1] == "bob" and r[3] == "stance"]
     assert stances == ["FAVOR"]
 
 
 def set_time(path: Path, annotator: str, dimension: str, stamp: str) -> None:
     conn = sqlite3.connect(path)
-    conn.execute("UPDATE annotations SET created_at = ? WHERE annotator = ? AND dimension = ?",
-                 [stamp, annotator, dimension])
+    conn.execute(
+        "UPDATE annotations SET created_at = ? WHERE annotator = ? AND dimension = ?",
+        [stamp, annotator, dimension],
+    )
     conn.commit()
     conn.close()
 
@@ -143,7 +157,9 @@ def test_the_annotators_later_stance_wins_and_an_earlier_one_is_skipped(tmp_path
     set_time(second, "bob", "stance", "2026-02-01T10:00:00+00:00")  # earlier than the export's
     result = import_annotations(exported, second)
     assert (result.replaced, result.outdated, result.conflicts) == (1, 0, [])
-    assert [r[4] for r in annotation_rows(second) if r[1] == "bob" and r[3] == "stance"] == ["AGAINST"]
+    assert [r[4] for r in annotation_rows(second) if r[1] == "bob" and r[3] == "stance"] == [
+        "AGAINST"
+    ]
     # the older FAVOR, imported back, changes nothing
     older = tmp_path / "older.db"
     fresh(older)
@@ -168,10 +184,22 @@ def laptops(tmp_path: Path) -> tuple[Path, Path, Path]:
         paths.append(path)
     alice, bob, team = paths
     p = passage_ids(team)
-    annotate(alice, [("alice", p[0], "stance", "FAVOR"), ("alice", p[0], "frame", "Economic"),
-                     ("alice", p[1], "note", "", "check the figure")])
-    annotate(bob, [("bob", p[0], "stance", "AGAINST"), ("bob", p[0], "frame", "Morality"),
-                   ("bob", p[2], "stance", "NONE")])
+    annotate(
+        alice,
+        [
+            ("alice", p[0], "stance", "FAVOR"),
+            ("alice", p[0], "frame", "Economic"),
+            ("alice", p[1], "note", "", "check the figure"),
+        ],
+    )
+    annotate(
+        bob,
+        [
+            ("bob", p[0], "stance", "AGAINST"),
+            ("bob", p[0], "frame", "Morality"),
+            ("bob", p[2], "stance", "NONE"),
+        ],
+    )
     conn = sqlite3.connect(bob)
     conn.execute("INSERT INTO event_notes VALUES ('bob', 'e-1', 'all three outlets', '2026-01-01')")
     conn.commit()
@@ -186,8 +214,12 @@ def test_merge_keeps_both_annotators_labels(laptops):
     assert merged.per_database[str(bob)].inserted == 3
     assert merged.per_database[str(bob)].notes_inserted == 1
     rows = {(r[1], r[3], r[4]) for r in annotation_rows(team) if r[2] == passage_ids(team)[0]}
-    assert rows == {("alice", "stance", "FAVOR"), ("bob", "stance", "AGAINST"),
-                    ("alice", "frame", "Economic"), ("bob", "frame", "Morality")}
+    assert rows == {
+        ("alice", "stance", "FAVOR"),
+        ("bob", "stance", "AGAINST"),
+        ("alice", "frame", "Economic"),
+        ("bob", "frame", "Morality"),
+    }
     assert sorted(annotation_rows(team)) == sorted(annotation_rows(alice) + annotation_rows(bob))
 
 
@@ -208,11 +240,19 @@ def test_merge_twice_is_the_same_as_once(laptops):
 def test_merge_reports_passages_the_target_lacks(laptops, tmp_path):
     alice, _, _ = laptops
     small = tmp_path / "small.db"
-    ingest_sources([SOURCES / "cgtn-2024-03-nato-dilemma-invest-in-ukraine.txt",
-                    SOURCES / "icaro-2024-stoltenberg-pushes-ukraine-support.txt"], small)
+    ingest_sources(
+        [
+            SOURCES / "cgtn-2024-03-nato-dilemma-invest-in-ukraine.txt",
+            SOURCES / "icaro-2024-stoltenberg-pushes-ukraine-support.txt",
+        ],
+        small,
+    )
     p = passage_ids(alice)
-    last_article = sqlite3.connect(alice).execute(
-        "SELECT article_id FROM passages WHERE id = ?", [p[-1]]).fetchone()[0]
+    last_article = (
+        sqlite3.connect(alice)
+        .execute("SELECT article_id FROM passages WHERE id = ?", [p[-1]])
+        .fetchone()[0]
+    )
     annotate(alice, [("alice", p[-1], "stance", "NONE")])
     merged = merge_databases([alice], small)
     result = merged.per_database[str(alice)]
@@ -221,7 +261,9 @@ def test_merge_reports_passages_the_target_lacks(laptops, tmp_path):
     assert result.inserted == 3
 
 
-def test_merge_refuses_itself_a_newer_schema_and_a_missing_file_leaving_the_target_as_is(laptops, tmp_path):
+def test_merge_refuses_itself_a_newer_schema_and_a_missing_file_leaving_the_target_as_is(
+    laptops, tmp_path
+):
     alice, bob, team = laptops
     before = dump(team)
     with pytest.raises(NatoCompareError, match=r"^cannot merge .*team.db into itself$"):
@@ -239,7 +281,9 @@ def test_merge_takes_a_later_note_and_reports_one_with_the_same_time(laptops):
     alice, bob, team = laptops
     merge_databases([alice, bob], team)
     conn = sqlite3.connect(alice)  # alice edits her note after the first merge, same time stamp
-    conn.execute("UPDATE annotations SET note = 'figure checked: 40 billion' WHERE dimension = 'note'")
+    conn.execute(
+        "UPDATE annotations SET note = 'figure checked: 40 billion' WHERE dimension = 'note'"
+    )
     conn.commit()
     conn.close()
     conn = sqlite3.connect(bob)
@@ -249,13 +293,17 @@ def test_merge_takes_a_later_note_and_reports_one_with_the_same_time(laptops):
     before = dump(team)
     merged = merge_databases([alice, bob], team)
     assert [(row["note"], why) for row, why in merged.per_database[str(alice)].conflicts] == [
-        ("figure checked: 40 billion", "another version of it with the same time is stored")]
+        ("figure checked: 40 billion", "another version of it with the same time is stored")
+    ]
     assert [why for _, why in merged.per_database[str(bob)].note_conflicts] == [
-        "another note with the same time is stored"]
+        "another note with the same time is stored"
+    ]
     assert dump(team) == before  # neither can be told to be later: the stored ones are kept
     # now the edits carry a later time, as the annotation interface writes them
     conn = sqlite3.connect(alice)
-    conn.execute("UPDATE annotations SET created_at = '2026-05-01T00:00:00+00:00' WHERE dimension = 'note'")
+    conn.execute(
+        "UPDATE annotations SET created_at = '2026-05-01T00:00:00+00:00' WHERE dimension = 'note'"
+    )
     conn.commit()
     conn.close()
     conn = sqlite3.connect(bob)
@@ -267,7 +315,8 @@ def test_merge_takes_a_later_note_and_reports_one_with_the_same_time(laptops):
     assert merged.per_database[str(bob)].notes_replaced == 1
     conn = sqlite3.connect(team)
     assert conn.execute("SELECT note FROM annotations WHERE dimension = 'note'").fetchall() == [
-        ("figure checked: 40 billion",)]
+        ("figure checked: 40 billion",)
+    ]
     assert conn.execute("SELECT note FROM event_notes").fetchall() == [("two outlets only",)]
     conn.close()
     once = dump(team)
@@ -281,9 +330,11 @@ def test_import_command_takes_single_label_dimensions_from_the_given_codebook(tm
     from nato_compare.cli import main
 
     codebook = tmp_path / "tone.toml"
-    codebook.write_text('[codebook]\nname = "Tone"\n[[dimensions]]\nname = "tone"\nmulti = false\n'
-                        '[[dimensions.labels]]\nname = "negative"\nkey = "1"\n'
-                        '[[dimensions.labels]]\nname = "positive"\nkey = "2"\n')
+    codebook.write_text(
+        '[codebook]\nname = "Tone"\n[[dimensions]]\nname = "tone"\nmulti = false\n'
+        '[[dimensions.labels]]\nname = "negative"\nkey = "1"\n'
+        '[[dimensions.labels]]\nname = "positive"\nkey = "2"\n'
+    )
     first = fresh(tmp_path / "first.db")
     ids = passage_ids(first)
     annotate(first, [("bob", ids[1], "tone", "negative")])
@@ -305,18 +356,30 @@ def test_import_command_takes_single_label_dimensions_from_the_given_codebook(tm
     assert result.exit_code == 0, result.output
     assert tones(targets["default"]) == ["negative", "positive"]
     # with the annotators' codebook tone is single-label: the later label replaces the first
-    result = runner.invoke(main, ["import", str(exported), "--db", str(targets["tone"]),
-                                  "--codebook", str(codebook)])
+    result = runner.invoke(
+        main, ["import", str(exported), "--db", str(targets["tone"]), "--codebook", str(codebook)]
+    )
     assert result.exit_code == 0, result.output
     assert tones(targets["tone"]) == ["negative"]
-    assert result.stderr == (f"0 annotations imported, 0 already present, 1 replaced by a later "
-                             f"version, 0 older than the stored one, 0 on unknown passages, "
-                             f"0 conflict(s) -> {targets['tone']}\n")
+    assert result.stderr == (
+        f"0 annotations imported, 0 already present, 1 replaced by a later "
+        f"version, 0 older than the stored one, 0 on unknown passages, "
+        f"0 conflict(s) -> {targets['tone']}\n"
+    )
 
     # a missing codebook is one line, and nothing is written
     before = dump(targets["default"])
-    result = runner.invoke(main, ["import", str(exported), "--db", str(targets["default"]),
-                                  "--codebook", str(tmp_path / "none.toml")])
+    result = runner.invoke(
+        main,
+        [
+            "import",
+            str(exported),
+            "--db",
+            str(targets["default"]),
+            "--codebook",
+            str(tmp_path / "none.toml"),
+        ],
+    )
     assert result.exit_code == 1 and len(result.stderr.splitlines()) == 1
     assert result.stderr.startswith(f"Error: invalid codebook {tmp_path / 'none.toml'}")
     assert dump(targets["default"]) == before

@@ -18,19 +18,36 @@ SEEDS = sorted(SOURCES.glob("*.txt"))
 @pytest.mark.parametrize(
     ("name", "outlet", "title", "date"),
     [
-        ("cgtn-2024-03-nato-dilemma-invest-in-ukraine.txt", "CGTN",
-         "NATO's dilemma: Whether to further invest in Ukraine crisis", None),
-        ("icaro-2024-stoltenberg-pushes-ukraine-support.txt", "ICARO Media Group",
-         "NATO Secretary-General Pushes for International Support to Bolster Ukraine's Security", None),
-        ("eastern-herald-2024-06-21-no-imminent-russian-threat.txt", "The Eastern Herald",
-         "NATO affirms no immediate Russian military threat, considers enhanced support for Ukraine",
-         "2024-06-21"),
-        ("unknown-2024-06-defence-ministers-ukraine-aid.txt", "unknown",
-         "NATO Defense Ministers Discuss Ukraine’s Security Aid And Training Plan", None),
+        (
+            "cgtn-2024-03-nato-dilemma-invest-in-ukraine.txt",
+            "CGTN",
+            "NATO's dilemma: Whether to further invest in Ukraine crisis",
+            None,
+        ),
+        (
+            "icaro-2024-stoltenberg-pushes-ukraine-support.txt",
+            "ICARO Media Group",
+            "NATO Secretary-General Pushes for International Support to Bolster Ukraine's Security",
+            None,
+        ),
+        (
+            "eastern-herald-2024-06-21-no-imminent-russian-threat.txt",
+            "The Eastern Herald",
+            "NATO affirms no immediate Russian military threat, considers enhanced support for Ukraine",
+            "2024-06-21",
+        ),
+        (
+            "unknown-2024-06-defence-ministers-ukraine-aid.txt",
+            "unknown",
+            "NATO Defense Ministers Discuss Ukraine’s Security Aid And Training Plan",
+            None,
+        ),
         ("unknown-2024-10-rutte-40-billion-pledge.txt", "unknown", None, None),
     ],
 )
-def test_metadata_read_from_the_text(name: str, outlet: str, title: str | None, date: str | None) -> None:
+def test_metadata_read_from_the_text(
+    name: str, outlet: str, title: str | None, date: str | None
+) -> None:
     article = read_article_file(SOURCES / name, manifest={})
     assert (article.outlet, article.title, article.date) == (outlet, title, date)
 
@@ -52,7 +69,7 @@ def test_passage_offsets_point_into_the_cleaned_text(path: Path) -> None:
     article = read_article_file(path, manifest={})
     assert article.passages
     for passage in article.passages:
-        assert article.cleaned_text[passage.start:passage.end] == passage.text
+        assert article.cleaned_text[passage.start : passage.end] == passage.text
     assert len({p.id for p in article.passages}) == len(article.passages)
 
 
@@ -66,7 +83,9 @@ def test_passage_ids_are_stable_and_depend_on_content_not_position() -> None:
 
 
 def test_long_paragraph_split_at_sentence_boundaries() -> None:
-    sentence = "The U.S. and Mr. Stoltenberg discussed aid to Ukraine at length on Thursday in Brussels. "
+    sentence = (
+        "The U.S. and Mr. Stoltenberg discussed aid to Ukraine at length on Thursday in Brussels. "
+    )
     paragraph = (sentence * 20).strip()
     passages = segment("a", paragraph)
     assert len(passages) > 1
@@ -88,21 +107,30 @@ def test_sentences_not_split_after_abbreviations() -> None:
 def test_jsonl_corpus(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus.jsonl"
     rows = [
-        {"id": "fox-1", "outlet": "Fox News", "title": "T1", "date": "2016-01-05", "url": "u",
-         "text": "First paragraph here.\n\nSecond paragraph here."},
+        {
+            "id": "fox-1",
+            "outlet": "Fox News",
+            "title": "T1",
+            "date": "2016-01-05",
+            "url": "u",
+            "text": "First paragraph here.\n\nSecond paragraph here.",
+        },
         {"id": "nyt-1", "outlet": "The New York Times", "text": "Only one paragraph."},
     ]
     corpus.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
     articles = list(read_sources([corpus]))
     assert [a.id for a in articles] == ["fox-1", "nyt-1"]
-    assert [p.text for p in articles[0].passages] == ["First paragraph here.", "Second paragraph here."]
+    assert [p.text for p in articles[0].passages] == [
+        "First paragraph here.",
+        "Second paragraph here.",
+    ]
     assert articles[1].title is None and articles[1].outlet == "The New York Times"
 
 
 def test_csv_corpus_keeps_commas_and_quotes(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus.csv"
     corpus.write_text(
-        'id,outlet,title,date,url,text\n'
+        "id,outlet,title,date,url,text\n"
         'r1,Reuters,"Aid, again",2024-06-13,,"He said ""no troops"", not now.\n\nSecond one."\n',
         encoding="utf-8",
     )

@@ -78,14 +78,18 @@ def test_edited_source_keeps_annotations_attached(tmp_path: Path, sources_copy: 
     annotated = rows(db, "SELECT passage_id FROM annotations ORDER BY passage_id")
     assert sorted(p for (p,) in annotated) == sorted([kept_id, dropped_id])
     assert rows(db, "PRAGMA foreign_key_check") == []
-    assert new_paragraph in rows(db, "SELECT cleaned_text FROM articles WHERE id = ?", (RUTTE,))[0][0]
+    assert (
+        new_paragraph in rows(db, "SELECT cleaned_text FROM articles WHERE id = ?", (RUTTE,))[0][0]
+    )
 
 
 def test_non_utf8_file_is_read_with_a_warning(tmp_path: Path) -> None:
     folder = tmp_path / "src"
     folder.mkdir()
     (folder / "latin.txt").write_bytes(
-        "Le secrétaire général de l’OTAN a annoncé une aide de 40 milliards d’euros à Kyiv.".encode("cp1252")
+        "Le secrétaire général de l’OTAN a annoncé une aide de 40 milliards d’euros à Kyiv.".encode(
+            "cp1252"
+        )
     )
     result = run("ingest", str(folder), "--db", str(tmp_path / "a.db"))
     assert result.exit_code == 0, result.output
@@ -97,17 +101,30 @@ def test_non_utf8_file_is_read_with_a_warning(tmp_path: Path) -> None:
     ("make_bad", "message"),
     [
         (lambda d: (d / "empty.txt").write_text(""), "empty.txt: file is empty"),
-        (lambda d: (d / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), "image.txt: binary file, not text"),
-        (lambda d: (d / "menu.txt").write_text("Home\nWorld\nSubscribe\n"), "menu.txt: no article text left after removing boilerplate"),
-        (lambda d: (d / "bad.jsonl").write_text('{"id": "x", "text": "ok"}\n{not json\n'), "bad.jsonl:2: not valid JSON"),
+        (
+            lambda d: (d / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"),
+            "image.txt: binary file, not text",
+        ),
+        (
+            lambda d: (d / "menu.txt").write_text("Home\nWorld\nSubscribe\n"),
+            "menu.txt: no article text left after removing boilerplate",
+        ),
+        (
+            lambda d: (d / "bad.jsonl").write_text('{"id": "x", "text": "ok"}\n{not json\n'),
+            "bad.jsonl:2: not valid JSON",
+        ),
     ],
     ids=["empty", "binary", "only-boilerplate", "bad-jsonl"],
 )
-def test_bad_file_refused_and_database_unchanged(tmp_path: Path, sources_copy: Path, make_bad, message: str) -> None:
+def test_bad_file_refused_and_database_unchanged(
+    tmp_path: Path, sources_copy: Path, make_bad, message: str
+) -> None:
     db = tmp_path / "a.db"
     run("ingest", str(sources_copy), "--db", str(db))
     before = dump(db)
-    (sources_copy / f"{RUTTE}.txt").write_text("An edit that must not land, because another file is bad.", encoding="utf-8")
+    (sources_copy / f"{RUTTE}.txt").write_text(
+        "An edit that must not land, because another file is bad.", encoding="utf-8"
+    )
     make_bad(sources_copy)
     result = run("ingest", str(sources_copy), "--db", str(db))
     assert result.exit_code == 1

@@ -23,8 +23,10 @@ def scale_corpus(n: int) -> list[dict]:
 
 
 def outcome(result) -> tuple[list, list]:
-    return ([(p.a, p.b, p.score, p.event_id, p.evidence) for p in result.pairs],
-            [(e.id, e.label, e.members) for e in result.events])
+    return (
+        [(p.a, p.b, p.score, p.event_id, p.evidence) for p in result.pairs],
+        [(e.id, e.label, e.members) for e in result.events],
+    )
 
 
 def test_two_worker_processes_give_the_same_pairs_events_and_evidence(monkeypatch) -> None:
@@ -50,7 +52,9 @@ def test_chunks_come_back_in_order_with_progress(monkeypatch) -> None:
     monkeypatch.setattr(parallel, "PARALLEL_MIN_ITEMS", 0)
     seen: list[tuple[int, int]] = []
     with parallel.process_pool(2, 100) as pool:
-        parts = pool.map_chunks(list, list(range(100)), lambda done, total: seen.append((done, total)))
+        parts = pool.map_chunks(
+            list, list(range(100)), lambda done, total: seen.append((done, total))
+        )
     assert parallel.flatten(parts) == list(range(100))
     assert seen[-1] == (100, 100)
 
@@ -64,8 +68,13 @@ def test_threaded_candidate_counting_finds_the_same_pairs(monkeypatch) -> None:
 
     def pairs(threads: int):
         found, _ = candidates.candidate_pairs(
-            data.texts, data.outlet_codes, index_tokens=params.index_tokens,
-            min_shared=params.min_shared, max_postings=params.max_postings, threads=threads)
+            data.texts,
+            data.outlet_codes,
+            index_tokens=params.index_tokens,
+            min_shared=params.min_shared,
+            max_postings=params.max_postings,
+            threads=threads,
+        )
         return found
 
     alone = pairs(1)
@@ -80,6 +89,7 @@ def test_the_index_tokenises_passages_holding_its_break_token_alike() -> None:
     texts = ["NATO’s Über-Plan, 2024", f"odd {_DOC_BREAK} text", "", "Rutte said NATO"]
     for chunk in (texts, [t for t in texts if _DOC_BREAK not in t]):
         doc, tok, vocabulary, df = token_table(chunk)
-        assert [sorted(vocabulary[k] for k in tok[doc == i]) for i in range(len(chunk))] == \
-            [sorted(set(tokens_for_index(t))) for t in chunk]
+        assert [sorted(vocabulary[k] for k in tok[doc == i]) for i in range(len(chunk))] == [
+            sorted(set(tokens_for_index(t))) for t in chunk
+        ]
         assert df[vocabulary.index("nato")] == 2

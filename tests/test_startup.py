@@ -38,8 +38,10 @@ sys.meta_path.insert(0, WatchNumpy())
 def loaded_after(statements: str) -> tuple[list[str], str | None]:
     """The heavy modules in sys.modules after ``statements`` run in a fresh interpreter,
     and the file that imported NumPy (None if nothing did)."""
-    code = (f"{WATCH_NUMPY}\n{statements}\nimport json\n"
-            f"print(json.dumps([[m for m in {HEAVY!r} if m in sys.modules], numpy_importer]))")
+    code = (
+        f"{WATCH_NUMPY}\n{statements}\nimport json\n"
+        f"print(json.dumps([[m for m in {HEAVY!r} if m in sys.modules], numpy_importer]))"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     heavy, numpy_importer = json.loads(done.stdout.splitlines()[-1])
     return heavy, numpy_importer
@@ -62,31 +64,39 @@ def test_interface_imports_no_alignment_or_agreement_code() -> None:
     assert numpy_only_from_sqlite_utils(heavy, numpy_importer), numpy_importer
 
 
-OPEN_THE_INTERFACE = ("from nato_compare.cli import main\n"
-                      "import click\n"
-                      "main.get_command(click.Context(main), 'tui')\n"
-                      "import nato_compare.tui.app")
+OPEN_THE_INTERFACE = (
+    "from nato_compare.cli import main\n"
+    "import click\n"
+    "main.get_command(click.Context(main), 'tui')\n"
+    "import nato_compare.tui.app"
+)
 
 
 def test_opening_the_interface_from_the_command_imports_no_numpy_pandas_or_alignment_code() -> None:
     # What `nato-compare tui` imports before the app runs: the tui command, then the app.
     # sqlite-utils is imported there with pandas and NumPy hidden from it (tui_cmd).
-    heavy, numpy_importer = loaded_after(OPEN_THE_INTERFACE + "\nassert 'pandas' not in sys.modules")
+    heavy, numpy_importer = loaded_after(
+        OPEN_THE_INTERFACE + "\nassert 'pandas' not in sys.modules"
+    )
     assert heavy == [] and numpy_importer is None
 
 
 def test_numpy_and_pandas_stay_importable_after_the_interface_is_opened() -> None:
     pytest.importorskip("pandas")
-    heavy, _ = loaded_after(OPEN_THE_INTERFACE + "\nimport numpy, pandas\n"
-                            "assert pandas.DataFrame({'a': [1]}).shape == (1, 1)")
+    heavy, _ = loaded_after(
+        OPEN_THE_INTERFACE + "\nimport numpy, pandas\n"
+        "assert pandas.DataFrame({'a': [1]}).shape == (1, 1)"
+    )
     assert "numpy" in heavy
 
 
 def test_package_functions_are_imported_when_used() -> None:
     assert loaded_after("import nato_compare") == ([], None)
-    heavy, _ = loaded_after("from nato_compare.alignment import similarity\n"
-                            "text = 'Allies pledged military aid to Ukraine'\n"
-                            "assert similarity(text, text) > similarity(text, 'Energy prices fell in May')")
+    heavy, _ = loaded_after(
+        "from nato_compare.alignment import similarity\n"
+        "text = 'Allies pledged military aid to Ukraine'\n"
+        "assert similarity(text, text) > similarity(text, 'Energy prices fell in May')"
+    )
     assert "rapidfuzz" in heavy
 
 
@@ -103,10 +113,16 @@ def test_help_lists_every_command_with_its_short_help() -> None:
 
 
 def test_the_alignment_api_is_the_functions_whatever_was_imported_first() -> None:
-    code = ("import nato_compare.alignment.aligner, nato_compare.alignment.evidence\n"
-            "from nato_compare.alignment import align, evidence, similarity\n"
-            "print([(f.__module__, f.__name__) for f in (align, evidence, similarity)])")
+    code = (
+        "import nato_compare.alignment.aligner, nato_compare.alignment.evidence\n"
+        "from nato_compare.alignment import align, evidence, similarity\n"
+        "print([(f.__module__, f.__name__) for f in (align, evidence, similarity)])"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == str([("nato_compare.alignment.aligner", "align"),
-                                       ("nato_compare.alignment.evidence", "evidence"),
-                                       ("nato_compare.alignment.similarity", "similarity")])
+    assert done.stdout.strip() == str(
+        [
+            ("nato_compare.alignment.aligner", "align"),
+            ("nato_compare.alignment.evidence", "evidence"),
+            ("nato_compare.alignment.similarity", "similarity"),
+        ]
+    )

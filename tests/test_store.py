@@ -29,12 +29,15 @@ def test_readme_documents_the_schema_exactly(seed_db: Path) -> None:
     assert block, "README has no schema block"
     conn = sqlite3.connect(seed_db)
     actual = [
-        sql for (sql,) in conn.execute(
+        sql
+        for (sql,) in conn.execute(
             "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY rowid"
         )
     ]
     conn.close()
-    normalise = lambda s: re.sub(r"\s+", " ", s).replace("( ", "(").replace(" )", ")").strip().rstrip(";")  # noqa: E731
+    normalise = lambda s: (
+        re.sub(r"\s+", " ", s).replace("( ", "(").replace(" )", ")").strip().rstrip(";")
+    )  # noqa: E731
     documented = [normalise(s) for s in block.group(1).split(";\n") if s.strip()]
     assert documented == [normalise(s) for s in actual]
 

@@ -45,9 +45,13 @@ def shown_event_seq(path: Path, phrase: str = "€40 billion") -> int:
         row = db.execute(
             "SELECT e.seq FROM events e JOIN event_passages ep ON ep.event_id = e.id "
             "JOIN passages p ON p.id = ep.passage_id WHERE instr(p.text, ?) > 0 "
-            "ORDER BY e.seq LIMIT 1", [phrase]).fetchone()
+            "ORDER BY e.seq LIMIT 1",
+            [phrase],
+        ).fetchone()
         if row is None:
-            row = db.execute("SELECT seq FROM events ORDER BY outlets DESC, passages DESC, seq LIMIT 1").fetchone()
+            row = db.execute(
+                "SELECT seq FROM events ORDER BY outlets DESC, passages DESC, seq LIMIT 1"
+            ).fetchone()
         return int(row[0])
     finally:
         db.close()
@@ -74,19 +78,33 @@ def capture_terminal(path: Path, seq: int, size: tuple[int, int], target: Path) 
     """The real command in tmux; the labels were set by the SVG run (same database)."""
     command = Path(sys.executable).parent / "nato-compare"
     tmux = ["tmux", "-L", f"nato-capture-{size[0]}x{size[1]}"]
-    subprocess.run([*tmux, "new-session", "-d", "-x", str(size[0]), "-y", str(size[1]),
-                    "bash --norc --noprofile"], check=True)
+    subprocess.run(
+        [
+            *tmux,
+            "new-session",
+            "-d",
+            "-x",
+            str(size[0]),
+            "-y",
+            str(size[1]),
+            "bash --norc --noprofile",
+        ],
+        check=True,
+    )
     try:
         time.sleep(0.3)
-        subprocess.run([*tmux, "send-keys", f"exec {command} tui --db {path} --annotator alice",
-                        "Enter"], check=True)
+        subprocess.run(
+            [*tmux, "send-keys", f"exec {command} tui --db {path} --annotator alice", "Enter"],
+            check=True,
+        )
         time.sleep(2.0)
         for _ in range(seq - 1):
             subprocess.run([*tmux, "send-keys", "]"], check=True)
             time.sleep(0.2)
         time.sleep(1.0)
-        screen = subprocess.run([*tmux, "capture-pane", "-p"], capture_output=True, text=True,
-                                check=True).stdout
+        screen = subprocess.run(
+            [*tmux, "capture-pane", "-p"], capture_output=True, text=True, check=True
+        ).stdout
         target.write_text(screen.rstrip("\n") + "\n", encoding="utf-8")
     finally:
         subprocess.run([*tmux, "kill-server"], capture_output=True)

@@ -30,12 +30,18 @@ STANCES = ["FAVOR", "AGAINST", "NONE"]
 
 # stance toward NATO military support to Ukraine, first matching rule wins
 STANCE_RULES = [
-    ("AGAINST", r"\bno (immediate|imminent)\b|\bdilemma\b|\bfatigue\b|\bescalat|\breluctan|\bcritic"),
+    (
+        "AGAINST",
+        r"\bno (immediate|imminent)\b|\bdilemma\b|\bfatigue\b|\bescalat|\breluctan|\bcritic",
+    ),
     ("FAVOR", r"\bsupport\b|\baid\b|\bpledge|\bbillion\b|\bweapons\b|\bair defen[cs]e"),
 ]
 FRAME_RULES = [
     ("Economic", r"\bbillion\b|\beuros?\b|\bbudget|\bcosts?\b|\binvest|\bfund"),
-    ("Security and defense", r"\bmilitary\b|\bweapons?\b|\bdefen[cs]e\b|\bsecurity\b|\bthreat|\barms\b"),
+    (
+        "Security and defense",
+        r"\bmilitary\b|\bweapons?\b|\bdefen[cs]e\b|\bsecurity\b|\bthreat|\barms\b",
+    ),
     ("Political", r"\bsummit\b|\ballies\b|\bmembers?\b|\belection|\bStoltenberg\b|\bRutte\b"),
     ("Policy prescription and evaluation", r"\bpledge|\bplan\b|\bpropos|\bcommit"),
 ]
@@ -67,9 +73,17 @@ def annotate(db_path: str, annotator: str) -> int:
             stance, frames = labels_for(annotator, passage["id"], passage["text"])
             for dimension, label in [("stance", stance)] + [("frame", f) for f in sorted(frames)]:
                 key = f"{annotator}\x1f{passage['id']}\x1f{dimension}\x1f{label}"
-                rows.append({"id": uuid.uuid5(uuid.NAMESPACE_URL, key).hex, "annotator": annotator,
-                             "passage_id": passage["id"], "dimension": dimension, "label": label,
-                             "note": "", "created_at": STAMP})
+                rows.append(
+                    {
+                        "id": uuid.uuid5(uuid.NAMESPACE_URL, key).hex,
+                        "annotator": annotator,
+                        "passage_id": passage["id"],
+                        "dimension": dimension,
+                        "label": label,
+                        "note": "",
+                        "created_at": STAMP,
+                    }
+                )
         with db.atomic():
             result = insert_annotations(db, rows, single_label_dimensions())
         return result.inserted

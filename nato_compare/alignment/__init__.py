@@ -21,6 +21,16 @@ from .normalize import normalize
 from .similarity import similarity, similarity_many
 
 __all__ = [
-    "FORMATS", "STAGES", "AlignParams", "AlignSummary", "Progress", "align", "align_db",
-    "evidence", "evidence_many", "normalize", "similarity", "similarity_many",
+    "FORMATS",
+    "STAGES",
+    "AlignParams",
+    "AlignSummary",
+    "Progress",
+    "align",
+    "align_db",
+    "evidence",
+    "evidence_many",
+    "normalize",
+    "similarity",
+    "similarity_many",
 ]

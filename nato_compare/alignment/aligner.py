@@ -125,16 +125,20 @@ class AlignParams:
         if not 1 <= self.min_shared <= self.index_tokens:
             raise NatoCompareError(
                 f"min_shared must be between 1 and index_tokens ({self.index_tokens}), "
-                f"not {self.min_shared}")
+                f"not {self.min_shared}"
+            )
         if not 0 < self.common_share <= 1:
-            raise NatoCompareError(f"common_share must be above 0 and at most 1, not {self.common_share}")
+            raise NatoCompareError(
+                f"common_share must be above 0 and at most 1, not {self.common_share}"
+            )
         if self.one_per not in ("article", "outlet"):
             raise NatoCompareError(f"one_per must be 'article' or 'outlet', not {self.one_per!r}")
         if self.per_article < 1:
             raise NatoCompareError(f"per_article must be at least 1, not {self.per_article}")
         if self.processes == 0 or self.processes < -1:
             raise NatoCompareError(
-                f"processes must be -1 (every core) or at least 1, not {self.processes}")
+                f"processes must be -1 (every core) or at least 1, not {self.processes}"
+            )
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -164,7 +168,9 @@ def _prepare(passages: Iterable[Any]) -> _Input:
         pid, article = str(_field(item, "id")), str(_field(item, "article_id"))
         key = _field(item, "outlet_key") or outlet_key(_field(item, "outlet"), article)
         seq = _field(item, "seq")
-        rows.append((pid, article, key, str(_field(item, "text") or ""), -1 if seq is None else int(seq)))
+        rows.append(
+            (pid, article, key, str(_field(item, "text") or ""), -1 if seq is None else int(seq))
+        )
     rows.sort()
     if len({r[0] for r in rows}) != len(rows):
         raise NatoCompareError("two passages have the same id")
@@ -209,24 +215,34 @@ def _drop_words(words: frozenset[str], texts: Sequence[str]) -> list[str]:
     dropped = []
     for text in texts:
         tokens = text.split()
-        dropped.append(text if words.isdisjoint(tokens)
-                       else " ".join(t for t in tokens if t not in words))
+        dropped.append(
+            text if words.isdisjoint(tokens) else " ".join(t for t in tokens if t not in words)
+        )
     return dropped
 
 
-def _score(normalized: list[str], pairs: np.ndarray, params: AlignParams,
-           report: Callable[[int, int], None], lengths: np.ndarray | None = None) -> np.ndarray:
+def _score(
+    normalized: list[str],
+    pairs: np.ndarray,
+    params: AlignParams,
+    report: Callable[[int, int], None],
+    lengths: np.ndarray | None = None,
+) -> np.ndarray:
     """Similarity of every pair; ``lengths``: content tokens of the whole passages (before
     topic words were set aside), for the similarity's shortness gate."""
     scores = np.zeros(len(pairs), dtype=np.float64)
     for start in range(0, len(pairs), SCORE_CHUNK):
-        chunk = pairs[start:start + SCORE_CHUNK]
+        chunk = pairs[start : start + SCORE_CHUNK]
         a = [normalized[i] for i in chunk[:, 0]]
         b = [normalized[j] for j in chunk[:, 1]]
-        whole = {} if lengths is None else {"lengths_a": lengths[chunk[:, 0]],
-                                             "lengths_b": lengths[chunk[:, 1]]}
-        scores[start:start + len(chunk)] = similarity_many_normalized(
-            a, b, workers=params.workers, **whole)
+        whole = (
+            {}
+            if lengths is None
+            else {"lengths_a": lengths[chunk[:, 0]], "lengths_b": lengths[chunk[:, 1]]}
+        )
+        scores[start : start + len(chunk)] = similarity_many_normalized(
+            a, b, workers=params.workers, **whole
+        )
         report(start + len(chunk), len(pairs))
     return scores
 
@@ -254,8 +270,9 @@ def _linked(pairs: np.ndarray, articles: np.ndarray, min_links: int) -> np.ndarr
         return np.ones(len(pairs), dtype=bool)
     a, b = articles[pairs[:, 0]], articles[pairs[:, 1]]
     n = int(articles.max()) + 1
-    _, inverse, counts = np.unique(np.minimum(a, b) * n + np.maximum(a, b),
-                                   return_inverse=True, return_counts=True)
+    _, inverse, counts = np.unique(
+        np.minimum(a, b) * n + np.maximum(a, b), return_inverse=True, return_counts=True
+    )
     return counts[inverse] >= min_links
 
 
@@ -269,14 +286,19 @@ def _may_merge(a: dict[int, frozenset[int]], b: dict[int, frozenset[int]], most:
     never)."""
     for key in a.keys() & b.keys():
         places = a[key] | b[key]
-        if len(places) != len(a[key]) + len(b[key]) or len(places) > most or min(places) < 0 \
-                or max(places) - min(places) != len(places) - 1:
+        if (
+            len(places) != len(a[key]) + len(b[key])
+            or len(places) > most
+            or min(places) < 0
+            or max(places) - min(places) != len(places) - 1
+        ):
             return False
     return True
 
 
-def _group_events(data: _Input, pairs: np.ndarray, scores: np.ndarray,
-                  params: AlignParams) -> tuple[list[list[int]], dict[int, float]]:
+def _group_events(
+    data: _Input, pairs: np.ndarray, scores: np.ndarray, params: AlignParams
+) -> tuple[list[list[int]], dict[int, float]]:
     """Greedy union-find over kept pairs, best first, refusing merges that would put two
     passages of one article (or outlet) into an event, unless they are consecutive paragraphs
     (``params.per_article``)."""
@@ -331,9 +353,14 @@ LABEL_WORDS = 6  # words in an event label at most
 _LABEL_WORD = re.compile(r"\w+")
 
 
-def _event_labels(groups: list[list[int]], table: TokenTable, texts: list[str],
-                  member_score: dict[int, float], common_share: float,
-                  words: int = LABEL_WORDS) -> list[str]:
+def _event_labels(
+    groups: list[list[int]],
+    table: TokenTable,
+    texts: list[str],
+    member_score: dict[int, float],
+    common_share: float,
+    words: int = LABEL_WORDS,
+) -> list[str]:
     """Per event, a label a reader understands: the words its members share, as written.
 
     The candidates are the index's tokens (lower-case words and numbers) found in at least two
@@ -349,14 +376,19 @@ def _event_labels(groups: list[list[int]], table: TokenTable, texts: list[str],
     if not groups:
         return []
     n_docs = max(int(doc.max()) + 1 if len(doc) else 0, 1)
-    usable = np.fromiter(((len(w) > 2 or w.isdigit()) and w not in STOP_WORDS for w in vocabulary),
-                         dtype=bool, count=len(vocabulary))
+    usable = np.fromiter(
+        ((len(w) > 2 or w.isdigit()) and w not in STOP_WORDS for w in vocabulary),
+        dtype=bool,
+        count=len(vocabulary),
+    )
     topical = df > max(common_share * n_docs, COMMON_MIN_PASSAGES)
     members = np.concatenate([np.asarray(g, dtype=np.int64) for g in groups])
     event = np.repeat(np.arange(len(groups)), [len(g) for g in groups])
     first = np.searchsorted(doc, members, side="left")
     sizes = np.searchsorted(doc, members, side="right") - first
-    entry = np.repeat(first, sizes) + (np.arange(sizes.sum()) - np.repeat(np.cumsum(sizes) - sizes, sizes))
+    entry = np.repeat(first, sizes) + (
+        np.arange(sizes.sum()) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    )
     tokens, owner = tok[entry], np.repeat(event, sizes)
     keep = usable[tokens]
     tokens, owner = tokens[keep], owner[keep]
@@ -391,9 +423,14 @@ def _event_labels(groups: list[list[int]], table: TokenTable, texts: list[str],
     return labels
 
 
-def align(passages: Iterable[Any], *, params: AlignParams | None = None,
-          progress: Progress | None = None, return_scored: bool = False,
-          **overrides: Any) -> AlignmentResult:
+def align(
+    passages: Iterable[Any],
+    *,
+    params: AlignParams | None = None,
+    progress: Progress | None = None,
+    return_scored: bool = False,
+    **overrides: Any,
+) -> AlignmentResult:
     """Align ``passages`` across outlets; see the module docstring for the method.
 
     ``params`` gives every setting (:class:`AlignParams`); keyword ``overrides`` such as
@@ -423,32 +460,58 @@ class _Stopwatch:
         self._clock = now
 
 
-def _evidence_chunk(workers: int, chunk: list[tuple[str, str, str, str, float, float]]
-                    ) -> list[dict]:
+def _evidence_chunk(
+    workers: int, chunk: list[tuple[str, str, str, str, float, float]]
+) -> list[dict]:
     if not chunk:
         return []
     a, b, normalized_a, normalized_b, lengths_a, lengths_b = (list(c) for c in zip(*chunk))
-    return evidence_many(a, b, normalized_a=normalized_a, normalized_b=normalized_b,
-                         workers=workers, lengths_a=lengths_a, lengths_b=lengths_b)
+    return evidence_many(
+        a,
+        b,
+        normalized_a=normalized_a,
+        normalized_b=normalized_b,
+        workers=workers,
+        lengths_a=lengths_a,
+        lengths_b=lengths_b,
+    )
 
 
-def _align(data: _Input, params: AlignParams, pool: Pool, report: Progress,
-           watch: _Stopwatch, return_scored: bool) -> AlignmentResult:
+def _align(
+    data: _Input,
+    params: AlignParams,
+    pool: Pool,
+    report: Progress,
+    watch: _Stopwatch,
+    return_scored: bool,
+) -> AlignmentResult:
     n, lap = len(data.ids), watch.lap
     report(0, n, "index")
-    table = merge_token_tables(pool.map_chunks(
-        local_token_table, data.texts, lambda done, total: report(done, total, "index")))
+    table = merge_token_tables(
+        pool.map_chunks(
+            local_token_table, data.texts, lambda done, total: report(done, total, "index")
+        )
+    )
     candidates, table = candidate_pairs(
-        data.texts, data.outlet_codes, index_tokens=params.index_tokens,
-        min_shared=params.min_shared, max_postings=params.max_postings,
-        exhaustive_pairs=params.exhaustive_pairs, table=table, threads=params.workers)
+        data.texts,
+        data.outlet_codes,
+        index_tokens=params.index_tokens,
+        min_shared=params.min_shared,
+        max_postings=params.max_postings,
+        exhaustive_pairs=params.exhaustive_pairs,
+        table=table,
+        threads=params.workers,
+    )
     report(n, n, "index")
     lap("index")
 
     # only passages that may be paired are normalised: it is the costliest per-passage step
     needed = sorted_unique(candidates).tolist()
-    parts = pool.map_chunks(_normalize_chunk, [data.texts[i] for i in needed],
-                            lambda done, total: report(done, total, "normalise"))
+    parts = pool.map_chunks(
+        _normalize_chunk,
+        [data.texts[i] for i in needed],
+        lambda done, total: report(done, total, "normalise"),
+    )
     needed_texts = flatten([texts for texts, _, _ in parts])
     lengths = np.zeros(n)  # the similarity's gate measures whole passages
     lengths[needed] = np.concatenate([counts for _, counts, _ in parts])
@@ -457,8 +520,9 @@ def _align(data: _Input, params: AlignParams, pool: Pool, report: Progress,
         frequency.update(part_frequency)
     common = _common_words(frequency, len(needed), params.common_share)
     if common:
-        needed_texts = flatten(pool.map_chunks(partial(_drop_words, frozenset(common)),
-                                               needed_texts))
+        needed_texts = flatten(
+            pool.map_chunks(partial(_drop_words, frozenset(common)), needed_texts)
+        )
     normalized = [""] * n
     for i, text in zip(needed, needed_texts):
         normalized[i] = text
@@ -488,11 +552,15 @@ def _align(data: _Input, params: AlignParams, pool: Pool, report: Progress,
         for i in members:
             event_of[i] = event_id
         outlets = len({int(data.outlet_codes[i]) for i in members})
-        events.append(Event(
-            id=event_id, seq=seq, label=label,
-            members=tuple(EventMember(data.ids[i], round(member_score[i], 2)) for i in members),
-            outlets=outlets,
-        ))
+        events.append(
+            Event(
+                id=event_id,
+                seq=seq,
+                label=label,
+                members=tuple(EventMember(data.ids[i], round(member_score[i], 2)) for i in members),
+                outlets=outlets,
+            )
+        )
     report(1, 1, "events")
     lap("events")
 
@@ -500,15 +568,34 @@ def _align(data: _Input, params: AlignParams, pool: Pool, report: Progress,
     left, right = pairs[:, 0].tolist(), pairs[:, 1].tolist()
     # rapidfuzz's threads in this process; one each in worker processes, which fill the cores
     evidence_threads = params.workers if pool.executor is None else 1
-    found = flatten(pool.map_chunks(partial(_evidence_chunk, evidence_threads), [
-        (data.texts[i], data.texts[j], normalized[i], normalized[j], lengths[i], lengths[j])
-        for i, j in zip(left, right)
-    ])) if params.with_evidence else [{} for _ in left]
+    found = (
+        flatten(
+            pool.map_chunks(
+                partial(_evidence_chunk, evidence_threads),
+                [
+                    (
+                        data.texts[i],
+                        data.texts[j],
+                        normalized[i],
+                        normalized[j],
+                        lengths[i],
+                        lengths[j],
+                    )
+                    for i, j in zip(left, right)
+                ],
+            )
+        )
+        if params.with_evidence
+        else [{} for _ in left]
+    )
     result_pairs: list[AlignedPair] = []
     for k, (i, j) in enumerate(pairs.tolist()):
         same_event = event_of.get(i) if event_of.get(i) == event_of.get(j) else None
-        result_pairs.append(AlignedPair(data.ids[i], data.ids[j], round(float(pair_scores[k]), 2),
-                                        same_event, found[k]))
+        result_pairs.append(
+            AlignedPair(
+                data.ids[i], data.ids[j], round(float(pair_scores[k]), 2), same_event, found[k]
+            )
+        )
     report(len(pairs), len(pairs), "evidence")
     lap("evidence")
 

@@ -38,7 +38,6 @@ def tokens_for_index(text: str) -> list[str]:
     return [token.lower() for token in _WORD.findall(text)]
 
 
-
 # a token between passages when the index tokenises a chunk joined; digits and underscores
 # have no case, so no other token lower-cases to it
 _DOC_BREAK = "_0_9_8_7_6_5_4_3_2_1_0_"
@@ -87,8 +86,9 @@ def merge_token_tables(parts: Sequence[tuple[list[str], np.ndarray, np.ndarray]]
     ids = {token: i for i, token in enumerate(vocabulary)}
     toks, lengths = [], []
     for local_vocabulary, local_lengths, local_ids in parts:
-        remap = np.fromiter(map(ids.__getitem__, local_vocabulary), dtype=np.int64,
-                            count=len(local_vocabulary))
+        remap = np.fromiter(
+            map(ids.__getitem__, local_vocabulary), dtype=np.int64, count=len(local_vocabulary)
+        )
         toks.append(remap[local_ids])
         lengths.append(local_lengths)
     tok = np.concatenate(toks) if toks else np.zeros(0, dtype=np.int64)
@@ -109,8 +109,9 @@ def _group_starts(sorted_values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return starts, sizes
 
 
-def rarest_tokens(doc: np.ndarray, tok: np.ndarray, df: np.ndarray, per_doc: int
-                  ) -> tuple[np.ndarray, np.ndarray]:
+def rarest_tokens(
+    doc: np.ndarray, tok: np.ndarray, df: np.ndarray, per_doc: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Each passage's ``per_doc`` rarest tokens that occur in at least one other passage."""
     keep = df[tok] >= 2
     doc, tok = doc[keep], tok[keep]
@@ -147,8 +148,9 @@ def _pair_keys(doc: np.ndarray, tok: np.ndarray, n_docs: int) -> tuple[np.ndarra
     return np.concatenate(docs), np.concatenate(keys)
 
 
-def _meetings(doc: np.ndarray, key: np.ndarray, outlets: np.ndarray, max_postings: int
-              ) -> np.ndarray:
+def _meetings(
+    doc: np.ndarray, key: np.ndarray, outlets: np.ndarray, max_postings: int
+) -> np.ndarray:
     """``lo * n + hi`` for every time two passages of different outlets meet under a key."""
     doc_bits = max(int(len(outlets) - 1).bit_length(), 1)
     if len(key) and int(key.max()) < (1 << (62 - doc_bits)):
@@ -163,7 +165,9 @@ def _meetings(doc: np.ndarray, key: np.ndarray, outlets: np.ndarray, max_posting
     usable = (sizes >= 2) & (sizes <= max_postings)
     starts, sizes = starts[usable], sizes[usable]
     # entry ``e`` of a group of size ``s`` at offset ``o`` pairs with the ``s - o - 1`` after it
-    entry = np.repeat(starts, sizes) + (np.arange(sizes.sum()) - np.repeat(np.cumsum(sizes) - sizes, sizes))
+    entry = np.repeat(starts, sizes) + (
+        np.arange(sizes.sum()) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    )
     later = np.repeat(starts + sizes, sizes) - entry - 1
     total = int(later.sum())
     left = np.repeat(entry, later)
@@ -176,8 +180,9 @@ def _meetings(doc: np.ndarray, key: np.ndarray, outlets: np.ndarray, max_posting
     return np.minimum(a, b) * n + np.maximum(a, b)
 
 
-def _count_meetings(doc: np.ndarray, key: np.ndarray, outlets: np.ndarray, max_postings: int,
-                    threads: int) -> tuple[np.ndarray, np.ndarray]:
+def _count_meetings(
+    doc: np.ndarray, key: np.ndarray, outlets: np.ndarray, max_postings: int, threads: int
+) -> tuple[np.ndarray, np.ndarray]:
     """The pairs of :func:`_meetings` (ascending) and how often each meets. Large inputs are
     cut in parts that threads sort at once (NumPy sorts without the GIL): keys by parity,
     which keeps each key's postings in one part, then pairs by value, which keeps the order."""
@@ -185,16 +190,28 @@ def _count_meetings(doc: np.ndarray, key: np.ndarray, outlets: np.ndarray, max_p
     if parts == 1:
         return np.unique(_meetings(doc, key, outlets, max_postings), return_counts=True)
     by_key = [key % parts == part for part in range(parts)]
-    meetings = np.concatenate(in_threads(
-        lambda keep: _meetings(doc[keep], key[keep], outlets, max_postings), by_key))
+    meetings = np.concatenate(
+        in_threads(lambda keep: _meetings(doc[keep], key[keep], outlets, max_postings), by_key)
+    )
     if not len(meetings):
         return meetings, meetings
-    bounds = np.r_[-1, np.quantile(meetings[::max(len(meetings) // 10_000, 1)],
-                                   np.arange(1, parts) / parts).astype(np.int64), meetings.max()]
-    counted = in_threads(lambda k: np.unique(meetings[(meetings > bounds[k]) & (meetings <= bounds[k + 1])],
-                                             return_counts=True), range(parts))
-    return (np.concatenate([codes for codes, _ in counted]),
-            np.concatenate([counts for _, counts in counted]))
+    bounds = np.r_[
+        -1,
+        np.quantile(
+            meetings[:: max(len(meetings) // 10_000, 1)], np.arange(1, parts) / parts
+        ).astype(np.int64),
+        meetings.max(),
+    ]
+    counted = in_threads(
+        lambda k: np.unique(
+            meetings[(meetings > bounds[k]) & (meetings <= bounds[k + 1])], return_counts=True
+        ),
+        range(parts),
+    )
+    return (
+        np.concatenate([codes for codes, _ in counted]),
+        np.concatenate([counts for _, counts in counted]),
+    )
 
 
 def all_cross_pairs(outlets: np.ndarray) -> np.ndarray:
@@ -206,13 +223,20 @@ def all_cross_pairs(outlets: np.ndarray) -> np.ndarray:
 
 def cross_pair_count(outlets: np.ndarray) -> int:
     sizes = np.bincount(outlets).astype(np.int64)
-    return int((sizes.sum() ** 2 - (sizes ** 2).sum()) // 2)
+    return int((sizes.sum() ** 2 - (sizes**2).sum()) // 2)
 
 
-def candidate_pairs(texts: Sequence[str], outlets: np.ndarray, *, index_tokens: int,
-                    min_shared: int, max_postings: int, exhaustive_pairs: int = 0,
-                    table: TokenTable | None = None, threads: int = 1
-                    ) -> tuple[np.ndarray, TokenTable]:
+def candidate_pairs(
+    texts: Sequence[str],
+    outlets: np.ndarray,
+    *,
+    index_tokens: int,
+    min_shared: int,
+    max_postings: int,
+    exhaustive_pairs: int = 0,
+    table: TokenTable | None = None,
+    threads: int = 1,
+) -> tuple[np.ndarray, TokenTable]:
     """Pairs ``(i, j)``, ``i < j``, of passages of different outlets sharing at least
     ``min_shared`` of their indexed tokens (a passage with fewer indexed tokens needs to share
     all of them, and at least two when ``min_shared`` >= 2) — or every cross-outlet pair when
@@ -235,7 +259,9 @@ def candidate_pairs(texts: Sequence[str], outlets: np.ndarray, *, index_tokens: 
     else:
         doc, key = _pair_keys(doc, tok, n)
         codes, meetings = _count_meetings(doc, key, outlets, max_postings, threads)
-        need = np.maximum(2, np.minimum(min_shared, np.minimum(indexed[codes // n], indexed[codes % n])))
+        need = np.maximum(
+            2, np.minimum(min_shared, np.minimum(indexed[codes // n], indexed[codes % n]))
+        )
         codes = codes[meetings >= need * (need - 1) // 2]
     if not len(codes):
         return empty, table

@@ -111,8 +111,11 @@ def _code_sets(normalized: Sequence[str]) -> tuple[list[str], list[str], list[st
     n = len(normalized)
     token_lists = [text.split() for text in normalized]
     lengths = np.fromiter(map(len, token_lists), dtype=np.int64, count=n)
-    values = np.fromiter(map(CONTENT_POINTS.__getitem__, chain.from_iterable(token_lists)),
-                         dtype=np.int64, count=int(lengths.sum()))
+    values = np.fromiter(
+        map(CONTENT_POINTS.__getitem__, chain.from_iterable(token_lists)),
+        dtype=np.int64,
+        count=int(lengths.sum()),
+    )
     doc = np.repeat(np.arange(n, dtype=np.int64), lengths)
     content = values >= 0
     doc, values = doc[content], values[content]

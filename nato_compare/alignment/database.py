@@ -67,13 +67,19 @@ def _open_for_alignment(db_path: Path):
         raise NatoCompareError(f"database not found: {db_path} (run 'nato-compare ingest' first)")
     if db_path.is_file() and db_path.stat().st_size == 0:
         raise NatoCompareError(
-            f"{db_path} is empty: run 'nato-compare ingest SOURCES --db {db_path}' first")
+            f"{db_path} is empty: run 'nato-compare ingest SOURCES --db {db_path}' first"
+        )
     return open_db(db_path)
 
 
-def align_db(db_path: str | Path, params: AlignParams | None = None, *,
-             progress: Progress | None = None, output: str | Path | None = None,
-             fmt: str = "csv") -> AlignSummary:
+def align_db(
+    db_path: str | Path,
+    params: AlignParams | None = None,
+    *,
+    progress: Progress | None = None,
+    output: str | Path | None = None,
+    fmt: str = "csv",
+) -> AlignSummary:
     """Align the database's live passages, store the run, and write the pairs to ``output``.
 
     ``output`` ``"-"`` writes to stdout; ``None`` writes no file. Raises
@@ -92,12 +98,14 @@ def align_db(db_path: str | Path, params: AlignParams | None = None, *,
         passages = current_passages(db)
         if not passages:
             raise NatoCompareError(
-                f"no passages in {db_path}: run 'nato-compare ingest SOURCES --db {db_path}' first")
+                f"no passages in {db_path}: run 'nato-compare ingest SOURCES --db {db_path}' first"
+            )
         outlets = sorted({outlet_key(p["outlet"], p["article_id"]) for p in passages})
         if len(outlets) < 2:
             raise NatoCompareError(
                 f"only one outlet in {db_path} ({outlets[0]}): aligning needs articles "
-                "from at least two outlets")
+                "from at least two outlets"
+            )
         started = _now()
         result = align(passages, params=params, progress=progress)
         pending = PendingOutput(target) if target is not None else None
@@ -117,7 +125,9 @@ def align_db(db_path: str | Path, params: AlignParams | None = None, *,
             if pending is not None:
                 pending.commit()
         except OSError as exc:
-            raise NatoCompareError(f"cannot write {target or 'stdout'}: {exc.strerror or exc}") from None
+            raise NatoCompareError(
+                f"cannot write {target or 'stdout'}: {exc.strerror or exc}"
+            ) from None
         finally:
             if stream is not None and not stream.closed:
                 try:
@@ -130,9 +140,13 @@ def align_db(db_path: str | Path, params: AlignParams | None = None, *,
         db.close()
     stats = result.stats
     return AlignSummary(
-        run_id=run_id, passages=stats["passages"], outlets=stats["outlets"],
-        candidates=stats["candidates"], above_threshold=stats["above_threshold"],
-        pairs=stats["pairs"], events=stats["events"],
+        run_id=run_id,
+        passages=stats["passages"],
+        outlets=stats["outlets"],
+        candidates=stats["candidates"],
+        above_threshold=stats["above_threshold"],
+        pairs=stats["pairs"],
+        events=stats["events"],
         seconds=round(sum(stats["seconds"].values()), 2),
         output=str(target) if target is not None else ("-" if output == "-" else None),
     )

@@ -15,7 +15,12 @@ import numpy as np
 
 from .normalize import STOP_WORDS, content_tokens, is_number, normalize
 from .similarity import (
-    DEFAULT_WEIGHTS, FEATURES, SimilarityWeights, _features, _scores, log_odds,
+    DEFAULT_WEIGHTS,
+    FEATURES,
+    SimilarityWeights,
+    _features,
+    _scores,
+    log_odds,
 )
 
 __all__ = ["amounts", "evidence", "evidence_many", "named_entities"]
@@ -38,8 +43,11 @@ def _name_parts(name: str) -> tuple[tuple[str, str], ...]:
     whole = tuple(content_tokens(name))
     if not whole:
         return ()
-    per_word = tuple((token, word[:-2] if word.endswith(("’s", "'s")) else word)
-                     for word in name.split() for token in content_tokens(word))
+    per_word = tuple(
+        (token, word[:-2] if word.endswith(("’s", "'s")) else word)
+        for word in name.split()
+        for token in content_tokens(word)
+    )
     if tuple(token for token, _ in per_word) != whole:
         return tuple((token, name) for token in whole)
     return per_word
@@ -58,8 +66,11 @@ def named_entities(text: str) -> list[str]:
             continue
         start = match.start()
         # one word opening a sentence: the only case that needs a look behind it
-        if " " not in name and not name.replace(".", "").isupper() and (
-                start == 0 or _AFTER_SENTENCE_END.search(text, max(0, start - 4), start)):
+        if (
+            " " not in name
+            and not name.replace(".", "").isupper()
+            and (start == 0 or _AFTER_SENTENCE_END.search(text, max(0, start - 4), start))
+        ):
             continue
         if _name_parts(name):
             names[name] = None
@@ -90,11 +101,17 @@ def evidence(a: str, b: str, weights: SimilarityWeights = DEFAULT_WEIGHTS) -> di
     return evidence_many([a], [b], weights=weights, workers=1)[0]
 
 
-def evidence_many(a: Sequence[str], b: Sequence[str], *, normalized_a: Sequence[str] | None = None,
-                  normalized_b: Sequence[str] | None = None, workers: int = -1,
-                  weights: SimilarityWeights = DEFAULT_WEIGHTS,
-                  lengths_a: Sequence[float] | None = None,
-                  lengths_b: Sequence[float] | None = None) -> list[dict]:
+def evidence_many(
+    a: Sequence[str],
+    b: Sequence[str],
+    *,
+    normalized_a: Sequence[str] | None = None,
+    normalized_b: Sequence[str] | None = None,
+    workers: int = -1,
+    weights: SimilarityWeights = DEFAULT_WEIGHTS,
+    lengths_a: Sequence[float] | None = None,
+    lengths_b: Sequence[float] | None = None,
+) -> list[dict]:
     """:func:`evidence` of every pair ``(a[i], b[i])``; the scores in one vectorised call,
     names and amounts once per distinct text. Pass ``normalized_a`` / ``normalized_b``
     (:func:`normalize` of the texts) when you have them, and ``lengths_a`` / ``lengths_b``
@@ -118,8 +135,9 @@ def evidence_many(a: Sequence[str], b: Sequence[str], *, normalized_a: Sequence[
     for text, normalized in zip((*a, *b), (*na, *nb)):
         if (text, normalized) not in per_text:
             # the content tokens (see normalize.is_content), without a call per token
-            content = {t for t in set(normalized.split()) - STOP_WORDS
-                       if len(t) > 1 or t[:1].isdigit()}
+            content = {
+                t for t in set(normalized.split()) - STOP_WORDS if len(t) > 1 or t[:1].isdigit()
+            }
             per_text[text, normalized] = (content, set(amounts(normalized)), _name_words(text))
     found = []
     # rounded in one vectorised pass, not per value
@@ -128,23 +146,29 @@ def evidence_many(a: Sequence[str], b: Sequence[str], *, normalized_a: Sequence[
     for k in range(len(a)):
         words_a, amounts_a, names_a = per_text[a[k], na[k]]
         words_b, amounts_b, names_b = per_text[b[k], nb[k]]
-        scorers = {name: {"value": value, "contribution": part}
-                   for name, value, part in zip(FEATURES, values[k], parts[k])}
+        scorers = {
+            name: {"value": value, "contribution": part}
+            for name, value, part in zip(FEATURES, values[k], parts[k])
+        }
         scorers["intercept"] = {"value": 1.0, "contribution": weights.intercept}
-        found.append({
-            "score": rounded_scores[k],
-            "log_odds": rounded_odds[k],
-            "shared_words": sorted(t for t in words_a & words_b if not is_number(t)),
-            "shared_numbers": sorted(amounts_a & amounts_b),
-            "number_conflict": bool(amounts_a and amounts_b and not amounts_a & amounts_b),
-            "shared_entities": sorted(names_a[t] for t in names_a.keys() & names_b.keys()),
-            "scorers": scorers,
-        })
+        found.append(
+            {
+                "score": rounded_scores[k],
+                "log_odds": rounded_odds[k],
+                "shared_words": sorted(t for t in words_a & words_b if not is_number(t)),
+                "shared_numbers": sorted(amounts_a & amounts_b),
+                "number_conflict": bool(amounts_a and amounts_b and not amounts_a & amounts_b),
+                "shared_entities": sorted(names_a[t] for t in names_a.keys() & names_b.keys()),
+                "scorers": scorers,
+            }
+        )
     return found
 
 
-_AMOUNT = re.compile(r"\b\d+(?:\.\d+)?(?: (?:billion|million|trillion|thousand|percent))?"
-                     r"(?: (?:eur|usd|gbp))?")
+_AMOUNT = re.compile(
+    r"\b\d+(?:\.\d+)?(?: (?:billion|million|trillion|thousand|percent))?"
+    r"(?: (?:eur|usd|gbp))?"
+)
 
 
 def amounts(normalized: str) -> list[str]:

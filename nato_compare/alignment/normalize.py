@@ -46,39 +46,104 @@ STOP_WORDS = frozenset(
 )
 """English function words and reporting verbs: they carry no content of their own."""
 
-_TOKEN = re.compile(r"[€$£%]|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|(?:[A-Za-z]\.){2,}|[^\W\d_]+")
+_TOKEN = re.compile(
+    r"[€$£%]|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|(?:[A-Za-z]\.){2,}|[^\W\d_]+"
+)
 _CURRENCY_SIGNS = {"€": "eur", "$": "usd", "£": "gbp"}
 _CURRENCY_CODES = {"eur", "usd", "gbp"}
-_CURRENCY_WORDS = {"euro": "eur", "euros": "eur", "dollar": "usd", "dollars": "usd",
-                   "pound": "gbp", "pounds": "gbp", "sterling": "gbp"}
-_SCALE_WORDS = {"bn": "billion", "b": "billion", "billion": "billion", "billions": "billion",
-                "m": "million", "mn": "million", "mln": "million", "million": "million",
-                "millions": "million", "trillion": "trillion", "tn": "trillion",
-                "k": "thousand", "thousand": "thousand", "thousands": "thousand"}
+_CURRENCY_WORDS = {
+    "euro": "eur",
+    "euros": "eur",
+    "dollar": "usd",
+    "dollars": "usd",
+    "pound": "gbp",
+    "pounds": "gbp",
+    "sterling": "gbp",
+}
+_SCALE_WORDS = {
+    "bn": "billion",
+    "b": "billion",
+    "billion": "billion",
+    "billions": "billion",
+    "m": "million",
+    "mn": "million",
+    "mln": "million",
+    "million": "million",
+    "millions": "million",
+    "trillion": "trillion",
+    "tn": "trillion",
+    "k": "thousand",
+    "thousand": "thousand",
+    "thousands": "thousand",
+}
 # acronyms, matched on the token as written with its dots removed (so "us" stays a pronoun)
 _ACRONYMS = {"US": "usa", "USA": "usa", "UK": "uk", "EU": "eu", "UN": "un"}
-_NAME_PAIRS = {("united", "states"): "usa", ("united", "kingdom"): "uk",
-               ("european", "union"): "eu", ("united", "nations"): "un",
-               ("per", "cent"): "percent"}
+_NAME_PAIRS = {
+    ("united", "states"): "usa",
+    ("united", "kingdom"): "uk",
+    ("european", "union"): "eu",
+    ("united", "nations"): "un",
+    ("per", "cent"): "percent",
+}
 _NUMBER_WORDS = {
-    "zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
-    "seven": "7", "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12",
-    "thirteen": "13", "fourteen": "14", "fifteen": "15", "sixteen": "16", "seventeen": "17",
-    "eighteen": "18", "nineteen": "19", "twenty": "20", "thirty": "30", "forty": "40",
+    "zero": "0",
+    "one": "1",
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "five": "5",
+    "six": "6",
+    "seven": "7",
+    "eight": "8",
+    "nine": "9",
+    "ten": "10",
+    "eleven": "11",
+    "twelve": "12",
+    "thirteen": "13",
+    "fourteen": "14",
+    "fifteen": "15",
+    "sixteen": "16",
+    "seventeen": "17",
+    "eighteen": "18",
+    "nineteen": "19",
+    "twenty": "20",
+    "thirty": "30",
+    "forty": "40",
     "fifty": "50",
 }
 # British spellings → American, so both meet in one stem.
 _SPELLINGS = {
-    "defence": "defense", "offence": "offense", "licence": "license", "programme": "program",
-    "programmes": "programs", "centre": "center", "centres": "centers", "labour": "labor",
-    "favour": "favor", "honour": "honor", "organisation": "organization",
-    "organisations": "organizations", "recognise": "recognize", "recognised": "recognized",
-    "emphasise": "emphasize", "emphasised": "emphasize", "criticise": "criticize",
-    "criticised": "criticized", "mobilise": "mobilize", "mobilised": "mobilized",
-    "authorise": "authorize", "authorised": "authorized", "stabilise": "stabilize",
-    "prioritise": "prioritize", "institutionalise": "institutionalize",
-    "modernise": "modernize", "minimise": "minimize", "realise": "realize",
-    "realised": "realized", "apologise": "apologize", "summarise": "summarize",
+    "defence": "defense",
+    "offence": "offense",
+    "licence": "license",
+    "programme": "program",
+    "programmes": "programs",
+    "centre": "center",
+    "centres": "centers",
+    "labour": "labor",
+    "favour": "favor",
+    "honour": "honor",
+    "organisation": "organization",
+    "organisations": "organizations",
+    "recognise": "recognize",
+    "recognised": "recognized",
+    "emphasise": "emphasize",
+    "emphasised": "emphasize",
+    "criticise": "criticize",
+    "criticised": "criticized",
+    "mobilise": "mobilize",
+    "mobilised": "mobilized",
+    "authorise": "authorize",
+    "authorised": "authorized",
+    "stabilise": "stabilize",
+    "prioritise": "prioritize",
+    "institutionalise": "institutionalize",
+    "modernise": "modernize",
+    "minimise": "minimize",
+    "realise": "realize",
+    "realised": "realized",
+    "apologise": "apologize",
+    "summarise": "summarize",
 }
 
 
@@ -135,9 +200,19 @@ _form_of = _FORMS.__getitem__
 # tokens whose form depends on their neighbours: signs and codes before a number,
 # one-letter scales after one ("40m"), the first word of a two-word name
 _CONTEXT_TOKENS = frozenset(
-    {*_CURRENCY_SIGNS, *(c.upper() for c in _CURRENCY_CODES), *_CURRENCY_CODES,
-     *(first for first, _ in _NAME_PAIRS), *(first.title() for first, _ in _NAME_PAIRS),
-     "b", "m", "k", "B", "M", "K"}
+    {
+        *_CURRENCY_SIGNS,
+        *(c.upper() for c in _CURRENCY_CODES),
+        *_CURRENCY_CODES,
+        *(first for first, _ in _NAME_PAIRS),
+        *(first.title() for first, _ in _NAME_PAIRS),
+        "b",
+        "m",
+        "k",
+        "B",
+        "M",
+        "K",
+    }
 )
 
 

@@ -45,8 +45,12 @@ class Pool:
     executor: ProcessPoolExecutor | None
     workers: int
 
-    def map_chunks(self, task: Callable[[Sequence[Item]], Result], items: Sequence[Item],
-                   progress: Callable[[int, int], None] | None = None) -> list[Result]:
+    def map_chunks(
+        self,
+        task: Callable[[Sequence[Item]], Result],
+        items: Sequence[Item],
+        progress: Callable[[int, int], None] | None = None,
+    ) -> list[Result]:
         """``task`` applied to consecutive chunks of ``items``; the results in order (one
         result when the pool has no worker processes)."""
         if self.executor is None or not items:
@@ -55,7 +59,7 @@ class Pool:
                 progress(len(items), len(items))
             return [result]
         size = math.ceil(len(items) / (self.workers * CHUNKS_PER_WORKER))
-        chunks = [items[start:start + size] for start in range(0, len(items), size)]
+        chunks = [items[start : start + size] for start in range(0, len(items), size)]
         results, done = [], 0
         for chunk, result in zip(chunks, self.executor.map(task, chunks)):
             results.append(result)

@@ -50,15 +50,30 @@ from .code_sets import code_sets
 from .normalize import STOP_WORDS, content_tokens, is_content, normalize
 
 __all__ = [
-    "DEFAULT_WEIGHTS", "FEATURES", "SimilarityWeights", "content_counts", "content_tokens",
+    "DEFAULT_WEIGHTS",
+    "FEATURES",
+    "SimilarityWeights",
+    "content_counts",
+    "content_tokens",
     "token_statistics",
     "log_odds",
-    "normalize", "pair_features", "similarity", "similarity_many", "similarity_many_normalized",
+    "normalize",
+    "pair_features",
+    "similarity",
+    "similarity_many",
+    "similarity_many_normalized",
     "STOP_WORDS",
 ]
 
-FEATURES = ("ratio", "jaccard", "short", "short_ratio", "short_jaccard", "short_bigrams",
-            "short_number_mismatch")
+FEATURES = (
+    "ratio",
+    "jaccard",
+    "short",
+    "short_ratio",
+    "short_jaccard",
+    "short_bigrams",
+    "short_number_mismatch",
+)
 """Feature names, in the order of :class:`SimilarityWeights`' coefficients. The ``short``
 ones are the shortness gate g times a value (``short`` is g itself)."""
 
@@ -139,12 +154,15 @@ class SimilarityWeights:
 
 DEFAULT_WEIGHTS = SimilarityWeights()
 
-def _shared(sets: np.ndarray, sizes: np.ndarray, ia: np.ndarray, ib: np.ndarray,
-            workers: int) -> np.ndarray:
+
+def _shared(
+    sets: np.ndarray, sizes: np.ndarray, ia: np.ndarray, ib: np.ndarray, workers: int
+) -> np.ndarray:
     """|A ∩ B| of the sorted code strings ``sets[ia[k]]``, ``sets[ib[k]]``: the Indel
     distance of two sorted sets is |A| + |B| - 2 |A ∩ B|."""
-    indel = process.cpdist(sets[ia].tolist(), sets[ib].tolist(), scorer=Indel.distance,
-                           workers=workers, dtype=np.int32)
+    indel = process.cpdist(
+        sets[ia].tolist(), sets[ib].tolist(), scorer=Indel.distance, workers=workers, dtype=np.int32
+    )
     return (sizes[ia] + sizes[ib] - indel) / 2.0
 
 
@@ -162,8 +180,11 @@ def token_statistics(normalized: Sequence[str]) -> tuple[np.ndarray, dict[str, i
     token_lists = [text.split() for text in normalized]
     lengths = np.fromiter(map(len, token_lists), dtype=np.int64, count=len(token_lists))
     ids: defaultdict[str, int] = defaultdict(count().__next__)
-    codes = np.fromiter(map(ids.__getitem__, chain.from_iterable(token_lists)),
-                        dtype=np.int64, count=int(lengths.sum()))
+    codes = np.fromiter(
+        map(ids.__getitem__, chain.from_iterable(token_lists)),
+        dtype=np.int64,
+        count=int(lengths.sum()),
+    )
     vocabulary = list(ids)
     size = max(len(vocabulary), 1)
     # (text, token) packed in one integer: one sort gives each text's distinct tokens
@@ -175,10 +196,14 @@ def token_statistics(normalized: Sequence[str]) -> tuple[np.ndarray, dict[str, i
     return counts, dict(zip(vocabulary, frequency))
 
 
-def _features(a: Sequence[str], b: Sequence[str], workers: int,
-              weights: SimilarityWeights = DEFAULT_WEIGHTS,
-              lengths_a: Sequence[float] | None = None,
-              lengths_b: Sequence[float] | None = None) -> tuple[np.ndarray, np.ndarray]:
+def _features(
+    a: Sequence[str],
+    b: Sequence[str],
+    workers: int,
+    weights: SimilarityWeights = DEFAULT_WEIGHTS,
+    lengths_a: Sequence[float] | None = None,
+    lengths_b: Sequence[float] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """Feature matrix (pairs × :data:`FEATURES`), and which pairs have a side without
     content words. ``lengths_a`` / ``lengths_b``: content tokens of each pair's whole
     passages for the shortness gate (default: of ``a`` and ``b`` themselves)."""
@@ -193,8 +218,9 @@ def _features(a: Sequence[str], b: Sequence[str], workers: int,
     columns = []
     for part in code_sets(list(distinct)):  # content tokens, bigrams, numbers
         strings = np.array(part, dtype=object)
-        columns.append((strings, np.fromiter(map(len, strings), dtype=np.float64,
-                                             count=len(strings))))
+        columns.append(
+            (strings, np.fromiter(map(len, strings), dtype=np.float64, count=len(strings)))
+        )
     ia = np.fromiter(map(distinct.__getitem__, a), dtype=np.int64, count=n)
     ib = np.fromiter(map(distinct.__getitem__, b), dtype=np.int64, count=n)
     (sets, sizes), (bigrams, bigram_sizes), (numbers, number_sizes) = columns
@@ -213,8 +239,10 @@ def _features(a: Sequence[str], b: Sequence[str], workers: int,
         features[both, 1] = jaccard
         long_a = size_a if lengths_a is None else np.maximum(size_a, lengths_a)
         long_b = size_b if lengths_b is None else np.maximum(size_b, lengths_b)
-        gate = np.minimum(1.0, weights.short_tokens / np.maximum(long_a[both], long_b[both])
-                          ) ** weights.short_power
+        gate = (
+            np.minimum(1.0, weights.short_tokens / np.maximum(long_a[both], long_b[both]))
+            ** weights.short_power
+        )
         features[both, 2] = gate
         features[both, 3] = gate * ratio[both]
         features[both, 4] = gate * jaccard
@@ -225,21 +253,31 @@ def _features(a: Sequence[str], b: Sequence[str], workers: int,
             shared_bigrams = _shared(bigrams, bigram_sizes, oa, ob, workers)
             bigram_union = bigram_sizes[oa] + bigram_sizes[ob] - shared_bigrams
             features[rows, 5] = gate[open_] * np.divide(
-                shared_bigrams, bigram_union, out=np.zeros(len(open_)), where=bigram_union > 0)
+                shared_bigrams, bigram_union, out=np.zeros(len(open_)), where=bigram_union > 0
+            )
             with_numbers = np.flatnonzero((number_sizes[oa] + number_sizes[ob]) > 0)
             if len(with_numbers):
                 na, nb = oa[with_numbers], ob[with_numbers]
-                unmatched = (number_sizes[na] + number_sizes[nb]
-                             - 2 * _shared(numbers, number_sizes, na, nb, workers))
-                features[rows[with_numbers], 6] = (gate[open_][with_numbers] * unmatched
-                                                   / total[open_][with_numbers])
+                unmatched = (
+                    number_sizes[na]
+                    + number_sizes[nb]
+                    - 2 * _shared(numbers, number_sizes, na, nb, workers)
+                )
+                features[rows[with_numbers], 6] = (
+                    gate[open_][with_numbers] * unmatched / total[open_][with_numbers]
+                )
     return features, empty
 
 
-def pair_features(a: Sequence[str], b: Sequence[str], *, workers: int = -1,
-                  weights: SimilarityWeights = DEFAULT_WEIGHTS,
-                  lengths_a: Sequence[float] | None = None,
-                  lengths_b: Sequence[float] | None = None) -> np.ndarray:
+def pair_features(
+    a: Sequence[str],
+    b: Sequence[str],
+    *,
+    workers: int = -1,
+    weights: SimilarityWeights = DEFAULT_WEIGHTS,
+    lengths_a: Sequence[float] | None = None,
+    lengths_b: Sequence[float] | None = None,
+) -> np.ndarray:
     """Feature matrix (pairs × :data:`FEATURES`) of already-normalised pairs
     (``weights.short_tokens`` sets the shortness gate; ``lengths_a`` / ``lengths_b`` as
     in :func:`similarity_many_normalized`)."""
@@ -266,9 +304,13 @@ def _scores(features: np.ndarray, empty: np.ndarray, weights: SimilarityWeights)
 
 
 def similarity_many_normalized(
-    a: Sequence[str], b: Sequence[str], *, workers: int = -1,
+    a: Sequence[str],
+    b: Sequence[str],
+    *,
+    workers: int = -1,
     weights: SimilarityWeights = DEFAULT_WEIGHTS,
-    lengths_a: Sequence[float] | None = None, lengths_b: Sequence[float] | None = None,
+    lengths_a: Sequence[float] | None = None,
+    lengths_b: Sequence[float] | None = None,
 ) -> np.ndarray:
     """Scores 0–100 of pairs ``(a[i], b[i])`` of texts already passed through :func:`normalize`.
 
@@ -282,7 +324,10 @@ def similarity_many_normalized(
 
 
 def similarity_many(
-    a: Sequence[str], b: Sequence[str], *, workers: int = -1,
+    a: Sequence[str],
+    b: Sequence[str],
+    *,
+    workers: int = -1,
     weights: SimilarityWeights = DEFAULT_WEIGHTS,
 ) -> np.ndarray:
     """Scores 0–100 of pairs ``(a[i], b[i])`` of raw texts (each distinct text normalised once)."""
@@ -291,7 +336,8 @@ def similarity_many(
         if text not in cache:
             cache[text] = normalize(text)
     return similarity_many_normalized(
-        [cache[t] for t in a], [cache[t] for t in b], workers=workers, weights=weights)
+        [cache[t] for t in a], [cache[t] for t in b], workers=workers, weights=weights
+    )
 
 
 def similarity(a: str, b: str, weights: SimilarityWeights = DEFAULT_WEIGHTS) -> float:

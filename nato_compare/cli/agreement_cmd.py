@@ -18,12 +18,23 @@ from ..report import distribution, terminal_chart, write_image
 from .codebook_cmd import codebook_option
 from .common import db_option, reports_errors
 
-_AGREEMENT_COLUMNS = ("dimension", "label", "outlet", "measure", "coders", "units", "pairable",
-                      "value", "reason")
+_AGREEMENT_COLUMNS = (
+    "dimension",
+    "label",
+    "outlet",
+    "measure",
+    "coders",
+    "units",
+    "pairable",
+    "value",
+    "reason",
+)
 
 
 def _text_table(rows: list[list[str]], header: list[str]) -> str:
-    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(header)]
+    widths = [
+        max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(header)
+    ]
     lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip()]
     lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
     return "\n".join(lines)
@@ -32,8 +43,14 @@ def _text_table(rows: list[list[str]], header: list[str]) -> str:
 @click.command(name="agreement")
 @db_option
 @click.option("--dimension", help="Only this dimension (e.g. frame or stance).")
-@click.option("--format", "fmt", type=click.Choice(["text", "csv", "json"]), default="text",
-              show_default=True, help="Output format.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "csv", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
 @codebook_option("that says which dimensions are multi-label, and the order of their labels")
 @reports_errors
 def agreement_command(db: str, dimension: str | None, fmt: str, codebook_path: str | None) -> None:
@@ -67,21 +84,44 @@ def agreement_command(db: str, dimension: str | None, fmt: str, codebook_path: s
         writer = csv.DictWriter(sys.stdout, fieldnames=_AGREEMENT_COLUMNS, lineterminator="\n")
         writer.writeheader()
         for record in records:
-            writer.writerow({**record, "value": "" if record["value"] is None else repr(record["value"])})
+            writer.writerow(
+                {**record, "value": "" if record["value"] is None else repr(record["value"])}
+            )
         return
-    rows = [[r["dimension"], r["label"], r["outlet"], r["measure"], r["coders"], str(r["units"]),
-             str(r["pairable"]), "n/a" if r["value"] is None else f"{r['value']:.3f}", r["reason"]]
-            for r in records]
+    rows = [
+        [
+            r["dimension"],
+            r["label"],
+            r["outlet"],
+            r["measure"],
+            r["coders"],
+            str(r["units"]),
+            str(r["pairable"]),
+            "n/a" if r["value"] is None else f"{r['value']:.3f}",
+            r["reason"],
+        ]
+        for r in records
+    ]
     click.echo(_text_table(rows, list(_AGREEMENT_COLUMNS)))
 
 
 @click.command()
 @db_option
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write the chart as a PNG image to this file.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the chart as a PNG image to this file.",
+)
 @click.option("--annotator", help="Only this annotator's labels.")
-@click.option("--format", "fmt", type=click.Choice(["text", "csv", "json"]), default="text",
-              show_default=True, help="text: table and terminal chart; csv/json: the table only.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "csv", "json"]),
+    default="text",
+    show_default=True,
+    help="text: table and terminal chart; csv/json: the table only.",
+)
 @click.option("--no-chart", is_flag=True, help="Text format without the terminal chart.")
 @reports_errors
 def report(db: str, output: Path | None, annotator: str | None, fmt: str, no_chart: bool) -> None:
@@ -97,7 +137,9 @@ def report(db: str, output: Path | None, annotator: str | None, fmt: str, no_cha
       nato-compare report --db annotations.db --output report.png
     """
     if output is not None and str(output) == "-":
-        raise click.BadParameter("the chart is a PNG file: give it a file name", param_hint="--output")
+        raise click.BadParameter(
+            "the chart is a PNG file: give it a file name", param_hint="--output"
+        )
     if output is not None:
         check_output(output, databases=[Path(db)])
     table = distribution(db, annotator=annotator)
@@ -109,10 +151,15 @@ def report(db: str, output: Path | None, annotator: str | None, fmt: str, no_cha
         writer.writeheader()
         writer.writerows({**r, "share": f"{r['share']:.4f}"} for r in table)
     else:
-        click.echo(_text_table(
-            [[r["dimension"], r["outlet"], r["label"], str(r["count"]), f"{r['share']:.1%}"] for r in table],
-            ["dimension", "outlet", "label", "count", "share"],
-        ))
+        click.echo(
+            _text_table(
+                [
+                    [r["dimension"], r["outlet"], r["label"], str(r["count"]), f"{r['share']:.1%}"]
+                    for r in table
+                ],
+                ["dimension", "outlet", "label", "count", "share"],
+            )
+        )
         if not no_chart:
             width = max(60, min(120, shutil.get_terminal_size((100, 24)).columns))
             click.echo("\n" + terminal_chart(table, width=width), nl=False)

@@ -21,31 +21,77 @@ class NumberRange(click.FloatRange):
 
 @click.command()
 @db_option
-@click.option("--threshold", type=NumberRange(0, 100), default=DEFAULTS.threshold,
-              show_default=True, help="Minimum similarity (0-100) for a pair to be kept.")
-@click.option("--top", type=click.IntRange(min=1), default=DEFAULTS.top, show_default=True,
-              help="Best counterparts each passage keeps in every other outlet.")
-@click.option("--min-links", type=click.IntRange(min=1), default=DEFAULTS.min_links,
-              show_default=True,
-              help="Pairs two articles must share for any of them to be kept (1 = no such rule).")
-@click.option("--common-share", type=NumberRange(0, 1, min_open=True),
-              default=DEFAULTS.common_share, show_default=True,
-              help="Words in more than this share of the passages name the corpus's topic and "
-                   "are set aside before scoring (1 = keep every word).")
-@click.option("--per-article", type=click.IntRange(min=1), default=DEFAULTS.per_article,
-              show_default=True,
-              help="Passages of one article an event may hold, consecutive paragraphs only "
-                   "(1 = one per article).")
-@click.option("--processes", type=int, default=-1, show_default=True,
-              help="Worker processes for tokenising, normalising and evidence on large corpora "
-                   "(-1 = every core, 1 = none); the results are the same with any number.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, allow_dash=True),
-              help="Write the aligned pairs to this file ('-' = stdout).")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True,
-              help="Format of --output.")
+@click.option(
+    "--threshold",
+    type=NumberRange(0, 100),
+    default=DEFAULTS.threshold,
+    show_default=True,
+    help="Minimum similarity (0-100) for a pair to be kept.",
+)
+@click.option(
+    "--top",
+    type=click.IntRange(min=1),
+    default=DEFAULTS.top,
+    show_default=True,
+    help="Best counterparts each passage keeps in every other outlet.",
+)
+@click.option(
+    "--min-links",
+    type=click.IntRange(min=1),
+    default=DEFAULTS.min_links,
+    show_default=True,
+    help="Pairs two articles must share for any of them to be kept (1 = no such rule).",
+)
+@click.option(
+    "--common-share",
+    type=NumberRange(0, 1, min_open=True),
+    default=DEFAULTS.common_share,
+    show_default=True,
+    help="Words in more than this share of the passages name the corpus's topic and "
+    "are set aside before scoring (1 = keep every word).",
+)
+@click.option(
+    "--per-article",
+    type=click.IntRange(min=1),
+    default=DEFAULTS.per_article,
+    show_default=True,
+    help="Passages of one article an event may hold, consecutive paragraphs only "
+    "(1 = one per article).",
+)
+@click.option(
+    "--processes",
+    type=int,
+    default=-1,
+    show_default=True,
+    help="Worker processes for tokenising, normalising and evidence on large corpora "
+    "(-1 = every core, 1 = none); the results are the same with any number.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Write the aligned pairs to this file ('-' = stdout).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="csv",
+    show_default=True,
+    help="Format of --output.",
+)
 @reports_errors
-def align(db: str, threshold: float, top: int, min_links: int, common_share: float,
-          per_article: int, processes: int, output: str | None, fmt: str) -> None:
+def align(
+    db: str,
+    threshold: float,
+    top: int,
+    min_links: int,
+    common_share: float,
+    per_article: int,
+    processes: int,
+    output: str | None,
+    fmt: str,
+) -> None:
     """Find the passages that report the same event in different outlets.
 
     Every passage keeps its best counterpart(s) in every other outlet that
@@ -66,8 +112,14 @@ def align(db: str, threshold: float, top: int, min_links: int, common_share: flo
       nato-compare align --threshold 50 --top 2 --output - --format jsonl
       nato-compare align --threshold 5 --min-links 1   # small, loosely related corpora
     """
-    params = AlignParams(threshold=threshold, top=top, min_links=min_links,
-                         common_share=common_share, per_article=per_article, processes=processes)
+    params = AlignParams(
+        threshold=threshold,
+        top=top,
+        min_links=min_links,
+        common_share=common_share,
+        per_article=per_article,
+        processes=processes,
+    )
     with stderr_progress("aligning") as update:
         summary = align_db(db, params, progress=update, output=output, fmt=fmt)
     where = {None: "", "-": " -> stdout"}.get(summary.output, f" -> {summary.output}")

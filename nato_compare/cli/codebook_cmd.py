@@ -11,9 +11,13 @@ from .common import reports_errors
 def codebook_option(purpose: str):
     """``--codebook FILE`` (the path; the command loads it, so a bad file is one error line)."""
     return click.option(
-        "--codebook", "codebook_path", type=click.Path(dir_okay=False), metavar="FILE",
+        "--codebook",
+        "codebook_path",
+        type=click.Path(dir_okay=False),
+        metavar="FILE",
         help=f"Codebook TOML file {purpose} (default: Policy Frames + stance toward NATO military "
-             "support to Ukraine). Check one with 'nato-compare codebook --validate FILE'.")
+        "support to Ukraine). Check one with 'nato-compare codebook --validate FILE'.",
+    )
 
 
 @click.command()
@@ -68,4 +72,7 @@ def codebook(validate_path: str | None, codebook_path: str | None) -> None:
         if dim.description:
             click.echo(f"  {dim.description}")
         for label in dim.labels:
-            click.echo(f"  {label.key}  {label.name}" + (f" — {label.description}" if label.description else ""))
+            click.echo(
+                f"  {label.key}  {label.name}"
+                + (f" — {label.description}" if label.description else "")
+            )

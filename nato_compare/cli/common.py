@@ -59,12 +59,21 @@ def stderr_progress(description: str) -> Iterator[Callable[..., None]]:
     if not console.is_terminal:
         yield lambda done, total, stage=None: None
         return
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
     with Progress(*columns, console=console, transient=True) as bar:
         task = bar.add_task(description, total=None)
 
         def update(done: int, total: int, stage: str | None = None) -> None:
-            bar.update(task, completed=done, total=total,
-                       description=f"{description}: {stage}" if stage else description)
+            bar.update(
+                task,
+                completed=done,
+                total=total,
+                description=f"{description}: {stage}" if stage else description,
+            )
 
         yield update

@@ -16,20 +16,41 @@ _SHOWN = 10  # rows listed one by one in a warning before "... and N more"
 
 @click.command()
 @db_option
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True,
-              help="csv (spreadsheets, pandas, R) or jsonl (one JSON object per line, exact values).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
-              help="File to write (default or '-': stdout). Written to a temp file, then renamed.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="csv",
+    show_default=True,
+    help="csv (spreadsheets, pandas, R) or jsonl (one JSON object per line, exact values).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="File to write (default or '-': stdout). Written to a temp file, then renamed.",
+)
 @click.option("--annotator", help="Only this annotator's annotations.")
 @click.option("--outlet", help="Only annotations on this outlet's articles.")
-@click.option("--excel", is_flag=True,
-              help="CSV for Excel: UTF-8 with a byte-order mark and CRLF line ends.")
-@click.option("--events", is_flag=True,
-              help="Export events x outlets instead: one row per event, one column per outlet "
-                   "holding its number of passages in the event (0 = the outlet omitted it).")
+@click.option(
+    "--excel", is_flag=True, help="CSV for Excel: UTF-8 with a byte-order mark and CRLF line ends."
+)
+@click.option(
+    "--events",
+    is_flag=True,
+    help="Export events x outlets instead: one row per event, one column per outlet "
+    "holding its number of passages in the event (0 = the outlet omitted it).",
+)
 @reports_errors
-def export(db: str, fmt: str, output: Path | None, annotator: str | None, outlet: str | None,
-           excel: bool, events: bool) -> None:
+def export(
+    db: str,
+    fmt: str,
+    output: Path | None,
+    annotator: str | None,
+    outlet: str | None,
+    excel: bool,
+    events: bool,
+) -> None:
     """Write annotations as CSV or JSONL, one row per annotation.
 
     Columns: annotation_id, annotator, created_at, dimension, label, note,
@@ -59,8 +80,11 @@ def export(db: str, fmt: str, output: Path | None, annotator: str | None, outlet
 @click.command(name="import")
 @click.argument("file", type=click.Path(path_type=Path))
 @db_option
-@click.option("--strict", is_flag=True,
-              help="Refuse the whole file if any row matches no passage in the database.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Refuse the whole file if any row matches no passage in the database.",
+)
 @codebook_option("that says which dimensions hold one label per passage")
 @reports_errors
 def import_(file: Path, db: str, strict: bool, codebook_path: str | None) -> None:
@@ -84,19 +108,27 @@ def import_(file: Path, db: str, strict: bool, codebook_path: str | None) -> Non
     """
     book = load_codebook(codebook_path) if codebook_path else None
     result = import_annotations(file, db, strict=strict, codebook=book)
-    _warn_rows(result.unknown, "matches no passage in the database (ingest the same sources first)",
-               lambda r: f"passage {r['passage_id']}")
-    _warn_rows([r for r, _ in result.conflicts], "conflicts with a stored annotation, not imported",
-               lambda r: f"{r['annotator']} {r['dimension']}={r['label']!r} on {r['passage_id']}",
-               reasons=[why for _, why in result.conflicts])
+    _warn_rows(
+        result.unknown,
+        "matches no passage in the database (ingest the same sources first)",
+        lambda r: f"passage {r['passage_id']}",
+    )
+    _warn_rows(
+        [r for r, _ in result.conflicts],
+        "conflicts with a stored annotation, not imported",
+        lambda r: f"{r['annotator']} {r['dimension']}={r['label']!r} on {r['passage_id']}",
+        reasons=[why for _, why in result.conflicts],
+    )
     click.echo(f"{result.inserted} annotations imported, {summary(result)} -> {db}", err=True)
 
 
 def summary(result) -> str:
     """The counts of an import or merge, beyond the rows added."""
-    return (f"{result.already_present} already present, {result.replaced} replaced by a later "
-            f"version, {result.outdated} older than the stored one, {len(result.unknown)} on "
-            f"unknown passages, {len(result.conflicts)} conflict(s)")
+    return (
+        f"{result.already_present} already present, {result.replaced} replaced by a later "
+        f"version, {result.outdated} older than the stored one, {len(result.unknown)} on "
+        f"unknown passages, {len(result.conflicts)} conflict(s)"
+    )
 
 
 def _warn_rows(rows: list[dict], problem: str, describe, reasons: list[str] | None = None) -> None:

@@ -34,12 +34,18 @@ def merge(others: tuple[Path, ...], db: str) -> None:
     """
     merged = merge_databases(list(others), db)
     for other, result in merged.per_database.items():
-        _warn_rows([r for r, _ in result.conflicts], "conflicts with a stored annotation, not copied",
-                   lambda r: f"{r['annotator']} {r['dimension']}={r['label']!r} on {r['passage_id']}",
-                   reasons=[why for _, why in result.conflicts])
+        _warn_rows(
+            [r for r, _ in result.conflicts],
+            "conflicts with a stored annotation, not copied",
+            lambda r: f"{r['annotator']} {r['dimension']}={r['label']!r} on {r['passage_id']}",
+            reasons=[why for _, why in result.conflicts],
+        )
         for note, why in result.note_conflicts:
-            click.echo(f"warning: {other}: event note of {note['annotator']} on {note['event_id']} "
-                       f"not copied ({why})", err=True)
+            click.echo(
+                f"warning: {other}: event note of {note['annotator']} on {note['event_id']} "
+                f"not copied ({why})",
+                err=True,
+            )
         click.echo(
             f"{other}: {result.inserted} annotations copied, {summary(result)}; "
             f"{result.notes_inserted} event notes copied, {result.notes_present} already present, "
@@ -47,5 +53,8 @@ def merge(others: tuple[Path, ...], db: str) -> None:
             err=True,
         )
     for article, count in sorted(merged.missing_articles.items(), key=lambda kv: str(kv[0])):
-        click.echo(f"warning: {count} annotation(s) on passages of article {article} that {db} "
-                   f"lacks: ingest the same sources and merge again", err=True)
+        click.echo(
+            f"warning: {count} annotation(s) on passages of article {article} that {db} "
+            f"lacks: ingest the same sources and merge again",
+            err=True,
+        )

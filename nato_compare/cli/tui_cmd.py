@@ -40,8 +40,11 @@ from .common import db_option, reports_errors  # noqa: E402
 
 @click.command()
 @db_option
-@click.option("--annotator", metavar="NAME",
-              help="Who is annotating (default: the last annotator of this database; asked if none).")
+@click.option(
+    "--annotator",
+    metavar="NAME",
+    help="Who is annotating (default: the last annotator of this database; asked if none).",
+)
 @codebook_option("with the dimensions, labels and keys to annotate with")
 @reports_errors
 def tui(db: str, annotator: str | None, codebook_path: str | None) -> None:

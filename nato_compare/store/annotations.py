@@ -73,7 +73,9 @@ def _event_note_row(db, annotator: str, event_id: str) -> dict | None:
 
 
 def _put_event_note(db, annotator: str, event_id: str, row: dict | None) -> None:
-    db.execute("DELETE FROM event_notes WHERE annotator = ? AND event_id = ?", [annotator, event_id])
+    db.execute(
+        "DELETE FROM event_notes WHERE annotator = ? AND event_id = ?", [annotator, event_id]
+    )
     if row is not None:
         db.execute(
             "INSERT INTO event_notes (annotator, event_id, note, updated_at) VALUES (?, ?, ?, ?)",
@@ -135,15 +137,20 @@ def toggle_label(db, annotator: str, passage_id: str, dimension: str, label: str
             return [r for r in before if r["label"] != label]
         return before + [_new_row(annotator, passage_id, dimension, label)]
 
-    present = bool(db.execute(
-        "SELECT 1 FROM annotations WHERE annotator=? AND passage_id=? AND dimension=? AND label=?",
-        [annotator, passage_id, dimension, label],
-    ).fetchone())
-    return _change_rows(db, annotator, passage_id, dimension,
-                        f"{dimension} {'-' if present else '+'}{label}", after)
+    present = bool(
+        db.execute(
+            "SELECT 1 FROM annotations WHERE annotator=? AND passage_id=? AND dimension=? AND label=?",
+            [annotator, passage_id, dimension, label],
+        ).fetchone()
+    )
+    return _change_rows(
+        db, annotator, passage_id, dimension, f"{dimension} {'-' if present else '+'}{label}", after
+    )
 
 
-def set_single_label(db, annotator: str, passage_id: str, dimension: str, label: str | None) -> dict:
+def set_single_label(
+    db, annotator: str, passage_id: str, dimension: str, label: str | None
+) -> dict:
     """Set the one label of a single-label dimension (stance); ``None`` clears it."""
 
     def after(before: list[dict]) -> list[dict]:
@@ -152,8 +159,14 @@ def set_single_label(db, annotator: str, passage_id: str, dimension: str, label:
             return kept
         return [_new_row(annotator, passage_id, dimension, label)]
 
-    return _change_rows(db, annotator, passage_id, dimension,
-                        f"{dimension} = {label}" if label else f"{dimension} cleared", after)
+    return _change_rows(
+        db,
+        annotator,
+        passage_id,
+        dimension,
+        f"{dimension} = {label}" if label else f"{dimension} cleared",
+        after,
+    )
 
 
 def set_passage_note(db, annotator: str, passage_id: str, text: str) -> dict:
@@ -179,8 +192,13 @@ def set_event_note(db, annotator: str, event_id: str, text: str) -> dict:
         before = _event_note_row(db, annotator, event_id)
         after = {"note": text, "updated_at": _now()} if text else None
         _put_event_note(db, annotator, event_id, after)
-        action = {"kind": "event_note", "description": "event note", "event_id": event_id,
-                  "before": before, "after": after}
+        action = {
+            "kind": "event_note",
+            "description": "event note",
+            "event_id": event_id,
+            "before": before,
+            "after": after,
+        }
         _log(db, annotator, action)
     return action
 
@@ -245,7 +263,7 @@ def labels_for_passages(db, annotator: str, passage_ids: list[str]) -> dict[str,
     """The annotator's labels and notes for these passages (every id gets an entry)."""
     result = {pid: PassageLabels({}) for pid in passage_ids}
     for start in range(0, len(passage_ids), 500):
-        chunk = passage_ids[start:start + 500]
+        chunk = passage_ids[start : start + 500]
         rows = db.execute(
             "SELECT passage_id, dimension, label, note FROM annotations "
             f"WHERE annotator = ? AND passage_id IN ({','.join('?' * len(chunk))}) "
@@ -263,16 +281,22 @@ def labels_for_passages(db, annotator: str, passage_ids: list[str]) -> dict[str,
 
 def event_labels(db, annotator: str, event_id: str) -> dict[str, PassageLabels]:
     """The annotator's labels for every passage of an event."""
-    ids = [r[0] for r in db.execute(
-        "SELECT passage_id FROM event_passages WHERE event_id = ?", [event_id])]
+    ids = [
+        r[0]
+        for r in db.execute("SELECT passage_id FROM event_passages WHERE event_id = ?", [event_id])
+    ]
     return labels_for_passages(db, annotator, ids)
 
 
 def all_annotators_labels(db, passage_id: str) -> dict[str, PassageLabels]:
     """Every annotator's labels on a passage (the adjudication view), by annotator name."""
-    names = [r[0] for r in db.execute(
-        "SELECT DISTINCT annotator FROM annotations WHERE passage_id = ? ORDER BY annotator",
-        [passage_id])]
+    names = [
+        r[0]
+        for r in db.execute(
+            "SELECT DISTINCT annotator FROM annotations WHERE passage_id = ? ORDER BY annotator",
+            [passage_id],
+        )
+    ]
     return {name: labels_for_passages(db, name, [passage_id])[passage_id] for name in names}
 
 

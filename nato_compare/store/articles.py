@@ -24,7 +24,9 @@ def now() -> str:
 
 
 def content_hash(article: Article) -> str:
-    meta = "\x1f".join(str(v or "") for v in (article.outlet, article.title, article.date, article.url))
+    meta = "\x1f".join(
+        str(v or "") for v in (article.outlet, article.title, article.date, article.url)
+    )
     return hashlib.sha1(f"{meta}\x1e{article.cleaned_text}".encode()).hexdigest()
 
 
@@ -44,9 +46,7 @@ class IngestSummary:
 def write_article(db: sqlite_utils.Database, article: Article, summary: IngestSummary) -> None:
     """Insert or update one article and its passages (caller holds the transaction)."""
     digest = content_hash(article)
-    existing = db.execute(
-        "SELECT content_hash FROM articles WHERE id = ?", [article.id]
-    ).fetchone()
+    existing = db.execute("SELECT content_hash FROM articles WHERE id = ?", [article.id]).fetchone()
     if existing and existing[0] == digest:
         summary.unchanged.append(article.id)
         return
@@ -70,12 +70,20 @@ def write_article(db: sqlite_utils.Database, article: Article, summary: IngestSu
         db["articles"].insert({**row, "ingested_at": stamp})
         summary.added.append(article.id)
 
-    old_ids = {r[0] for r in db.execute("SELECT id FROM passages WHERE article_id = ?", [article.id])}
+    old_ids = {
+        r[0] for r in db.execute("SELECT id FROM passages WHERE article_id = ?", [article.id])
+    }
     new_ids = {p.id for p in article.passages}
     fresh = []
     for passage in article.passages:
-        values = {"article_id": article.id, "seq": passage.seq, "start": passage.start,
-                  "end": passage.end, "text": passage.text, "superseded_at": None}
+        values = {
+            "article_id": article.id,
+            "seq": passage.seq,
+            "start": passage.start,
+            "end": passage.end,
+            "text": passage.text,
+            "superseded_at": None,
+        }
         if passage.id in old_ids:
             db["passages"].update(passage.id, values)
         else:

@@ -16,23 +16,39 @@ import sqlite_utils
 from ..model import AlignmentResult
 
 ALIGNMENT_COLUMNS = [
-    "event_id", "score",
-    "article_a", "outlet_a", "passage_a", "text_a",
-    "article_b", "outlet_b", "passage_b", "text_b",
-    "shared_numbers", "shared_words", "shared_entities", "evidence",
+    "event_id",
+    "score",
+    "article_a",
+    "outlet_a",
+    "passage_a",
+    "text_a",
+    "article_b",
+    "outlet_b",
+    "passage_b",
+    "text_b",
+    "shared_numbers",
+    "shared_words",
+    "shared_entities",
+    "evidence",
 ]
 
 
-def save_run(db: sqlite_utils.Database, result: AlignmentResult, *, started_at: str,
-             finished_at: str) -> int:
+def save_run(
+    db: sqlite_utils.Database, result: AlignmentResult, *, started_at: str, finished_at: str
+) -> int:
     """Store ``result`` as the current alignment in one transaction; return the run id."""
     with db.atomic():
         cursor = db.execute(
             "INSERT INTO align_runs(started_at, finished_at, params, passages, pairs, events) "
             "VALUES (?, ?, ?, ?, ?, ?)",
-            [started_at, finished_at,
-             json.dumps({**result.params.to_dict(), "stats": result.stats}, sort_keys=True),
-             result.stats.get("passages", 0), len(result.pairs), len(result.events)],
+            [
+                started_at,
+                finished_at,
+                json.dumps({**result.params.to_dict(), "stats": result.stats}, sort_keys=True),
+                result.stats.get("passages", 0),
+                len(result.pairs),
+                len(result.events),
+            ],
         )
         run_id = int(cursor.lastrowid)
         db.execute("DELETE FROM alignments")
@@ -49,8 +65,10 @@ def save_run(db: sqlite_utils.Database, result: AlignmentResult, *, started_at: 
         db.conn.executemany(
             "INSERT INTO alignments(run_id, passage_a, passage_b, score, event_id, evidence) "
             "VALUES (?, ?, ?, ?, ?, ?)",
-            [(run_id, p.a, p.b, p.score, p.event_id, json.dumps(p.evidence, sort_keys=True))
-             for p in result.pairs],
+            [
+                (run_id, p.a, p.b, p.score, p.event_id, json.dumps(p.evidence, sort_keys=True))
+                for p in result.pairs
+            ],
         )
     return run_id
 
@@ -67,14 +85,16 @@ def latest_run(db: sqlite_utils.Database) -> dict[str, Any] | None:
 
 def list_events(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     """The current events in order: id, seq, label, passages, outlets, run_id."""
-    return list(db.query(
-        "SELECT id, seq, label, passages, outlets, run_id FROM events ORDER BY seq"))
+    return list(
+        db.query("SELECT id, seq, label, passages, outlets, run_id FROM events ORDER BY seq")
+    )
 
 
 def event_passages(db: sqlite_utils.Database, event_id: str) -> list[dict[str, Any]]:
     """An event's passages with their article, outlet and the score that put them there."""
-    return list(db.query(
-        """
+    return list(
+        db.query(
+            """
         SELECT ep.passage_id, ep.score, p.article_id, p.seq, p.text, p.superseded_at,
                a.outlet, a.title, a.date
         FROM event_passages ep
@@ -83,8 +103,9 @@ def event_passages(db: sqlite_utils.Database, event_id: str) -> list[dict[str, A
         WHERE ep.event_id = ?
         ORDER BY a.outlet, p.article_id, p.seq
         """,
-        [event_id],
-    ))
+            [event_id],
+        )
+    )
 
 
 def alignment_rows(db: sqlite_utils.Database) -> list[dict[str, Any]]:

@@ -115,8 +115,8 @@ class InsertResult:
 
     inserted: int = 0
     already_present: int = 0
-    replaced: int = 0       # stored rows replaced by the same annotator's later decision
-    outdated: int = 0       # incoming rows older than the annotator's stored decision
+    replaced: int = 0  # stored rows replaced by the same annotator's later decision
+    outdated: int = 0  # incoming rows older than the annotator's stored decision
     unknown: list[dict] = field(default_factory=list)
     conflicts: list[tuple[dict, str]] = field(default_factory=list)
     notes_inserted: int = 0
@@ -127,8 +127,10 @@ class InsertResult:
 
 
 # plain SQL: Table.insert() introspects the table on every call, 10x slower on a big merge
-_INSERT = (f"INSERT INTO annotations ({', '.join(ANNOTATION_FIELDS)}) "
-           f"VALUES ({', '.join('?' * len(ANNOTATION_FIELDS))})")
+_INSERT = (
+    f"INSERT INTO annotations ({', '.join(ANNOTATION_FIELDS)}) "
+    f"VALUES ({', '.join('?' * len(ANNOTATION_FIELDS))})"
+)
 
 
 def _stamp(value: str) -> datetime | None:
@@ -165,7 +167,9 @@ def insert_annotations(
         if row["passage_id"] not in known:
             result.unknown.append(row)
             continue
-        by_id = db.execute(f"SELECT {columns} FROM annotations WHERE id = ?", [row["id"]]).fetchone()
+        by_id = db.execute(
+            f"SELECT {columns} FROM annotations WHERE id = ?", [row["id"]]
+        ).fetchone()
         if by_id:
             stored = dict(zip(ANNOTATION_FIELDS, by_id))
             if all(stored[k] == row[k] for k in ANNOTATION_FIELDS):
@@ -173,7 +177,9 @@ def insert_annotations(
             elif any(stored[k] != row[k] for k in _KEY):
                 result.conflicts.append((row, "the same annotation id is stored for another label"))
             else:  # the same annotation, edited (a note): the later edit wins
-                _settle(db, row, [stored], result, "another version of it with the same time is stored")
+                _settle(
+                    db, row, [stored], result, "another version of it with the same time is stored"
+                )
             continue
         # the rows this one would replace: the same label, or any label of a single-label dimension
         sql = f"SELECT {columns} FROM annotations WHERE annotator = ? AND passage_id = ? AND dimension = ?"
@@ -187,8 +193,11 @@ def insert_annotations(
         elif any(r["label"] == row["label"] and r["note"] == row["note"] for r in rivals):
             result.already_present += 1  # the same label under another id (natural key)
         else:
-            what = (f"{rivals[0]['label']!r} is stored" if rivals[0]["label"] != row["label"]
-                    else "another note is stored")
+            what = (
+                f"{rivals[0]['label']!r} is stored"
+                if rivals[0]["label"] != row["label"]
+                else "another note is stored"
+            )
             _settle(db, row, rivals, result, f"{what} with the same time")
     return result
 
@@ -196,8 +205,9 @@ def insert_annotations(
 _KEY = ("annotator", "passage_id", "dimension", "label")
 
 
-def _settle(db: sqlite_utils.Database, row: dict, stored: list[dict], result: InsertResult,
-            tie: str) -> None:
+def _settle(
+    db: sqlite_utils.Database, row: dict, stored: list[dict], result: InsertResult, tie: str
+) -> None:
     """The annotator's later decision wins; an earlier one is skipped; a tie is a conflict."""
     newer = _newer(row["created_at"], max(r["created_at"] for r in stored))
     if newer is None:
@@ -221,7 +231,9 @@ def all_event_notes(db: sqlite_utils.Database) -> list[dict]:
     )
 
 
-def insert_event_notes(db: sqlite_utils.Database, notes: Iterable[dict], result: InsertResult) -> None:
+def insert_event_notes(
+    db: sqlite_utils.Database, notes: Iterable[dict], result: InsertResult
+) -> None:
     """Copy event notes keyed by (annotator, event_id); the later ``updated_at`` wins."""
     for note in notes:
         stored = db.execute(
@@ -229,18 +241,22 @@ def insert_event_notes(db: sqlite_utils.Database, notes: Iterable[dict], result:
             [note["annotator"], note["event_id"]],
         ).fetchone()
         if stored is None:
-            db.execute("INSERT INTO event_notes (annotator, event_id, note, updated_at) "
-                       "VALUES (?, ?, ?, ?)",
-                       [note["annotator"], note["event_id"], note["note"], note["updated_at"]])
+            db.execute(
+                "INSERT INTO event_notes (annotator, event_id, note, updated_at) "
+                "VALUES (?, ?, ?, ?)",
+                [note["annotator"], note["event_id"], note["note"], note["updated_at"]],
+            )
             result.notes_inserted += 1
         elif stored[0] == note["note"]:
             result.notes_present += 1
         elif (newer := _newer(note["updated_at"], stored[1])) is None:
             result.note_conflicts.append((note, "another note with the same time is stored"))
         elif newer:
-            db.execute("UPDATE event_notes SET note = ?, updated_at = ? "
-                       "WHERE annotator = ? AND event_id = ?",
-                       [note["note"], note["updated_at"], note["annotator"], note["event_id"]])
+            db.execute(
+                "UPDATE event_notes SET note = ?, updated_at = ? "
+                "WHERE annotator = ? AND event_id = ?",
+                [note["note"], note["updated_at"], note["annotator"], note["event_id"]],
+            )
             result.notes_replaced += 1
         else:
             result.notes_outdated += 1
@@ -254,7 +270,9 @@ def passage_article(db: sqlite_utils.Database, passage_ids: Iterable[str]) -> di
         chunk = ids[start : start + 500]
         marks = ",".join("?" * len(chunk))
         found.update(
-            db.execute(f"SELECT id, article_id FROM passages WHERE id IN ({marks})", chunk).fetchall()
+            db.execute(
+                f"SELECT id, article_id FROM passages WHERE id IN ({marks})", chunk
+            ).fetchall()
         )
     return found
 

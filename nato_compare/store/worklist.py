@@ -25,10 +25,10 @@ _IS_ANNOTATED = (
 class EventFilter:
     """Which events to list; every field left ``None`` means no restriction."""
 
-    outlet: str | None = None                # an outlet name (articles.outlet)
-    label: tuple[str, str] | None = None     # (dimension, label) this annotator gave a passage
-    status: str | None = None                # ANNOTATED (all passages) or UNANNOTATED (some left)
-    text: str | None = None                  # words that a passage contains (case-insensitive)
+    outlet: str | None = None  # an outlet name (articles.outlet)
+    label: tuple[str, str] | None = None  # (dimension, label) this annotator gave a passage
+    status: str | None = None  # ANNOTATED (all passages) or UNANNOTATED (some left)
+    text: str | None = None  # words that a passage contains (case-insensitive)
 
     @property
     def active(self) -> bool:
@@ -53,8 +53,8 @@ class EventSummary:
     seq: int
     label: str
     outlets: int
-    total: int      # passages in the event
-    done: int       # of which this annotator has annotated
+    total: int  # passages in the event
+    done: int  # of which this annotator has annotated
 
 
 @dataclass(frozen=True)
@@ -121,7 +121,7 @@ def list_events(db, annotator: str, flt: EventFilter | None = None) -> list[Even
     where = _filter_sql(flt, params)
     sql = f"""
         WITH prog AS (
-            SELECT ep.event_id, count(*) AS total, sum({_IS_ANNOTATED.format(ep='ep')}) AS done
+            SELECT ep.event_id, count(*) AS total, sum({_IS_ANNOTATED.format(ep="ep")}) AS done
             FROM events e JOIN event_passages ep ON ep.event_id = e.id
             WHERE e.run_id = :run GROUP BY ep.event_id
         )
@@ -175,7 +175,8 @@ def next_unannotated_event(
     where = _filter_sql(status_free, params)
     unannotated = (
         "EXISTS (SELECT 1 FROM event_passages ep WHERE ep.event_id = e.id AND NOT "
-        + _IS_ANNOTATED.format(ep="ep") + ")"
+        + _IS_ANNOTATED.format(ep="ep")
+        + ")"
     )
     for condition in ("e.seq > :after", "e.seq <= :after"):
         row = db.execute(
@@ -202,7 +203,9 @@ def event_count(db) -> int:
 
 def get_event(db, annotator: str, event_id: str) -> EventSummary | None:
     """One event with the annotator's progress; ``None`` if there is no such event."""
-    row = db.execute("SELECT id, seq, label, outlets FROM events WHERE id = ?", [event_id]).fetchone()
+    row = db.execute(
+        "SELECT id, seq, label, outlets FROM events WHERE id = ?", [event_id]
+    ).fetchone()
     if row is None:
         return None
     done, total = event_progress(db, annotator, event_id)

@@ -47,15 +47,20 @@ class AnnotateApp(App):
         else:
             message = f"unexpected error: {type(error).__name__}: {error}"
         self.log.error(message)
-        self.notify(message, title="Not saved" if event.worker.group == "write" else "Error",
-                    severity="error", timeout=10)
+        self.notify(
+            message,
+            title="Not saved" if event.worker.group == "write" else "Error",
+            severity="error",
+            timeout=10,
+        )
 
     async def on_unmount(self) -> None:
         self.db.close()
 
 
-def make_app(db_path: str | Path, annotator: str | None = None,
-             codebook_path: str | Path | None = None) -> AnnotateApp:
+def make_app(
+    db_path: str | Path, annotator: str | None = None, codebook_path: str | Path | None = None
+) -> AnnotateApp:
     """The app on the database at ``db_path``; without ``annotator`` the remembered one is
     used, or the app asks. Raises :class:`NatoCompareError` for a bad codebook."""
     codebook = load_codebook(codebook_path)

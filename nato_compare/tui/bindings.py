@@ -15,16 +15,36 @@ from ..codebook import Codebook
 
 COMMAND_BINDINGS: list[Binding] = [
     Binding("right_square_bracket", "next_event", "Next event", key_display="]", id="event.next"),
-    Binding("left_square_bracket", "previous_event", "Prev event", key_display="[", id="event.previous"),
+    Binding(
+        "left_square_bracket", "previous_event", "Prev event", key_display="[", id="event.previous"
+    ),
     Binding("n", "next_unannotated", "Next unannotated", id="passage.next_unannotated"),
-    Binding("down,j", "move(0, 1)", "Passage below", show=False, key_display="↓ j", id="passage.down"),
+    Binding(
+        "down,j", "move(0, 1)", "Passage below", show=False, key_display="↓ j", id="passage.down"
+    ),
     Binding("up,k", "move(0, -1)", "Passage above", show=False, key_display="↑ k", id="passage.up"),
-    Binding("right,l", "move(1, 0)", "Next outlet", show=False, key_display="→ l", id="passage.right"),
-    Binding("left,h", "move(-1, 0)", "Previous outlet", show=False, key_display="← h", id="passage.left"),
-    Binding("pagedown", "scroll_column(1)", "Scroll column down", show=False, key_display="PgDn",
-            id="column.page_down"),
-    Binding("pageup", "scroll_column(-1)", "Scroll column up", show=False, key_display="PgUp",
-            id="column.page_up"),
+    Binding(
+        "right,l", "move(1, 0)", "Next outlet", show=False, key_display="→ l", id="passage.right"
+    ),
+    Binding(
+        "left,h", "move(-1, 0)", "Previous outlet", show=False, key_display="← h", id="passage.left"
+    ),
+    Binding(
+        "pagedown",
+        "scroll_column(1)",
+        "Scroll column down",
+        show=False,
+        key_display="PgDn",
+        id="column.page_down",
+    ),
+    Binding(
+        "pageup",
+        "scroll_column(-1)",
+        "Scroll column up",
+        show=False,
+        key_display="PgUp",
+        id="column.page_up",
+    ),
     Binding("u", "undo", "Undo", id="annotation.undo"),
     Binding("r", "redo", "Redo", id="annotation.redo"),
     Binding("m", "passage_note", "Note", id="annotation.passage_note"),
@@ -32,8 +52,14 @@ COMMAND_BINDINGS: list[Binding] = [
     Binding("slash", "search", "Search", key_display="/", id="events.search"),
     Binding("f", "filter", "Filter", id="events.filter"),
     Binding("a", "toggle_adjudication", "All annotators", id="annotation.adjudication"),
-    Binding("tab", "app.focus_next", "Event list ⇄ passages", show=False, key_display="Tab",
-            id="focus.next"),
+    Binding(
+        "tab",
+        "app.focus_next",
+        "Event list ⇄ passages",
+        show=False,
+        key_display="Tab",
+        id="focus.next",
+    ),
     Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
     Binding("q", "app.quit", "Quit", id="app.quit"),
 ]

@@ -165,14 +165,17 @@ def load_events(db, annotator: str, flt: EventFilter | None) -> tuple[list[Event
     return events, event_count(db)
 
 
-def load_event(db, annotator: str, event_id: str, layout: ColumnLayout | None = None,
-               codebook=None) -> EventView | None:
+def load_event(
+    db, annotator: str, event_id: str, layout: ColumnLayout | None = None, codebook=None
+) -> EventView | None:
     summary = get_event(db, annotator, event_id)
     if summary is None:
         return None
     passages = event_passages(db, event_id)
     labels = annotations_store.labels_for_passages(db, annotator, [p.id for p in passages])
-    view = EventView(summary, passages, labels, annotations_store.event_note(db, annotator, event_id))
+    view = EventView(
+        summary, passages, labels, annotations_store.event_note(db, annotator, event_id)
+    )
     by_column: dict[str, list[EventPassage]] = {}
     for passage in passages:
         by_column.setdefault(passage.column, []).append(passage)
@@ -182,24 +185,35 @@ def load_event(db, annotator: str, event_id: str, layout: ColumnLayout | None = 
     for key, column in view.columns:
         for passage in column:
             mark = f"¶{passage.seq + 1}" + (" (superseded)" if passage.superseded else "")
-            view.bodies[passage.id] = Content.from_rich_text(Text.assemble(
-                (mark, "dim"), " ", highlight(passage.text, shared[key], compare=compare)))
+            view.bodies[passage.id] = Content.from_rich_text(
+                Text.assemble(
+                    (mark, "dim"), " ", highlight(passage.text, shared[key], compare=compare)
+                )
+            )
     if layout is not None:
         width = text_width(column_width(layout.available, len(view.columns)))
         for key, column in view.columns:
-            contents = [passage_content(view.bodies[p.id], labels.get(p.id), codebook) for p in column]
+            contents = [
+                passage_content(view.bodies[p.id], labels.get(p.id), codebook) for p in column
+            ]
             annotated = [bool(labels.get(p.id) and labels[p.id].annotated) for p in column]
-            view.prepared[key] = lay_out_column(column_titles(column), contents, annotated, width, layout.look)
+            view.prepared[key] = lay_out_column(
+                column_titles(column), contents, annotated, width, layout.look
+            )
     return view
 
 
-def _passage_change(db, annotator: str, description: str, passage_id: str, event_id: str | None) -> Change:
+def _passage_change(
+    db, annotator: str, description: str, passage_id: str, event_id: str | None
+) -> Change:
     labels = annotations_store.labels_for_passages(db, annotator, [passage_id])[passage_id]
     summary = get_event(db, annotator, event_id) if event_id else None
     return Change(description, event_id, passage_id, labels, summary)
 
 
-def apply_label(db, annotator: str, dimension: Dimension, label: str, passage_id: str, event_id: str) -> Change:
+def apply_label(
+    db, annotator: str, dimension: Dimension, label: str, passage_id: str, event_id: str
+) -> Change:
     """The label's key was pressed: toggle it (multi-label) or set/clear it (single-label)."""
     if dimension.multi:
         action = annotations_store.toggle_label(db, annotator, passage_id, dimension.name, label)
@@ -207,7 +221,8 @@ def apply_label(db, annotator: str, dimension: Dimension, label: str, passage_id
         current = annotations_store.labels_for_passages(db, annotator, [passage_id])[passage_id]
         same = label in current.labels.get(dimension.name, [])
         action = annotations_store.set_single_label(
-            db, annotator, passage_id, dimension.name, None if same else label)
+            db, annotator, passage_id, dimension.name, None if same else label
+        )
     return _passage_change(db, annotator, action["description"], passage_id, event_id)
 
 
@@ -218,7 +233,11 @@ def apply_passage_note(db, annotator: str, passage_id: str, event_id: str, text:
 
 def apply_event_note(db, annotator: str, event_id: str, text: str) -> Change:
     action = annotations_store.set_event_note(db, annotator, event_id, text)
-    return Change(action["description"], event_id, event_note=annotations_store.event_note(db, annotator, event_id))
+    return Change(
+        action["description"],
+        event_id,
+        event_note=annotations_store.event_note(db, annotator, event_id),
+    )
 
 
 def apply_undo(db, annotator: str, redo: bool = False) -> Change | None:
@@ -228,14 +247,20 @@ def apply_undo(db, annotator: str, redo: bool = False) -> Change | None:
         return None
     if action["kind"] == "event_note":
         event_id = action["event_id"]
-        return Change(action["description"], event_id,
-                      event_note=annotations_store.event_note(db, annotator, event_id))
+        return Change(
+            action["description"],
+            event_id,
+            event_note=annotations_store.event_note(db, annotator, event_id),
+        )
     passage_id = action["passage_id"]
-    return _passage_change(db, annotator, action["description"], passage_id,
-                           event_of_passage(db, passage_id))
+    return _passage_change(
+        db, annotator, action["description"], passage_id, event_of_passage(db, passage_id)
+    )
 
 
-def find_next_unannotated(db, annotator: str, after_seq: int, flt: EventFilter | None) -> str | None:
+def find_next_unannotated(
+    db, annotator: str, after_seq: int, flt: EventFilter | None
+) -> str | None:
     return next_unannotated_event(db, annotator, after_seq, flt)
 
 

@@ -36,16 +36,41 @@ def long_column_db(seed_db: Path) -> Path:
     db = open_db(seed_db)
     try:
         with db.atomic():
-            run = db["align_runs"].insert(
-                {"started_at": "2026-01-01T00:00:00+00:00", "finished_at": "2026-01-01T00:00:01+00:00",
-                 "params": "{}", "passages": 14, "pairs": 0, "events": 1}).last_pk
-            ids = [row[0] for row in db.execute(
-                "SELECT id FROM passages WHERE (article_id = ? AND seq < 12) OR (article_id = ? AND seq < 2) "
-                "ORDER BY article_id, seq", [CGTN, ICARO])]
-            db["events"].insert({"id": "e-long", "run_id": run, "seq": 1, "label": "A long column",
-                                 "passages": len(ids), "outlets": 2})
+            run = (
+                db["align_runs"]
+                .insert(
+                    {
+                        "started_at": "2026-01-01T00:00:00+00:00",
+                        "finished_at": "2026-01-01T00:00:01+00:00",
+                        "params": "{}",
+                        "passages": 14,
+                        "pairs": 0,
+                        "events": 1,
+                    }
+                )
+                .last_pk
+            )
+            ids = [
+                row[0]
+                for row in db.execute(
+                    "SELECT id FROM passages WHERE (article_id = ? AND seq < 12) OR (article_id = ? AND seq < 2) "
+                    "ORDER BY article_id, seq",
+                    [CGTN, ICARO],
+                )
+            ]
+            db["events"].insert(
+                {
+                    "id": "e-long",
+                    "run_id": run,
+                    "seq": 1,
+                    "label": "A long column",
+                    "passages": len(ids),
+                    "outlets": 2,
+                }
+            )
             db["event_passages"].insert_all(
-                {"event_id": "e-long", "passage_id": pid, "score": 0.9} for pid in ids)
+                {"event_id": "e-long", "passage_id": pid, "score": 0.9} for pid in ids
+            )
     finally:
         db.close()
     return seed_db

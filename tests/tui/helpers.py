@@ -68,6 +68,9 @@ def db_rows(db_path: Path, sql: str, params=()) -> list[tuple]:
 
 
 def labels_of(db_path: Path, passage_id: str, annotator: str = "alice") -> list[tuple[str, str]]:
-    return db_rows(db_path, "SELECT dimension, label FROM annotations WHERE annotator = ? AND "
-                            "passage_id = ? AND dimension != 'note' ORDER BY dimension, label",
-                   (annotator, passage_id))
+    return db_rows(
+        db_path,
+        "SELECT dimension, label FROM annotations WHERE annotator = ? AND "
+        "passage_id = ? AND dimension != 'note' ORDER BY dimension, label",
+        (annotator, passage_id),
+    )

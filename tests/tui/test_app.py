@@ -21,7 +21,9 @@ import nato_compare.store.annotations as annotations_store
 def events_in(db_path, annotator="alice"):
     db = open_db(db_path)
     try:
-        return list_events(db, annotator), {e.id: event_passages(db, e.id) for e in list_events(db, annotator)}
+        return list_events(db, annotator), {
+            e.id: event_passages(db, e.id) for e in list_events(db, annotator)
+        }
     finally:
         db.close()
 
@@ -54,8 +56,9 @@ async def test_moving_between_events_and_passages(event_db):
         assert events[1].label in widget_text(view.query_one("#event-header"))
         assert view.query_one(EventList).cursor == 1
         await pilot.press("l")
-        second_column = [p for p in passages[events[1].id]
-                         if p.column != passages[events[1].id][0].column][0]
+        second_column = [
+            p for p in passages[events[1].id] if p.column != passages[events[1].id][0].column
+        ][0]
         assert focused_passage(app).passage.id == second_column.id
         await pilot.press("left_square_bracket")
         await settle(pilot)
@@ -72,7 +75,10 @@ async def test_labelling_by_keys_writes_rows_and_shows_them(event_db):
         await pilot.press("1", "8", "plus")
         await settle(pilot)
         assert labels_of(event_db, target) == [
-            ("frame", "Economic"), ("frame", "Security and defense"), ("stance", "FAVOR")]
+            ("frame", "Economic"),
+            ("frame", "Security and defense"),
+            ("stance", "FAVOR"),
+        ]
         shown = widget_text(focused_passage(app))
         assert "frame: Economic, Security and defense · stance: FAVOR" in shown
         assert "Economic ✓" in widget_text(screen(app).query_one(LabelBar))
@@ -82,7 +88,10 @@ async def test_labelling_by_keys_writes_rows_and_shows_them(event_db):
         # stance is single-label: "-" replaces FAVOR; a frame key again removes the frame
         await pilot.press("minus", "1")
         await settle(pilot)
-        assert labels_of(event_db, target) == [("frame", "Security and defense"), ("stance", "AGAINST")]
+        assert labels_of(event_db, target) == [
+            ("frame", "Security and defense"),
+            ("stance", "AGAINST"),
+        ]
         assert "frame: Security and defense · stance: AGAINST" in widget_text(focused_passage(app))
         rows = db_rows(event_db, "SELECT annotator, created_at FROM annotations")
         assert all(a == "alice" and t.endswith("+00:00") for a, t in rows)
@@ -98,15 +107,19 @@ async def test_passage_and_event_notes(event_db):
         await pilot.press(*"only NATO voices")
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert db_rows(event_db, "SELECT dimension, label, note FROM annotations WHERE passage_id = ?",
-                       (target,)) == [("note", "", "only NATO voices")]
+        assert db_rows(
+            event_db,
+            "SELECT dimension, label, note FROM annotations WHERE passage_id = ?",
+            (target,),
+        ) == [("note", "", "only NATO voices")]
         assert "note: only NATO voices" in widget_text(focused_passage(app))
         await pilot.press("e")
         await pilot.press(*"same speech")
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert db_rows(event_db, "SELECT event_id, note FROM event_notes WHERE annotator = 'alice'") == [
-            (events[0].id, "same speech")]
+        assert db_rows(
+            event_db, "SELECT event_id, note FROM event_notes WHERE annotator = 'alice'"
+        ) == [(events[0].id, "same speech")]
         assert "event note: same speech" in widget_text(screen(app).query_one("#event-header"))
         await pilot.press("m", "escape")  # cancelled: nothing changes
         await settle(pilot)
@@ -233,7 +246,10 @@ async def test_redo_after_a_restart_brings_the_label_back(event_db):
         assert labels_of(event_db, target) == [("stance", "AGAINST")]
         assert labels_of(event_db, first) == [("frame", "Fairness and equality")]
         # the same row as before the undo (merges rely on the ids)
-        assert db_rows(event_db, "SELECT id FROM annotations WHERE passage_id = ?", (target,)) == label_id
+        assert (
+            db_rows(event_db, "SELECT id FROM annotations WHERE passage_id = ?", (target,))
+            == label_id
+        )
         assert db_rows(event_db, log) == [(0,), (0,)]
         assert screen(app).view.summary.id == events[1].id
         passage = focused_passage(app)
@@ -279,7 +295,9 @@ async def test_search_and_filters_narrow_the_event_list(event_db):
         await pilot.press(*"40 billion", "enter")
         await settle(pilot)
         listed = screen(app).query_one(EventList).event_ids
-        expected = [e.id for e in events if any("40 billion" in p.text.lower() for p in passages[e.id])]
+        expected = [
+            e.id for e in events if any("40 billion" in p.text.lower() for p in passages[e.id])
+        ]
         assert listed == expected and 0 < len(listed) < len(events)
         assert screen(app).view.summary.id == listed[0]
         # outlet filter (the search is kept), then clear everything
@@ -287,8 +305,11 @@ async def test_search_and_filters_narrow_the_event_list(event_db):
         app.screen.query_one("#filter-outlet").value = "ICARO Media Group"
         await pilot.click("#apply")
         await settle(pilot)
-        icaro = [e.id for e in events if any(p.outlet == "ICARO Media Group" for p in passages[e.id])
-                 and e.id in expected]
+        icaro = [
+            e.id
+            for e in events
+            if any(p.outlet == "ICARO Media Group" for p in passages[e.id]) and e.id in expected
+        ]
         assert screen(app).query_one(EventList).event_ids == icaro
         await pilot.press("f")
         await pilot.click("#clear")
@@ -317,7 +338,8 @@ async def test_filter_by_label_and_by_progress(event_db):
         await pilot.click("#apply")
         await settle(pilot)
         assert screen(app).query_one(EventList).event_ids == [
-            e.id for e in events if e.id != events[1].id]
+            e.id for e in events if e.id != events[1].id
+        ]
         await pilot.press("f")
         app.screen.query_one("#filter-status").value = "annotated"
         await pilot.click("#apply")
@@ -357,7 +379,9 @@ async def test_asks_for_the_annotator_once(event_db):
         assert isinstance(app.screen, AnnotatorScreen)
         # the explanation wraps inside the dialog instead of running past its edge
         dialog = app.screen.query_one("#annotator-dialog")
-        explanation = next(label for label in app.screen.query(Label) if "blind coding" in str(label.content))
+        explanation = next(
+            label for label in app.screen.query(Label) if "blind coding" in str(label.content)
+        )
         assert explanation.region.height >= 2
         assert explanation.region.right <= dialog.content_region.right
         await pilot.press("enter")  # empty: refused
@@ -392,8 +416,11 @@ async def test_a_failed_write_is_reported_not_a_crash(event_db):
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await settle(pilot)
         target = focused_passage(app).passage.id
-        db_rows(event_db, "DELETE FROM passages WHERE id = ?", (target,))  # gone behind the app's back
+        db_rows(
+            event_db, "DELETE FROM passages WHERE id = ?", (target,)
+        )  # gone behind the app's back
         import sqlite3
+
         conn = sqlite3.connect(event_db)
         conn.execute("DELETE FROM event_passages WHERE passage_id = ?", (target,))
         conn.execute("DELETE FROM passages WHERE id = ?", (target,))
@@ -466,8 +493,15 @@ async def test_a_long_passage_scrolls_before_the_focus_moves_on(fixed_event_db):
         await pilot.pause()
         view = screen(app)
         # the first passage taller than its column, wherever it is
-        target = next(((c, r) for c, column in enumerate(view.grid) for r, p in enumerate(column)
-                       if p.height > p.column.scrollable_content_region.height), None)
+        target = next(
+            (
+                (c, r)
+                for c, column in enumerate(view.grid)
+                for r, p in enumerate(column)
+                if p.height > p.column.scrollable_content_region.height
+            ),
+            None,
+        )
         assert target is not None, "the first fixed event has a passage longer than 80x20 shows"
         for _ in range(target[0]):
             await pilot.press("l")
@@ -517,8 +551,11 @@ async def test_columns_paint_the_passages_of_the_event_shown(event_db):
     app = make_app(event_db, "alice")
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(pilot)
-        for key, index in (("right_square_bracket", 1), ("right_square_bracket", 2),
-                           ("left_square_bracket", 1)):  # read ahead, read ahead, back
+        for key, index in (
+            ("right_square_bracket", 1),
+            ("right_square_bracket", 2),
+            ("left_square_bracket", 1),
+        ):  # read ahead, read ahead, back
             await pilot.press(key)
             await settle(pilot)
             columns = [c for c in screen(app).query(OutletColumn) if c.display]
@@ -531,7 +568,9 @@ async def test_columns_paint_the_passages_of_the_event_shown(event_db):
                 assert " ".join(passage.text.split()[:4]) in shown[key_], (index, key_)
 
 
-async def test_moving_back_shows_the_event_left_without_reading_it_unless_written(event_db, monkeypatch):
+async def test_moving_back_shows_the_event_left_without_reading_it_unless_written(
+    event_db, monkeypatch
+):
     from nato_compare.tui import data
 
     events, passages = events_in(event_db)

@@ -36,7 +36,9 @@ def test_every_command_key_is_reserved_from_codebooks():
 def test_label_bindings_follow_the_codebook():
     book = load_codebook()
     bindings = label_bindings(book)
-    assert [key_to_character(b.key) for b in bindings] == [l.key for d in book.dimensions for l in d.labels]
+    assert [key_to_character(b.key) for b in bindings] == [
+        l.key for d in book.dimensions for l in d.labels
+    ]
     assert len({b.id for b in bindings}) == len(bindings)
     assert bindings[0].action == "label('frame', 'Economic')"
 

@@ -11,7 +11,9 @@ from nato_compare.tui.widgets.outlet_column import OutletColumn
 
 
 def long_column(app) -> OutletColumn:
-    column = max((c for c in screen(app).query(OutletColumn) if c.display), key=lambda c: c.max_scroll_y)
+    column = max(
+        (c for c in screen(app).query(OutletColumn) if c.display), key=lambda c: c.max_scroll_y
+    )
     assert column.max_scroll_y > 20, "the column is longer than the screen"
     return column
 
@@ -58,7 +60,9 @@ async def test_dragging_the_scroll_indicator_scrolls_the_column(long_column_db):
         x = indicator_x(column)
         seen = column.scrollable_content_region.height
         await pilot.mouse_down(column, offset=(x, 1 + top))
-        await pilot._post_mouse_events([events.MouseMove], column, offset=(x, 1 + top + 4), button=1)
+        await pilot._post_mouse_events(
+            [events.MouseMove], column, offset=(x, 1 + top + 4), button=1
+        )
         await settle(pilot)
         assert column.scroll_y > 0
         middle = column.scroll_y

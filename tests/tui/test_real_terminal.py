@@ -42,11 +42,14 @@ def nato_compare_command() -> list[str]:
     this Python; skips the test when neither starts."""
     script = Path(sys.executable).parent / "nato-compare"
     candidates = [[str(script)]] if script.is_file() and os.access(script, os.X_OK) else []
-    candidates.append([sys.executable, "-c", "import sys; from nato_compare.cli import main; sys.exit(main())"])
+    candidates.append(
+        [sys.executable, "-c", "import sys; from nato_compare.cli import main; sys.exit(main())"]
+    )
     for command in candidates:
         try:
-            result = subprocess.run([*command, "tui", "--help"], capture_output=True, text=True,
-                                    timeout=60, check=False)
+            result = subprocess.run(
+                [*command, "tui", "--help"], capture_output=True, text=True, timeout=60, check=False
+            )
         except (OSError, subprocess.TimeoutExpired):
             continue
         if result.returncode == 0 and "nato-compare tui" in result.stdout:
@@ -74,8 +77,15 @@ class Terminal:
             fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", LINES, COLUMNS, 0, 0))
             env = {k: v for k, v in os.environ.items() if not k.startswith("TEXTUAL")}
             env.update(TERM="xterm-256color", COLUMNS=str(COLUMNS), LINES=str(LINES))
-            self.process = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env,
-                                            close_fds=True, start_new_session=True)
+            self.process = subprocess.Popen(
+                argv,
+                stdin=slave,
+                stdout=slave,
+                stderr=slave,
+                env=env,
+                close_fds=True,
+                start_new_session=True,
+            )
         except BaseException:
             os.close(self.master)
             raise
@@ -110,7 +120,7 @@ class Terminal:
     def screen_text(self, last: int = 3000) -> str:
         """What the app wrote lately, without the escape sequences (for failure messages)."""
         with self._lock:
-            data = bytes(self.output[-20 * last:])
+            data = bytes(self.output[-20 * last :])
         return ANSI.sub(b" ", data).decode("utf-8", "replace")[-last:]
 
     def press(self, keys: str) -> None:
@@ -121,7 +131,9 @@ class Terminal:
         deadline = time.monotonic() + timeout
         while not condition():
             if self.process.poll() is not None:
-                pytest.fail(f"the app exited ({self.process.returncode}) before {what}:\n{self.screen_text()}")
+                pytest.fail(
+                    f"the app exited ({self.process.returncode}) before {what}:\n{self.screen_text()}"
+                )
             if time.monotonic() > deadline:
                 pytest.fail(f"no {what} after {timeout:.0f} s:\n{self.screen_text()}")
             time.sleep(0.05)
@@ -159,10 +171,12 @@ def replay_action_log(db_path: Path, annotator: str = "alice") -> int:
     columns = ("id", "annotator", "passage_id", "dimension", "label", "note", "created_at")
     conn = sqlite3.connect(db_path)
     try:
-        entries = conn.execute("SELECT action, undone FROM action_log WHERE annotator = ? ORDER BY seq",
-                               [annotator]).fetchall()
-        rows = conn.execute(f"SELECT {', '.join(columns)} FROM annotations WHERE annotator = ?",
-                            [annotator]).fetchall()
+        entries = conn.execute(
+            "SELECT action, undone FROM action_log WHERE annotator = ? ORDER BY seq", [annotator]
+        ).fetchall()
+        rows = conn.execute(
+            f"SELECT {', '.join(columns)} FROM annotations WHERE annotator = ?", [annotator]
+        ).fetchall()
     finally:
         conn.close()
 
@@ -174,7 +188,9 @@ def replay_action_log(db_path: Path, annotator: str = "alice") -> int:
         action = json.loads(text)
         assert undone == 0 and action["kind"] == "annotations", (number, action)
         key = (action["passage_id"], action["dimension"])
-        assert by_label(action["before"]) == state.get(key, []), f"entry {number} starts from other rows"
+        assert by_label(action["before"]) == state.get(key, []), (
+            f"entry {number} starts from other rows"
+        )
         state[key] = by_label(action["after"])
     table: dict[tuple[str, str], list[dict]] = {}
     for row in rows:
@@ -184,7 +200,9 @@ def replay_action_log(db_path: Path, annotator: str = "alice") -> int:
     return len(entries)
 
 
-def test_sigkill_of_the_real_command_right_after_a_key_press_keeps_every_earlier_one(event_db, terminal):
+def test_sigkill_of_the_real_command_right_after_a_key_press_keeps_every_earlier_one(
+    event_db, terminal
+):
     db = open_db(event_db)
     first_event = list_events(db, "alice")[0].id
     passages = event_passages(db, first_event)
@@ -201,7 +219,9 @@ def test_sigkill_of_the_real_command_right_after_a_key_press_keeps_every_earlier
     reader = sqlite3.connect(event_db, timeout=10)  # a separate connection, only reading
 
     def logged() -> int:
-        return reader.execute("SELECT count(*) FROM action_log WHERE annotator = 'alice'").fetchone()[0]
+        return reader.execute(
+            "SELECT count(*) FROM action_log WHERE annotator = 'alice'"
+        ).fetchone()[0]
 
     try:
         # Economic, Security and defense, FAVOR on the first passage; then the next outlet's
@@ -209,8 +229,11 @@ def test_sigkill_of_the_real_command_right_after_a_key_press_keeps_every_earlier
         for count, keys in enumerate(["1", "8", "+", "l-"], 1):
             for key in keys:
                 app.press(key)
-            app.wait_until(lambda count=count: logged() >= count,
-                           f"action {count} ({keys!r}) in the database", WRITE_TIMEOUT)
+            app.wait_until(
+                lambda count=count: logged() >= count,
+                f"action {count} ({keys!r}) in the database",
+                WRITE_TIMEOUT,
+            )
         assert logged() == 4
     finally:
         reader.close()  # before the kill: the database is left exactly as the dead app leaves it
@@ -229,9 +252,15 @@ def test_sigkill_of_the_real_command_right_after_a_key_press_keeps_every_earlier
         conn.close()
     # every key pressed before the last one is there
     assert labels_of(event_db, first.id) == [
-        ("frame", "Economic"), ("frame", "Security and defense"), ("stance", "FAVOR")]
+        ("frame", "Economic"),
+        ("frame", "Security and defense"),
+        ("stance", "FAVOR"),
+    ]
     last = labels_of(event_db, second.id)
-    assert last in ([("stance", "AGAINST")], [("stance", "NONE")])  # the last key: written or not, never half
+    assert last in (
+        [("stance", "AGAINST")],
+        [("stance", "NONE")],
+    )  # the last key: written or not, never half
     # the action log holds one entry per key press written, and explains every row
     assert replay_action_log(event_db) == (4 if last == [("stance", "AGAINST")] else 5)
 
@@ -240,6 +269,8 @@ def test_sigkill_of_the_real_command_right_after_a_key_press_keeps_every_earlier
     try:
         summary = list_events(db, "alice")[0]
         assert (summary.id, summary.done) == (first_event, 2)
-        assert db.execute("SELECT value FROM settings WHERE key = 'annotator'").fetchone() == ("alice",)
+        assert db.execute("SELECT value FROM settings WHERE key = 'annotator'").fetchone() == (
+            "alice",
+        )
     finally:
         db.close()

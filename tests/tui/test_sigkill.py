@@ -30,7 +30,9 @@ async def test_sigkill_right_after_a_key_press_keeps_every_earlier_one(event_db)
     # column would open a dialog, so the last key is a plain label on the next passage.
     process = subprocess.Popen(
         [sys.executable, str(DRIVER), str(event_db), "1 8 plus l", "minus"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         lines = []
@@ -51,7 +53,10 @@ async def test_sigkill_right_after_a_key_press_keeps_every_earlier_one(event_db)
     conn.close()
     # every key pressed before the last one is there
     assert labels_of(event_db, passages[0].id) == [
-        ("frame", "Economic"), ("frame", "Security and defense"), ("stance", "FAVOR")]
+        ("frame", "Economic"),
+        ("frame", "Security and defense"),
+        ("stance", "FAVOR"),
+    ]
     second = next(p for p in passages if p.column != passages[0].column)
     last = labels_of(event_db, second.id)
     assert last in ([], [("stance", "AGAINST")])  # the last key press: written or not, never half
@@ -68,4 +73,6 @@ async def test_sigkill_right_after_a_key_press_keeps_every_earlier_one(event_db)
         assert labels_of(event_db, second.id) == []
     else:
         assert labels_of(event_db, passages[0].id) == [
-            ("frame", "Economic"), ("frame", "Security and defense")]
+            ("frame", "Economic"),
+            ("frame", "Security and defense"),
+        ]

@@ -49,7 +49,9 @@ def hex_colour(style: str) -> str:
     return Color.parse(colour).get_truecolor().hex
 
 
-async def test_each_column_has_its_outlet_on_the_border_and_the_article_title_on_top(fixed_event_db):
+async def test_each_column_has_its_outlet_on_the_border_and_the_article_title_on_top(
+    fixed_event_db,
+):
     event, passages = first_event(fixed_event_db)
     app = make_app(fixed_event_db, "alice")
     async with app.run_test(size=(200, 50)) as pilot:
@@ -62,7 +64,9 @@ async def test_each_column_has_its_outlet_on_the_border_and_the_article_title_on
         for column in columns:
             passage = by_column[column.key]
             assert column.border_title == passage.outlet
-            assert painted_text(column).startswith(" ".join((passage.title or passage.article_id).split()))
+            assert painted_text(column).startswith(
+                " ".join((passage.title or passage.article_id).split())
+            )
 
 
 async def test_shared_words_own_words_and_amounts_are_painted_apart(fixed_event_db):
@@ -84,11 +88,19 @@ async def test_the_footer_and_label_bar_show_the_keys(event_db):
     async with app.run_test(size=(200, 50)) as pilot:
         await settle(pilot)
         footer = {(k.key_display, k.description) for k in app.screen.query(FooterKey)}
-        for shown in (("n", "Next unannotated"), ("u", "Undo"), ("r", "Redo"), ("?", "Help"),
-                      ("]", "Next event"), ("a", "All annotators")):
+        for shown in (
+            ("n", "Next unannotated"),
+            ("u", "Undo"),
+            ("r", "Redo"),
+            ("?", "Help"),
+            ("]", "Next event"),
+            ("a", "All annotators"),
+        ):
             assert shown in footer
         bar = str(screen(app).query_one(LabelBar).content)
-        for label in app.codebook.dimension("frame").labels + app.codebook.dimension("stance").labels:
+        for label in (
+            app.codebook.dimension("frame").labels + app.codebook.dimension("stance").labels
+        ):
             assert f"{label.key} {label.name.split()[0].rstrip(',')}" in bar
 
 
@@ -109,7 +121,9 @@ async def test_clicking_a_passage_focuses_it_and_its_keys_label_it(long_column_d
         assert focused_passage(app) is ref
         await pilot.press("5")
         await settle(pilot)
-        assert labels_of(long_column_db, ref.passage.id) == [("frame", "Legality, constitutionality and jurisprudence")]
+        assert labels_of(long_column_db, ref.passage.id) == [
+            ("frame", "Legality, constitutionality and jurisprudence")
+        ]
         # a click on the column's titles (no passage there) leaves the focus where it was
         column.scroll_to(y=0, animate=False, immediate=True)
         await pilot.pause()
@@ -160,13 +174,20 @@ async def test_the_focused_passage_is_shaded_not_painted_white(event_db):
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(pilot)
         column = focused_passage(app).column
-        backgrounds = {segment.style.bgcolor.get_truecolor().hex
-                       for y in range(column.scrollable_content_region.height)
-                       for segment in column.render_line(y)
-                       if segment.text.strip() and segment.style and segment.style.bgcolor}
+        backgrounds = {
+            segment.style.bgcolor.get_truecolor().hex
+            for y in range(column.scrollable_content_region.height)
+            for segment in column.render_line(y)
+            if segment.text.strip() and segment.style and segment.style.bgcolor
+        }
         column_background = column.background_colors[1].hex.lower()
         assert "#ffffff" not in backgrounds
         assert len(backgrounds - {column_background}) == 1  # the focused passage: a shade
         shade = (backgrounds - {column_background}).pop()
-        assert sum(abs(int(shade[i:i + 2], 16) - int(column_background[i:i + 2], 16))
-                   for i in (1, 3, 5)) < 60  # close to the column's own background
+        assert (
+            sum(
+                abs(int(shade[i : i + 2], 16) - int(column_background[i : i + 2], 16))
+                for i in (1, 3, 5)
+            )
+            < 60
+        )  # close to the column's own background

@@ -28,8 +28,15 @@ class AnnotatingMixin:
             self.notify("No passage to label here.", severity="warning")
             return
         dim = self.codebook.dimension(dimension)
-        self._write("", data.apply_label, self.annotator, dim, label, passage.passage.id,
-                    self.view.summary.id)
+        self._write(
+            "",
+            data.apply_label,
+            self.annotator,
+            dim,
+            label,
+            passage.passage.id,
+            self.view.summary.id,
+        )
 
     def action_undo(self) -> None:
         self._write("Undone", data.apply_undo, self.annotator, False)
@@ -51,8 +58,9 @@ class AnnotatingMixin:
         # Imported here: the note editor (Textual's TextArea) is not needed for the first screen.
         from .note_screen import NoteScreen
 
-        self.app.push_screen(NoteScreen(f"Note on {passage.passage.outlet} ¶{passage.passage.seq + 1}",
-                                        note), save)
+        self.app.push_screen(
+            NoteScreen(f"Note on {passage.passage.outlet} ¶{passage.passage.seq + 1}", note), save
+        )
 
     def action_event_note(self) -> None:
         if self.view is None:
@@ -128,5 +136,5 @@ class AnnotatingMixin:
         if passage is None or passage.passage.id != message.passage_id:
             return
         self.query_one(AdjudicationPanel).show_annotators(
-            f"{passage.passage.outlet} ¶{passage.passage.seq + 1}", message.by_annotator)
-
+            f"{passage.passage.outlet} ¶{passage.passage.seq + 1}", message.by_annotator
+        )

@@ -41,7 +41,9 @@ class EventScreen(AnnotatingMixin, Screen):
         super().__init__()
         self.codebook = codebook
         # The keys come from one list plus the codebook, so they are set per instance.
-        for key, bindings in BindingsMap(COMMAND_BINDINGS + label_bindings(codebook)).key_to_bindings.items():
+        for key, bindings in BindingsMap(
+            COMMAND_BINDINGS + label_bindings(codebook)
+        ).key_to_bindings.items():
             self._bindings.key_to_bindings[key] = bindings
         self.events = []
         self.event_index: dict[str, int] = {}
@@ -152,7 +154,8 @@ class EventScreen(AnnotatingMixin, Screen):
         self.event_index = {e.id: i for i, e in enumerate(self.events)}
         self.event_list.border_subtitle = (
             f"{len(self.events)} of {message.total} · {self.filter.describe()}"
-            if self.filter.active else f"{message.total}"
+            if self.filter.active
+            else f"{message.total}"
         )
         current = self.wanted_event
         if current not in self.event_index:
@@ -175,9 +178,11 @@ class EventScreen(AnnotatingMixin, Screen):
         for column in self.column_pool:
             column.display = False
         if total == 0:
-            text = (f"No events in {self.app.db.path.name} yet: run "
-                    f"'nato-compare align --db {self.app.db.path}' to find the events the outlets "
-                    "share, then open this again.")
+            text = (
+                f"No events in {self.app.db.path.name} yet: run "
+                f"'nato-compare align --db {self.app.db.path}' to find the events the outlets "
+                "share, then open this again."
+            )
         else:
             text = f"No event matches the filter ({self.filter.describe()}): press f to change it."
         self.query_one("#event-header", Static).update(Text(text, style="bold"))
@@ -228,8 +233,11 @@ class EventScreen(AnnotatingMixin, Screen):
 
     def _read_event(self, event_id: str) -> asyncio.Future:
         """Queue the reading of an event on the database thread; await the result."""
-        return asyncio.wrap_future(self.app.db.submit(
-            data.load_event, self.annotator, event_id, self._column_layout(), self.codebook))
+        return asyncio.wrap_future(
+            self.app.db.submit(
+                data.load_event, self.annotator, event_id, self._column_layout(), self.codebook
+            )
+        )
 
     @work(group="prefetch", exclusive=True, exit_on_error=False)
     async def _prefetch(self, event_ids: list[str], generation: int) -> None:
@@ -241,8 +249,9 @@ class EventScreen(AnnotatingMixin, Screen):
             self._prefetched[event_id] = view
 
     @work(group="event", exclusive=True, exit_on_error=False)
-    async def _load_event(self, reading: asyncio.Future, event_id: str, focus_passage: str | None,
-                          generation: int) -> None:
+    async def _load_event(
+        self, reading: asyncio.Future, event_id: str, focus_passage: str | None, generation: int
+    ) -> None:
         view = await reading
         if view is not None:
             view.generation = generation
@@ -253,7 +262,9 @@ class EventScreen(AnnotatingMixin, Screen):
             return  # the annotator has moved on since
         view = message.view
         if view is None:
-            self.notify(f"event {message.event_id} is gone: run the alignment again?", severity="error")
+            self.notify(
+                f"event {message.event_id} is gone: run the alignment again?", severity="error"
+            )
             self._load_list_if_waiting()
             return
         self.view = view
@@ -267,7 +278,7 @@ class EventScreen(AnnotatingMixin, Screen):
             columns = self.column_pool[: len(view.columns)]
             for column in columns:
                 column.display = True
-            for column in self.column_pool[len(view.columns):]:
+            for column in self.column_pool[len(view.columns) :]:
                 column.display = False
             width = self._size_columns()
             for column, (key, passages) in zip(columns, view.columns):
@@ -323,9 +334,16 @@ class EventScreen(AnnotatingMixin, Screen):
         s = self.view.summary
         columns = len(self.grid)
         text = Text.assemble(
-            (f"{s.seq}/{len(self.events) or '?'} ", "dim"), (s.label, "bold"), "\n",
-            (f"{s.done}/{s.total} annotated · {len(self.view.passages)} passages · "
-             f"{columns} outlets", "dim"), "   ", legend(),
+            (f"{s.seq}/{len(self.events) or '?'} ", "dim"),
+            (s.label, "bold"),
+            "\n",
+            (
+                f"{s.done}/{s.total} annotated · {len(self.view.passages)} passages · "
+                f"{columns} outlets",
+                "dim",
+            ),
+            "   ",
+            legend(),
         )
         if self.view.note:
             text.append("\nevent note: ", style="dim")
@@ -409,8 +427,9 @@ class EventScreen(AnnotatingMixin, Screen):
             top, bottom = current.span
             step = max(1, seen - 2)
             if dy > 0 and bottom > column.scroll_y + seen:
-                column.scroll_to(y=min(column.scroll_y + step, bottom - seen), animate=False,
-                                 immediate=True)
+                column.scroll_to(
+                    y=min(column.scroll_y + step, bottom - seen), animate=False, immediate=True
+                )
                 return
             if dy < 0 and top < column.scroll_y:
                 column.scroll_to(y=max(column.scroll_y - step, top), animate=False, immediate=True)
@@ -459,7 +478,9 @@ class EventScreen(AnnotatingMixin, Screen):
 
     @work(group="next", exclusive=True, exit_on_error=False)
     async def _find_next_unannotated(self, seq: int) -> None:
-        event_id = await self.app.db.call(data.find_next_unannotated, self.annotator, seq, self.filter)
+        event_id = await self.app.db.call(
+            data.find_next_unannotated, self.annotator, seq, self.filter
+        )
         self.post_message(NextUnannotatedFound(event_id))
 
     def on_next_unannotated_found(self, message: NextUnannotatedFound) -> None:
@@ -481,7 +502,9 @@ class EventScreen(AnnotatingMixin, Screen):
                 self.filter = flt
                 self.load_events()
 
-        self.app.push_screen(FilterScreen(self.filter, self.outlets, self.codebook, search_first), apply)
+        self.app.push_screen(
+            FilterScreen(self.filter, self.outlets, self.codebook, search_first), apply
+        )
 
     def action_filter(self) -> None:
         self._open_filter(False)

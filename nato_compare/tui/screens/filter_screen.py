@@ -17,8 +17,13 @@ class FilterScreen(ModalScreen[EventFilter | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="filter.cancel")]
 
-    def __init__(self, current: EventFilter, outlets: list[str], codebook: Codebook,
-                 search_first: bool = False) -> None:
+    def __init__(
+        self,
+        current: EventFilter,
+        outlets: list[str],
+        codebook: Codebook,
+        search_first: bool = False,
+    ) -> None:
         super().__init__()
         self.current = current
         self.outlets = outlets
@@ -28,29 +33,43 @@ class FilterScreen(ModalScreen[EventFilter | None]):
     def compose(self) -> ComposeResult:
         labels = [
             (f"{dim.title}: {label.name}", f"{dim.name}\x1f{label.name}")
-            for dim in self.codebook.dimensions for label in dim.labels
+            for dim in self.codebook.dimensions
+            for label in dim.labels
         ]
         current_label = "\x1f".join(self.current.label) if self.current.label else Select.NULL
         with Vertical(id="filter-dialog", classes="dialog"):
             yield Label("Show events …", classes="dialog-title")
             yield Label("whose passages contain (search):")
-            yield Input(self.current.text or "", placeholder="words, e.g. 40 billion", id="filter-text")
+            yield Input(
+                self.current.text or "", placeholder="words, e.g. 40 billion", id="filter-text"
+            )
             yield Label("reported by outlet:")
-            yield Select([(o, o) for o in self.outlets], value=self.current.outlet or Select.NULL,
-                         prompt="any outlet", id="filter-outlet")
+            yield Select(
+                [(o, o) for o in self.outlets],
+                value=self.current.outlet or Select.NULL,
+                prompt="any outlet",
+                id="filter-outlet",
+            )
             yield Label("where I gave the label:")
             yield Select(labels, value=current_label, prompt="any label", id="filter-label")
             yield Label("that I have annotated:")
-            yield Select([("completely", ANNOTATED), ("not completely", UNANNOTATED)],
-                         value=self.current.status or Select.NULL, prompt="either",
-                         id="filter-status")
+            yield Select(
+                [("completely", ANNOTATED), ("not completely", UNANNOTATED)],
+                value=self.current.status or Select.NULL,
+                prompt="either",
+                id="filter-status",
+            )
             with Horizontal(classes="buttons"):
                 yield Button("Apply", id="apply", variant="primary")
                 yield Button("Clear", id="clear")
                 yield Button("Cancel", id="cancel")
 
     def on_mount(self) -> None:
-        (self.query_one("#filter-text") if self.search_first else self.query_one("#filter-outlet")).focus()
+        (
+            self.query_one("#filter-text")
+            if self.search_first
+            else self.query_one("#filter-outlet")
+        ).focus()
 
     def _value(self, selector: str) -> str | None:
         value = self.query_one(selector, Select).value

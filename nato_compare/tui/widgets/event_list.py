@@ -31,7 +31,8 @@ def event_prompt(event: EventSummary) -> Text:
     else:
         mark, style = "·", "dim"
     return Text.assemble(
-        (f"{mark} {event.done}/{event.total} ", style), (f"{event.seq}. ", "dim"), event.label)
+        (f"{mark} {event.done}/{event.total} ", style), (f"{event.seq}. ", "dim"), event.label
+    )
 
 
 class EventList(ScrollView, can_focus=True, inherit_bindings=False):
@@ -151,8 +152,10 @@ class EventList(ScrollView, can_focus=True, inherit_bindings=False):
             return Strip.blank(width, base)
         text = event_prompt(self.events[index])
         text.truncate(width - 1, overflow="ellipsis")
-        segments = [Segment(s.text, base + s.style if s.style else base)
-                    for s in text.render(self.app.console)]
+        segments = [
+            Segment(s.text, base + s.style if s.style else base)
+            for s in text.render(self.app.console)
+        ]
         strip = Strip([Segment(" ", base), *segments]).crop_extend(0, width, base)
         if index == self.cursor:
             strip = strip.apply_style(self.get_component_rich_style("event-list--cursor"))
@@ -170,4 +173,3 @@ class EventList(ScrollView, can_focus=True, inherit_bindings=False):
         super().notify_style_update()
         self._base = None
         self.refresh()
-

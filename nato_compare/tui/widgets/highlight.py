@@ -73,7 +73,7 @@ def highlight(text: str, shared: set[str], *, compare: bool = True) -> Text:
     for match in _AMOUNT.finditer(text):
         if any(ch.isdigit() for ch in match.group()):
             styled.stylize(AMOUNT_STYLE, match.start(), match.end())
-            taken[match.start():match.end()] = [True] * (match.end() - match.start())
+            taken[match.start() : match.end()] = [True] * (match.end() - match.start())
     if not compare:
         return styled
     run_style, run_start, run_end = None, 0, 0
@@ -87,7 +87,7 @@ def highlight(text: str, shared: set[str], *, compare: bool = True) -> Text:
         if key in STOPWORDS:
             continue  # joins the run if the next content word is of the same kind
         style = SHARED_STYLE if key in shared else OWN_STYLE
-        if style == run_style and not any(taken[run_end:match.start()]):
+        if style == run_style and not any(taken[run_end : match.start()]):
             run_end = match.end()
             continue
         if run_style:
@@ -100,7 +100,9 @@ def highlight(text: str, shared: set[str], *, compare: bool = True) -> Text:
 
 def legend() -> Text:
     return Text.assemble(
-        ("shared with other outlets", SHARED_STYLE), "  ",
-        ("only this outlet", OWN_STYLE), "  ",
+        ("shared with other outlets", SHARED_STYLE),
+        "  ",
+        ("only this outlet", OWN_STYLE),
+        "  ",
         ("40 billion", AMOUNT_STYLE),
     )

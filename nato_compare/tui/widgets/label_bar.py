@@ -27,8 +27,10 @@ class LabelBar(Static):
         """Use each label's first word when the full names would take more than two lines."""
         if max(1, width - 2) == self._width:
             return
-        full = sum(len(dim.title) + 4 + sum(len(l.name) + 5 for l in dim.labels)
-                   for dim in self.codebook.dimensions)
+        full = sum(
+            len(dim.title) + 4 + sum(len(l.name) + 5 for l in dim.labels)
+            for dim in self.codebook.dimensions
+        )
         self._width = max(1, width - 2)  # the bar's padding is one cell on each side
         self.short = full > 2 * self._width
         self.show_labels(self.labels)
@@ -41,7 +43,11 @@ class LabelBar(Static):
     def show_labels(self, labels: PassageLabels | None) -> None:
         self.labels = labels
         wide = not self.short or self.size.width >= 120
-        given_labels = {(dim, label) for dim, names in labels.labels.items() for label in names} if labels else set()
+        given_labels = (
+            {(dim, label) for dim, names in labels.labels.items() for label in names}
+            if labels
+            else set()
+        )
         shown = (frozenset(given_labels), self.short, wide, self._width)
         if shown == self._shown:
             return  # moving between passages with the same labels repaints nothing
@@ -53,8 +59,13 @@ class LabelBar(Static):
             text.append(f"{heading}: ", style="bold")
             for label in dim.labels:
                 on = label.name in given
-                text.append(f" {label.key} ", style="reverse bold" if not on else "bold black on green")
-                text.append(f"{self._display_name(label.name, on)}{' ✓' if on else ''}", style="bold green" if on else "")
+                text.append(
+                    f" {label.key} ", style="reverse bold" if not on else "bold black on green"
+                )
+                text.append(
+                    f"{self._display_name(label.name, on)}{' ✓' if on else ''}",
+                    style="bold green" if on else "",
+                )
                 text.append("  ")
             text.append("\n" if not self.short else "  ")
         text.rstrip()

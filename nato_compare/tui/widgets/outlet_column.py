@@ -49,8 +49,10 @@ def labels_line(labels: PassageLabels | None, codebook: Codebook | None = None) 
     if labels is None or (not labels.annotated and not labels.note):
         return Text("no labels yet", style="dim italic")
     parts = [Text("✓", style="bold green")] if labels.annotated else []
-    parts += [Text.assemble((f"{dim}: ", "dim"), (", ".join(names), "bold"))
-             for dim, names in ordered_labels(labels, codebook)]
+    parts += [
+        Text.assemble((f"{dim}: ", "dim"), (", ".join(names), "bold"))
+        for dim, names in ordered_labels(labels, codebook)
+    ]
     if labels.note:
         parts.append(Text.assemble(("note: ", "dim"), (labels.note, "italic")))
     return Text(" · ").join(parts)
@@ -110,7 +112,9 @@ def column_titles(passages: list[EventPassage]) -> Text:
     return titles
 
 
-def passage_content(body: Content, labels: PassageLabels | None, codebook: Codebook | None) -> Content:
+def passage_content(
+    body: Content, labels: PassageLabels | None, codebook: Codebook | None
+) -> Content:
     """What a column shows for a passage: its highlighted text, then the annotator's labels."""
     return body + "\n" + Content.from_rich_text(labels_line(labels, codebook))
 
@@ -122,22 +126,31 @@ def _parse_style(style: str | Style) -> Style:
 _RENDER_OPTIONS = RenderOptions(_parse_style, {})
 
 
-def lay_out_column(titles: Text, contents: list[Content], annotated: list[bool], width: int,
-                   look: ColumnLook | None = None) -> ColumnLines:
+def lay_out_column(
+    titles: Text,
+    contents: list[Content],
+    annotated: list[bool],
+    width: int,
+    look: ColumnLook | None = None,
+) -> ColumnLines:
     """Wrap a column's titles and passages at text width ``width``; with ``look``, paint the
     lines too. Touches no widget: the database thread prepares columns with it."""
     pad = Segment(" ")
     plain = Style()
     lines: list[tuple[int, Strip]] = [
         (-1, Strip([pad, *strip]))
-        for strip in Content.from_rich_text(titles).render_strips(width + 1, None, plain, _RENDER_OPTIONS)
+        for strip in Content.from_rich_text(titles).render_strips(
+            width + 1, None, plain, _RENDER_OPTIONS
+        )
     ]
     lines.append((-1, Strip([])))
     spans = []
     for row, content in enumerate(contents):
         top = len(lines)
-        lines += [(row, Strip([pad, *strip]))
-                  for strip in content.render_strips(width, None, plain, _RENDER_OPTIONS)]
+        lines += [
+            (row, Strip([pad, *strip]))
+            for strip in content.render_strips(width, None, plain, _RENDER_OPTIONS)
+        ]
         spans.append((top, len(lines)))
         lines.append((-1, Strip([])))
     prepared = ColumnLines(width, lines, spans, look=look)
@@ -161,7 +174,9 @@ def paint_line(column: ColumnLines, index: int, focused: bool, annotated: list[b
         mark, mark_style = "█", look.mark_focused
     else:
         mark, mark_style = "▌", look.mark_annotated if annotated[row] else look.mark
-    return Strip([Segment(mark, base + mark_style), *strip.apply_style(base)]).crop_extend(0, width, base)
+    return Strip([Segment(mark, base + mark_style), *strip.apply_style(base)]).crop_extend(
+        0, width, base
+    )
 
 
 @dataclass(eq=False)
@@ -201,9 +216,14 @@ class OutletColumn(ScrollView, can_focus=True, inherit_bindings=False):
 
     The column has the focus when one of its passages has: ``cursor`` is that passage."""
 
-    COMPONENT_CLASSES = {"outlet-column--mark", "outlet-column--mark-annotated",
-                         "outlet-column--mark-focused", "outlet-column--focused",
-                         "outlet-column--track", "outlet-column--thumb"}
+    COMPONENT_CLASSES = {
+        "outlet-column--mark",
+        "outlet-column--mark-annotated",
+        "outlet-column--mark-focused",
+        "outlet-column--focused",
+        "outlet-column--track",
+        "outlet-column--thumb",
+    }
     # The scroll position is painted in the lines' last cell (see ``render_line``): Textual's
     # scrollbar widget costs more to repaint, for every event, than the column's text.
     DEFAULT_CSS = """
@@ -240,8 +260,15 @@ class OutletColumn(ScrollView, can_focus=True, inherit_bindings=False):
 
     # --- content -----------------------------------------------------------------
 
-    def show(self, key: str, passages: list[EventPassage], bodies: dict[str, Content],
-             labels: dict[str, PassageLabels], width: int, prepared: ColumnLines | None = None) -> None:
+    def show(
+        self,
+        key: str,
+        passages: list[EventPassage],
+        bodies: dict[str, Content],
+        labels: dict[str, PassageLabels],
+        width: int,
+        prepared: ColumnLines | None = None,
+    ) -> None:
         """Show an event's passages of this column; ``width`` is the column's outer width, and
         ``prepared`` the lines the database thread laid out for it (used if they still fit)."""
         self.key = key
@@ -250,7 +277,11 @@ class OutletColumn(ScrollView, can_focus=True, inherit_bindings=False):
         self.refs = [PassageRef(self, row, p, labels.get(p.id)) for row, p in enumerate(passages)]
         self._bodies = [bodies[p.id] for p in passages]
         self.cursor = 0
-        if prepared is not None and prepared.width == text_width(width) and prepared.look == self.look():
+        if (
+            prepared is not None
+            and prepared.width == text_width(width)
+            and prepared.look == self.look()
+        ):
             self._adopt(prepared)
         else:
             self._lay_out(text_width(width))
@@ -267,8 +298,10 @@ class OutletColumn(ScrollView, can_focus=True, inherit_bindings=False):
                 RichStyle(color=style("outlet-column--mark-annotated", partial=True).color),
                 RichStyle(color=style("outlet-column--mark-focused", partial=True).color),
                 self._focused_style(),
-                self.rich_style + RichStyle(color=style("outlet-column--track", partial=True).color),
-                self.rich_style + RichStyle(color=style("outlet-column--thumb", partial=True).color),
+                self.rich_style
+                + RichStyle(color=style("outlet-column--track", partial=True).color),
+                self.rich_style
+                + RichStyle(color=style("outlet-column--thumb", partial=True).color),
             )
         return self._look
 
@@ -390,7 +423,9 @@ class OutletColumn(ScrollView, can_focus=True, inherit_bindings=False):
         thumb = max(1, round(seen * seen / total))
         lines_per_cell = (total - seen) / max(1, seen - thumb)  # the inverse of _frame_now
         target = scroll_y + (event.screen_y - grabbed_at) * lines_per_cell
-        self.scroll_to(y=max(0, min(round(target), self.max_scroll_y)), animate=False, immediate=True)
+        self.scroll_to(
+            y=max(0, min(round(target), self.max_scroll_y)), animate=False, immediate=True
+        )
 
     def on_mouse_up(self, event: events.MouseUp) -> None:
         if self._grab is not None:
@@ -412,7 +447,11 @@ class OutletColumn(ScrollView, can_focus=True, inherit_bindings=False):
             self._frame = None
 
     def _frame_now(self) -> tuple:
-        scroll_y, seen, total = int(self.scroll_y), self.scrollable_content_region.height, len(self._column.lines)
+        scroll_y, seen, total = (
+            int(self.scroll_y),
+            self.scrollable_content_region.height,
+            len(self._column.lines),
+        )
         if total <= seen or seen <= 0:
             thumb = (0, 0)
         else:
