@@ -98,3 +98,5 @@ class AlignmentResult:
     # every scored candidate pair (ids) and its score, only with ``align(..., return_scored=True)``
     scored: list[tuple[str, str]] = field(default_factory=list)
     scored_scores: list[float] = field(default_factory=list)
+    # the best candidates the run left out, for an analyst to review (evidence may be empty)
+    suggestions: list[AlignedPair] = field(default_factory=list)

@@ -335,3 +335,33 @@ def test_an_event_holds_a_run_of_paragraphs_up_to_per_article() -> None:
     assert [0, 1, 2] in runs(3)
     for run in runs(2):
         assert len(run) <= 2 and (len(run) < 2 or run[1] - run[0] == 1)
+
+
+def events_of(result) -> list[set[str]]:
+    return [set(event.passage_ids) for event in result.events]
+
+
+def test_a_rejected_link_keeps_two_passages_apart() -> None:
+    together = align(corpus(), threshold=40, min_links=1)
+    assert any({"p-a1", "p-b1"} <= event for event in events_of(together))
+    apart = align(corpus(), threshold=40, min_links=1, cannot_link=[("p-b1", "p-a1")])
+    assert not any({"p-a1", "p-b1"} <= event for event in events_of(apart))
+    assert all(("p-a1", "p-b1") != (p.a, p.b) for p in apart.pairs)
+
+
+def test_an_accepted_link_joins_passages_the_aligner_left_apart() -> None:
+    alone = align(corpus(), threshold=40, min_links=1)
+    assert not any({"p-a2", "p-c2"} <= event for event in events_of(alone))
+    joined = align(
+        corpus(), threshold=40, min_links=1, must_link=[("p-a2", "p-c2"), ("p-x", "p-a1")]
+    )
+    assert any({"p-a2", "p-c2"} <= event for event in events_of(joined))
+
+
+def test_left_out_candidates_are_suggested_not_paired() -> None:
+    strict = align(corpus(), threshold=100, min_links=1)
+    suggested = {(p.a, p.b) for p in strict.suggestions}
+    assert {("p-a1", "p-b1"), ("p-a2", "p-b2")} <= suggested
+    assert not suggested & pair_set(strict)
+    assert all(p.score >= 20 and p.event_id is None for p in strict.suggestions)
+    assert not any(p.a == "p-c2" or p.b == "p-c2" for p in strict.suggestions)  # unrelated

@@ -52,6 +52,7 @@ import numpy as np
 from .arrays import sorted_unique
 from .candidates import TokenTable, candidate_pairs, local_token_table, merge_token_tables
 from ..errors import NatoCompareError
+from .events import event_id as _event_id, group_events
 from .evidence import evidence_many
 from ..model import AlignedPair, AlignmentResult, Event, EventMember, outlet_key
 from .normalize import STOP_WORDS, normalize
@@ -264,6 +265,23 @@ def _select(pairs: np.ndarray, scores: np.ndarray, outlets: np.ndarray, top: int
     return sorted_unique(pair_index[rank < top])
 
 
+SUGGESTION_FLOOR = 20.0  # a left-out candidate below this score is not worth an analyst's look
+
+
+def _suggestions(
+    candidates: np.ndarray, scores: np.ndarray, kept: np.ndarray, outlets: np.ndarray
+) -> np.ndarray:
+    """Indices into ``candidates`` of the pairs to suggest: for each passage and other outlet,
+    the best-scored candidate at or above :data:`SUGGESTION_FLOOR` that was not kept."""
+    if not len(candidates):
+        return np.zeros(0, dtype=np.int64)
+    width = len(outlets) + 1
+    taken = np.isin(candidates[:, 0] * width + candidates[:, 1], kept[:, 0] * width + kept[:, 1])
+    open_ = np.flatnonzero(~taken & (scores >= SUGGESTION_FLOOR))
+    best = _select(candidates[open_], scores[open_], outlets, 1)
+    return open_[best]
+
+
 def _linked(pairs: np.ndarray, articles: np.ndarray, min_links: int) -> np.ndarray:
     """Mask of the pairs whose two articles are linked by at least ``min_links`` pairs."""
     if min_links <= 1 or not len(pairs):
@@ -274,79 +292,6 @@ def _linked(pairs: np.ndarray, articles: np.ndarray, min_links: int) -> np.ndarr
         np.minimum(a, b) * n + np.maximum(a, b), return_inverse=True, return_counts=True
     )
     return counts[inverse] >= min_links
-
-
-def _event_id(first_passage_id: str) -> str:
-    return "ev-" + hashlib.sha1(first_passage_id.encode()).hexdigest()[:12]
-
-
-def _may_merge(a: dict[int, frozenset[int]], b: dict[int, frozenset[int]], most: int) -> bool:
-    """Whether two events may merge: for every article (or outlet) in both, its passages in the
-    merged event are consecutive paragraphs, at most ``most`` of them (positions unknown:
-    never)."""
-    for key in a.keys() & b.keys():
-        places = a[key] | b[key]
-        if (
-            len(places) != len(a[key]) + len(b[key])
-            or len(places) > most
-            or min(places) < 0
-            or max(places) - min(places) != len(places) - 1
-        ):
-            return False
-    return True
-
-
-def _group_events(
-    data: _Input, pairs: np.ndarray, scores: np.ndarray, params: AlignParams
-) -> tuple[list[list[int]], dict[int, float]]:
-    """Greedy union-find over kept pairs, best first, refusing merges that would put two
-    passages of one article (or outlet) into an event, unless they are consecutive paragraphs
-    (``params.per_article``)."""
-    parent: dict[int, int] = {}
-    owners: dict[int, dict[int, frozenset[int]]] = {}  # root -> article (or outlet) -> positions
-    joined: set[int] = set()
-    keys = data.article_codes if params.one_per == "article" else data.outlet_codes
-    most = params.per_article if params.one_per == "article" else 1
-
-    def find(x: int) -> int:
-        root = x
-        while parent.get(root, root) != root:
-            root = parent[root]
-        while parent.get(x, x) != root:
-            parent[x], x = root, parent[x]
-        return root
-
-    order = np.lexsort((pairs[:, 1], pairs[:, 0], -scores))
-    for k in order:
-        i, j = int(pairs[k, 0]), int(pairs[k, 1])
-        ri, rj = find(i), find(j)
-        if ri == rj:
-            continue
-        oi = owners.get(ri, {int(keys[i]): frozenset((int(data.positions[i]),))})
-        oj = owners.get(rj, {int(keys[j]): frozenset((int(data.positions[j]),))})
-        if oi.keys() & oj.keys() and not _may_merge(oi, oj, most):
-            continue
-        if len(oi) < len(oj):
-            ri, rj, oi, oj = rj, ri, oj, oi
-        parent[rj] = ri
-        joined.update((i, j))
-        merged = dict(oi)
-        for key, places in oj.items():
-            merged[key] = merged.get(key, frozenset()) | places
-        owners[ri] = merged
-        owners.pop(rj, None)
-    clusters: dict[int, list[int]] = {}
-    for x in sorted(joined):
-        clusters.setdefault(find(x), []).append(x)
-    member_score: dict[int, float] = {}
-    for k in range(len(pairs)):
-        i, j = int(pairs[k, 0]), int(pairs[k, 1])
-        if find(i) == find(j):
-            for x in (i, j):
-                member_score[x] = max(member_score.get(x, 0.0), float(scores[k]))
-    groups = [sorted(members) for members in clusters.values() if len(members) >= 2]
-    groups.sort(key=lambda g: (data.articles[g[0]], data.ids[g[0]]))
-    return groups, member_score
 
 
 LABEL_WORDS = 6  # words in an event label at most
@@ -429,6 +374,8 @@ def align(
     params: AlignParams | None = None,
     progress: Progress | None = None,
     return_scored: bool = False,
+    must_link: Iterable[tuple[str, str]] = (),
+    cannot_link: Iterable[tuple[str, str]] = (),
     **overrides: Any,
 ) -> AlignmentResult:
     """Align ``passages`` across outlets; see the module docstring for the method.
@@ -437,6 +384,9 @@ def align(
     ``threshold=70`` or ``top=2`` replace single fields. ``progress(done, total, stage)`` is
     called as work advances (stages: :data:`STAGES`). ``return_scored`` also returns every
     scored candidate pair (for benchmarks measuring the recall of candidate generation).
+    ``must_link`` / ``cannot_link``: passage id pairs an analyst judged the same / different
+    event; the first end in one event (where the one-passage-per-article rule allows), the
+    second never do. Ids not among ``passages`` are ignored.
     """
     base = params or AlignParams()
     params = AlignParams(**{**base.to_dict(), **overrides}) if overrides else base
@@ -444,7 +394,27 @@ def align(
     watch = _Stopwatch()
     data = _prepare(passages)
     with process_pool(params.processes, len(data.ids)) as pool:
-        return _align(data, params, pool, report, watch, return_scored)
+        return _align(
+            data,
+            params,
+            pool,
+            report,
+            watch,
+            return_scored,
+            _constraint(data, must_link),
+            _constraint(data, cannot_link),
+        )
+
+
+def _constraint(data: _Input, pairs: Iterable[tuple[str, str]]) -> set[tuple[int, int]]:
+    """Passage id pairs as index pairs (smaller first), ids not in ``data`` dropped."""
+    index = {pid: i for i, pid in enumerate(data.ids)}
+    found = set()
+    for a, b in pairs:
+        i, j = index.get(a), index.get(b)
+        if i is not None and j is not None and i != j:
+            found.add((min(i, j), max(i, j)))
+    return found
 
 
 class _Stopwatch:
@@ -484,6 +454,8 @@ def _align(
     report: Progress,
     watch: _Stopwatch,
     return_scored: bool,
+    must: set[tuple[int, int]] = frozenset(),  # type: ignore[assignment]
+    cannot: set[tuple[int, int]] = frozenset(),  # type: ignore[assignment]
 ) -> AlignmentResult:
     n, lap = len(data.ids), watch.lap
     report(0, n, "index")
@@ -539,11 +511,22 @@ def _align(
     pairs, pair_scores = pairs[kept], pair_scores[kept]
     linked = _linked(pairs, data.article_codes, params.min_links)
     pairs, pair_scores = pairs[linked], pair_scores[linked]
+    suggested = _suggestions(candidates, scores, pairs, data.outlet_codes)
     report(1, 1, "select")
     lap("select")
 
     report(0, 1, "events")
-    groups, member_score = _group_events(data, pairs, pair_scores, params)
+    if cannot:
+        allowed = np.array(
+            [(min(i, j), max(i, j)) not in cannot for i, j in pairs.tolist()], dtype=bool
+        )
+        pairs, pair_scores = pairs[allowed], pair_scores[allowed]
+    keys = data.article_codes if params.one_per == "article" else data.outlet_codes
+    most = params.per_article if params.one_per == "article" else 1
+    groups, member_score = group_events(
+        pairs, pair_scores, keys, data.positions, most=most, must=must, cannot=cannot
+    )
+    groups.sort(key=lambda g: (data.articles[g[0]], data.ids[g[0]]))
     events: list[Event] = []
     event_of: dict[int, str] = {}
     labels = _event_labels(groups, table, data.texts, member_score, params.common_share)
@@ -557,7 +540,9 @@ def _align(
                 id=event_id,
                 seq=seq,
                 label=label,
-                members=tuple(EventMember(data.ids[i], round(member_score[i], 2)) for i in members),
+                members=tuple(
+                    EventMember(data.ids[i], round(member_score.get(i, 100.0), 2)) for i in members
+                ),
                 outlets=outlets,
             )
         )
@@ -609,7 +594,16 @@ def _align(
         "common_words": common,
         "seconds": watch.seconds,
     }
-    result = AlignmentResult(params=params, pairs=result_pairs, events=events, stats=stats)
+    result = AlignmentResult(
+        params=params,
+        pairs=result_pairs,
+        events=events,
+        stats=stats,
+        suggestions=[
+            AlignedPair(data.ids[i], data.ids[j], round(float(score), 2))
+            for (i, j), score in zip(candidates[suggested].tolist(), scores[suggested].tolist())
+        ],
+    )
     if return_scored:
         result.scored = [(data.ids[i], data.ids[j]) for i, j in candidates.tolist()]
         result.scored_scores = scores.tolist()

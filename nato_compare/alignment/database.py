@@ -15,6 +15,7 @@ import sys
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from collections.abc import Iterable
 from typing import IO, Any
 
 from .aligner import AlignParams, Progress, align
@@ -79,6 +80,8 @@ def align_db(
     progress: Progress | None = None,
     output: str | Path | None = None,
     fmt: str = "csv",
+    must_link: Iterable[tuple[str, str]] = (),
+    cannot_link: Iterable[tuple[str, str]] = (),
 ) -> AlignSummary:
     """Align the database's live passages, store the run, and write the pairs to ``output``.
 
@@ -107,7 +110,13 @@ def align_db(
                 "from at least two outlets"
             )
         started = _now()
-        result = align(passages, params=params, progress=progress)
+        result = align(
+            passages,
+            params=params,
+            progress=progress,
+            must_link=must_link,
+            cannot_link=cannot_link,
+        )
         pending = PendingOutput(target) if target is not None else None
         # opened before the database is locked: a named pipe waits here for its reader
         stream = pending.open() if pending is not None else None
