@@ -33,7 +33,7 @@ class AnnotateApp(App):
             db.submit(remember_annotator_if_free, annotator)  # after the reading, not before
 
     def get_default_screen(self) -> EventScreen:
-        return EventScreen(self.codebook)
+        return EventScreen.for_codebook(self.codebook)
 
     def report_worker_error(self, event: Worker.StateChanged) -> None:
         """A failed database worker becomes an error notification, never a crash.

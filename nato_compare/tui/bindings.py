@@ -1,5 +1,5 @@
 """Every key of the annotation screen, in one list: the footer, the help screen and the
-README's key table are generated from it, and binding ids let users remap keys.
+key table of docs/annotating.md are generated from it, and binding ids let users remap keys.
 
 Codebook labels get their keys from the codebook (:func:`label_bindings`);
 the keys below are the ones a codebook may not use
@@ -9,7 +9,6 @@ the keys below are the ones a codebook may not use
 from __future__ import annotations
 
 from textual.binding import Binding
-from textual.keys import _character_to_key
 
 from ..codebook import Codebook
 
@@ -18,7 +17,14 @@ COMMAND_BINDINGS: list[Binding] = [
     Binding(
         "left_square_bracket", "previous_event", "Prev event", key_display="[", id="event.previous"
     ),
-    Binding("n", "next_unannotated", "Next unannotated", id="passage.next_unannotated"),
+    Binding(
+        "n",
+        "next_unannotated",
+        "Next unannotated",
+        id="passage.next_unannotated",
+        tooltip="The next passage you have not labelled: in this event, else in the next event"
+        " that has one (wrapping round; filters apply).",
+    ),
     Binding(
         "down,j", "move(0, 1)", "Passage below", show=False, key_display="↓ j", id="passage.down"
     ),
@@ -45,13 +51,44 @@ COMMAND_BINDINGS: list[Binding] = [
         key_display="PgUp",
         id="column.page_up",
     ),
-    Binding("u", "undo", "Undo", id="annotation.undo"),
+    Binding("u", "undo", "Undo", id="annotation.undo", tooltip="Also after a restart."),
     Binding("r", "redo", "Redo", id="annotation.redo"),
-    Binding("m", "passage_note", "Note", id="annotation.passage_note"),
-    Binding("e", "event_note", "Event note", id="annotation.event_note"),
-    Binding("slash", "search", "Search", key_display="/", id="events.search"),
-    Binding("f", "filter", "Filter", id="events.filter"),
-    Binding("a", "toggle_adjudication", "All annotators", id="annotation.adjudication"),
+    Binding(
+        "m",
+        "passage_note",
+        "Note",
+        id="annotation.passage_note",
+        tooltip="Note on the focused passage (Ctrl+S saves, Esc cancels, empty removes it).",
+    ),
+    Binding(
+        "e",
+        "event_note",
+        "Event note",
+        id="annotation.event_note",
+        tooltip="Note on the whole event.",
+    ),
+    Binding(
+        "slash",
+        "search",
+        "Search",
+        key_display="/",
+        id="events.search",
+        tooltip="Events whose passages contain the words.",
+    ),
+    Binding(
+        "f",
+        "filter",
+        "Filter",
+        id="events.filter",
+        tooltip="By outlet, by a label you gave, by annotated or not (and the search).",
+    ),
+    Binding(
+        "a",
+        "toggle_adjudication",
+        "All annotators",
+        id="annotation.adjudication",
+        tooltip="Every annotator's labels for the focused passage (adjudication); again to hide.",
+    ),
     Binding(
         "tab",
         "app.focus_next",
@@ -65,9 +102,10 @@ COMMAND_BINDINGS: list[Binding] = [
 ]
 
 
-def key_name(character: str) -> str:
-    """Textual's name for the key that types ``character`` ("+" → "plus")."""
-    return _character_to_key(character)
+def binding_key(character: str) -> str:
+    """The key string of a binding for the key that types ``character``: Textual turns a single
+    character into its key name ("+" → "plus") itself, but reads a comma as a separator."""
+    return "comma" if character == "," else character
 
 
 def label_bindings(codebook: Codebook) -> list[Binding]:
@@ -75,7 +113,7 @@ def label_bindings(codebook: Codebook) -> list[Binding]:
     (the label bar above it shows every label key with its state)."""
     return [
         Binding(
-            key_name(label.key),
+            binding_key(label.key),
             f"label({dim.name!r}, {label.name!r})",
             f"{dim.title}: {label.name}",
             show=False,
@@ -88,7 +126,7 @@ def label_bindings(codebook: Codebook) -> list[Binding]:
 
 
 def key_rows(codebook: Codebook | None = None) -> list[tuple[str, str]]:
-    """(keys, what they do) for the help screen and the README, commands first."""
+    """(keys, what they do) for the help screen and the manual, commands first."""
     rows = [(b.key_display or b.key, b.description) for b in COMMAND_BINDINGS]
     rows.append(("Enter", "in the event list: open the highlighted event"))
     rows.append(("Esc", "close a dialog without saving"))

@@ -13,7 +13,6 @@ import gc
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import BindingsMap
 from textual.containers import Horizontal, HorizontalScroll, Vertical
 from textual.screen import Screen
 from textual.widgets import Header, Static
@@ -37,14 +36,16 @@ from .help_screen import HelpScreen
 class EventScreen(AnnotatingMixin, Screen):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
 
+    @classmethod
+    def for_codebook(cls, codebook: Codebook) -> EventScreen:
+        """The screen with the command keys and the codebook's label keys. Textual reads
+        BINDINGS per class, and the label keys come from the codebook, so the class is made here."""
+        bindings = COMMAND_BINDINGS + label_bindings(codebook)
+        return type(cls.__name__, (cls,), {"BINDINGS": bindings})(codebook)
+
     def __init__(self, codebook: Codebook) -> None:
         super().__init__()
         self.codebook = codebook
-        # The keys come from one list plus the codebook, so they are set per instance.
-        for key, bindings in BindingsMap(
-            COMMAND_BINDINGS + label_bindings(codebook)
-        ).key_to_bindings.items():
-            self._bindings.key_to_bindings[key] = bindings
         self.events = []
         self.event_index: dict[str, int] = {}
         self.view: data.EventView | None = None
