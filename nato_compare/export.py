@@ -38,7 +38,7 @@ from .output_files import atomic_output, check_output
 from .store import open_db
 from .store import exchange as sql
 
-#: Export columns, in order (the README documents each one).
+#: Export columns, in order (docs/exporting.md documents each one).
 COLUMNS = (
     "annotation_id",
     "annotator",

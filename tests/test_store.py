@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import re
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO
+
 from nato_compare.errors import NatoCompareError
 from nato_compare.store import SCHEMA_VERSION, open_db
 
@@ -20,26 +19,6 @@ def test_new_database_has_wal_foreign_keys_and_version(tmp_path: Path) -> None:
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION >= 1
-
-
-def test_readme_documents_the_schema_exactly(seed_db: Path) -> None:
-    """`sqlite3 annotations.db .schema` must match the README's schema block."""
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    block = re.search(r"<!-- schema:begin -->\n```sql\n(.*?)```\n<!-- schema:end -->", readme, re.S)
-    assert block, "README has no schema block"
-    conn = sqlite3.connect(seed_db)
-    actual = [
-        sql
-        for (sql,) in conn.execute(
-            "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY rowid"
-        )
-    ]
-    conn.close()
-    normalise = lambda s: (
-        re.sub(r"\s+", " ", s).replace("( ", "(").replace(" )", ")").strip().rstrip(";")
-    )  # noqa: E731
-    documented = [normalise(s) for s in block.group(1).split(";\n") if s.strip()]
-    assert documented == [normalise(s) for s in actual]
 
 
 def test_newer_schema_version_refused(tmp_path: Path) -> None:

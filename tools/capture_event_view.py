@@ -1,4 +1,5 @@
-"""Make the README's pictures of the event view from the shipped sources, as they are now.
+"""Make the pictures of the event view (README, docs/annotating.md) from the shipped sources,
+as they are now.
 
     python tools/capture_event_view.py
 

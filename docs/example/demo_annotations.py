@@ -1,4 +1,4 @@
-"""Write reproducible example annotations by "alice" and "bob" for the README's worked example.
+"""Write reproducible example annotations by "alice" and "bob" for the worked example of docs/exporting.md.
 
 Neither is a real coder. alice labels every live passage of the seed sources
 by the keyword rules below; bob follows the same rules but, like a second

@@ -6,7 +6,7 @@ the number of migrations applied so that ``sqlite3 annotations.db`` users and
 other tools can read the schema version, and a database written by a newer
 nato-compare is refused instead of being damaged.
 
-Tables (the README's "Database schema" section documents every column):
+Tables (docs/schema.md documents every table):
 
 - ``articles``        one row per source article (id derived from the source)
 - ``passages``        paragraphs/sentence groups with offsets; content-derived ids;
