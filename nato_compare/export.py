@@ -37,6 +37,7 @@ from .errors import NatoCompareError
 from .output_files import atomic_output, check_output
 from .store import open_db
 from .store import exchange as sql
+from .store.judgement_exchange import JudgementsResult, all_judgements, insert_judgements
 
 #: Export columns, in order (docs/exporting.md documents each one).
 COLUMNS = (
@@ -335,10 +336,13 @@ class MergeResult:
     per_database: dict[str, sql.InsertResult] = field(default_factory=dict)
     #: article id (in the other database) → its annotations on passages this database lacks
     missing_articles: dict[str | None, int] = field(default_factory=dict)
+    #: what happened to each other database's judgements (alignment verdicts, event titles)
+    judgements: dict[str, JudgementsResult] = field(default_factory=dict)
 
 
 def merge_databases(others: list[Path], db_path: str | Path) -> MergeResult:
-    """Copy annotations and event notes of ``others`` into ``db_path``, in one transaction.
+    """Copy annotations, event notes and judgements of ``others`` into ``db_path``, in one
+    transaction.
 
     Every other database is checked (exists, is a nato-compare database of this
     schema version, is not the target) and read before the target is written.
@@ -359,7 +363,8 @@ def merge_databases(others: list[Path], db_path: str | Path) -> MergeResult:
         try:
             annotations = sql.all_annotations(source)
             articles = sql.passage_article(source, (a["passage_id"] for a in annotations))
-            loaded.append((other, annotations, sql.all_event_notes(source), articles))
+            judgements = all_judgements(source)
+            loaded.append((other, annotations, sql.all_event_notes(source), articles, judgements))
         finally:
             source.close()
     db = _open_existing(target)
@@ -367,10 +372,11 @@ def merge_databases(others: list[Path], db_path: str | Path) -> MergeResult:
     single = single_label_dimensions()
     try:
         with db.atomic():
-            for other, annotations, notes, articles in loaded:
+            for other, annotations, notes, articles, judgements in loaded:
                 result = sql.insert_annotations(db, annotations, single)
                 sql.insert_event_notes(db, notes, result)
                 merged.per_database[str(other)] = result
+                merged.judgements[str(other)] = insert_judgements(db, judgements)
                 for row in result.unknown:
                     article = articles.get(row["passage_id"])
                     merged.missing_articles[article] = merged.missing_articles.get(article, 0) + 1

@@ -41,6 +41,12 @@ _SHOWN = 10  # rows listed one by one in a warning before "... and N more"
     help="Export events x outlets instead: one row per event, one column per outlet "
     "holding its number of passages in the event (0 = the outlet omitted it).",
 )
+@click.option(
+    "--links",
+    is_flag=True,
+    help="Export the analysts' link judgements instead: passage_a, passage_b, verdict "
+    "(same/different), annotator, created_at, score (the pair's score when judged).",
+)
 @reports_errors
 def export(
     db: str,
@@ -50,6 +56,7 @@ def export(
     outlet: str | None,
     excel: bool,
     events: bool,
+    links: bool,
 ) -> None:
     """Write annotations as CSV or JSONL, one row per annotation.
 
@@ -64,9 +71,20 @@ def export(
       nato-compare export --db annotations.db --output annotations.csv
       nato-compare export --annotator alice --format jsonl > alice.jsonl
       nato-compare export --events --output coverage.csv
+      nato-compare export --links --output judgements.csv
     """
     if output is not None and str(output) == "-":
         output = None
+    if links:
+        if events or outlet:
+            raise click.UsageError("--links takes no --events or --outlet")
+        from ..link_export import export_links
+
+        count = export_links(db, output, fmt=fmt, annotator=annotator, excel=excel)
+        click.echo(
+            f"{count} link judgements exported" + (f" -> {output}" if output else ""), err=True
+        )
+        return
     if events:
         if annotator or outlet:
             raise click.UsageError("--events takes no --annotator or --outlet")
@@ -88,7 +106,7 @@ def export(
 @codebook_option("that says which dimensions hold one label per passage")
 @reports_errors
 def import_(file: Path, db: str, strict: bool, codebook_path: str | None) -> None:
-    """Read annotations written by 'export' (CSV or JSONL) into the database.
+    """Read annotations, or link judgements, written by 'export' (CSV or JSONL).
 
     The database must hold the same sources (ingest them first): passages are
     matched by id. Importing is idempotent (an annotation already present, by
@@ -101,11 +119,28 @@ def import_(file: Path, db: str, strict: bool, codebook_path: str | None) -> Non
     as used to annotate) a decision is the passage's one label. One
     transaction: a malformed file writes nothing.
 
+    A file of link judgements ('export --links': passage_a, passage_b, verdict,
+    annotator, created_at, score) is recognised by its columns; a gold standard
+    made elsewhere enters the same way. Per annotator and pair the later
+    verdict wins; importing twice adds nothing.
+
     \b
     Example:
       nato-compare import bob.csv --db annotations.db
+      nato-compare import judgements.csv --db annotations.db
       nato-compare import bob.csv --codebook my-codebook.toml
     """
+    from ..link_export import import_links, looks_like_links
+
+    if looks_like_links(file):
+        links = import_links(file, db, strict=strict)
+        click.echo(
+            f"{links.inserted} link judgements imported, {links.already_present} already "
+            f"present, {links.replaced} replaced by a later verdict, {links.outdated} older "
+            f"than the stored one, {links.unknown} on unknown passages -> {db}",
+            err=True,
+        )
+        return
     book = load_codebook(codebook_path) if codebook_path else None
     result = import_annotations(file, db, strict=strict, codebook=book)
     _warn_rows(

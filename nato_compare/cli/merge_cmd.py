@@ -16,7 +16,7 @@ from .export_cmd import _warn_rows, summary
 @db_option
 @reports_errors
 def merge(others: tuple[Path, ...], db: str) -> None:
-    """Copy the annotations and event notes of OTHERS into the database.
+    """Copy the annotations, event notes and alignment judgements of OTHERS into the database.
 
     OTHERS are nato-compare databases built from the same sources (so the same
     passages have the same ids). Merging is idempotent: merging twice adds
@@ -52,6 +52,16 @@ def merge(others: tuple[Path, ...], db: str) -> None:
             f"{result.notes_replaced} replaced by a later version",
             err=True,
         )
+        links = merged.judgements.get(other)
+        if links is not None and any(
+            (links.inserted, links.already_present, links.replaced, links.outdated, links.unknown)
+        ):
+            click.echo(
+                f"{other}: {links.inserted} judgements copied, {links.already_present} already "
+                f"present, {links.replaced} replaced by a later verdict, {links.unknown} on "
+                "unknown passages",
+                err=True,
+            )
     for article, count in sorted(merged.missing_articles.items(), key=lambda kv: str(kv[0])):
         click.echo(
             f"warning: {count} annotation(s) on passages of article {article} that {db} "

@@ -19,6 +19,10 @@ Tables (docs/schema.md documents every table):
 - ``event_notes``     an annotator's note on a whole event
 - ``action_log``      annotation actions, for undo/redo that survives a restart
 - ``settings``        small key/value settings (e.g. the last annotator)
+- ``judgements``      an annotator's verdicts on the alignment: links (same/different), whole
+                      events (same fact/same theme only/unrelated) and event titles
+- ``suggestions``     candidate pairs the latest run left out, for review (as ``alignments``)
+- ``seen_events``     the members of each event as an annotator last saw it (split/merge notices)
 """
 
 from __future__ import annotations
@@ -150,6 +154,54 @@ def m001_initial_schema(db: sqlite_utils.Database) -> None:
     )
     db.execute("CREATE INDEX idx_action_log_annotator ON action_log(annotator, seq)")
     db.execute("CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+
+
+@migrations()
+def m002_judgements(db: sqlite_utils.Database) -> None:
+    # Key columns hold '' rather than NULL: SQLite's UNIQUE treats NULLs as distinct.
+    db.execute(
+        """
+        CREATE TABLE judgements (
+            id TEXT PRIMARY KEY,
+            annotator TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            passage_a TEXT NOT NULL DEFAULT '',
+            passage_b TEXT NOT NULL DEFAULT '',
+            event_id TEXT NOT NULL DEFAULT '',
+            verdict TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            score REAL,
+            via TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            UNIQUE (annotator, kind, passage_a, passage_b, event_id)
+        )"""
+    )
+    db.execute("CREATE INDEX idx_judgements_event ON judgements(event_id)")
+    db.execute("CREATE INDEX idx_judgements_b ON judgements(passage_b)")
+    db.execute(
+        """
+        CREATE TABLE suggestions (
+            run_id INTEGER NOT NULL REFERENCES align_runs(id),
+            passage_a TEXT NOT NULL REFERENCES passages(id),
+            passage_b TEXT NOT NULL REFERENCES passages(id),
+            score REAL NOT NULL,
+            event_id TEXT,
+            evidence TEXT NOT NULL,
+            PRIMARY KEY (run_id, passage_a, passage_b)
+        )"""
+    )
+    db.execute("CREATE INDEX idx_suggestions_b ON suggestions(passage_b)")
+    db.execute(
+        """
+        CREATE TABLE seen_events (
+            annotator TEXT NOT NULL,
+            passage_id TEXT NOT NULL,
+            event_id TEXT NOT NULL,
+            members TEXT NOT NULL,
+            seen_at TEXT NOT NULL,
+            PRIMARY KEY (annotator, passage_id)
+        )"""
+    )
 
 
 SCHEMA_VERSION = len(migrations._migrations)

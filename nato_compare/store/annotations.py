@@ -208,6 +208,10 @@ def _apply(db, annotator: str, action: dict, state: str) -> None:
         _put_rows(db, annotator, action["passage_id"], action["dimension"], action[state])
     elif action["kind"] == "event_note":
         _put_event_note(db, annotator, action["event_id"], action[state])
+    elif action["kind"] == "judgements":  # see .judgements (it imports this module)
+        from .judgements import restore
+
+        restore(db, action, state)
     else:  # pragma: no cover - written by a newer version
         raise NatoCompareError(f"cannot undo an action of unknown kind {action['kind']!r}")
 

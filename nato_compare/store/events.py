@@ -1,6 +1,6 @@
 """Alignment runs, events and aligned pairs: writing a run and the queries that read it.
 
-A run replaces the previous run's events, memberships and pairs (the ``align_runs`` rows are
+A run replaces the previous run's events, memberships, pairs and suggestions (the ``align_runs`` rows are
 kept as history). Passages are never deleted, and event ids derive from their members (see
 :mod:`nato_compare.alignment`), so an annotator's ``event_notes`` stay attached to an event that the
 new run finds again.
@@ -52,6 +52,7 @@ def save_run(
         )
         run_id = int(cursor.lastrowid)
         db.execute("DELETE FROM alignments")
+        db.execute("DELETE FROM suggestions")
         db.execute("DELETE FROM event_passages")
         db.execute("DELETE FROM events")
         db.conn.executemany(
@@ -68,6 +69,14 @@ def save_run(
             [
                 (run_id, p.a, p.b, p.score, p.event_id, json.dumps(p.evidence, sort_keys=True))
                 for p in result.pairs
+            ],
+        )
+        db.conn.executemany(
+            "INSERT OR IGNORE INTO suggestions(run_id, passage_a, passage_b, score, event_id, "
+            "evidence) VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (run_id, p.a, p.b, p.score, None, json.dumps(p.evidence, sort_keys=True))
+                for p in result.suggestions
             ],
         )
     return run_id

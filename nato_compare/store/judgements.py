@@ -1,0 +1,419 @@
+"""Judgements: an annotator's verdicts on the alignment, written and undone like labels.
+
+One table, ``judgements``, one row per decision, keyed by
+``(annotator, kind, passage_a, passage_b, event_id)`` (unused key columns hold ``''``):
+
+- ``kind='link'``: ``passage_a`` < ``passage_b`` (content-derived passage ids, so a verdict
+  survives re-ingest and re-alignment) and ``verdict`` ``same`` or ``different``. ``via`` says
+  how it was given: ``accept``/``reject`` (a link judged on its own), ``detach`` (the passage
+  was taken out of an event: ``different`` from each other member), ``attach`` (added to an
+  event: ``same`` as the member it was suggested for), ``import``. ``score`` is the pair's score
+  when judged (None if it was never scored). These rows steer the next alignment (must-link /
+  cannot-link) and are what ``export --links`` writes.
+- ``kind='event'``: ``event_id`` and ``verdict`` ``same_fact``, ``same_theme`` or ``unrelated``.
+- ``kind='title'``: ``event_id``, ``verdict='title'`` and the annotator's title in ``note``.
+
+Detaching and attaching also change the current run's ``event_passages`` at once, so the
+event on screen shows the correction before the next ``align``. Every call is one transaction
+with an ``action_log`` entry holding the rows and memberships before and after, so undo/redo
+(:func:`nato_compare.store.annotations.undo`) restores them, across restarts. Judgements are per
+annotator and read per annotator (blind, like labels).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from ..errors import NatoCompareError
+from .annotations import _log, _now
+
+LINK, EVENT, TITLE = "link", "event", "title"
+SAME, DIFFERENT = "same", "different"
+LINK_VERDICTS = (SAME, DIFFERENT)
+EVENT_VERDICTS = ("same_fact", "same_theme", "unrelated")
+EVENT_VERDICT_NAMES = {
+    "same_fact": "same fact",
+    "same_theme": "same theme only",
+    "unrelated": "unrelated",
+}
+FIELDS = (
+    "id",
+    "annotator",
+    "kind",
+    "passage_a",
+    "passage_b",
+    "event_id",
+    "verdict",
+    "note",
+    "score",
+    "via",
+    "created_at",
+)
+_KEY = ("annotator", "kind", "passage_a", "passage_b", "event_id")
+_INSERT = f"INSERT INTO judgements ({', '.join(FIELDS)}) VALUES ({', '.join('?' * len(FIELDS))})"
+
+
+def ordered(a: str, b: str) -> tuple[str, str]:
+    return (a, b) if a <= b else (b, a)
+
+
+def new_row(annotator: str, kind: str, verdict: str, **values) -> dict:
+    row = {
+        "id": uuid.uuid4().hex,
+        "annotator": annotator,
+        "kind": kind,
+        "passage_a": "",
+        "passage_b": "",
+        "event_id": "",
+        "verdict": verdict,
+        "note": "",
+        "score": None,
+        "via": "",
+        "created_at": _now(),
+    }
+    row.update(values)
+    return row
+
+
+# --- the rows an action changes, and putting them back --------------------------------
+
+
+def _key_of(row: dict) -> list:
+    return [row[k] for k in _KEY]
+
+
+def _get(db, key: list) -> dict | None:
+    row = db.execute(
+        f"SELECT {', '.join(FIELDS)} FROM judgements WHERE "
+        + " AND ".join(f"{k} = ?" for k in _KEY),
+        key,
+    ).fetchone()
+    return dict(zip(FIELDS, row)) if row else None
+
+
+def _put(db, keys: list[list], rows: list[dict]) -> None:
+    for key in keys:
+        db.execute("DELETE FROM judgements WHERE " + " AND ".join(f"{k} = ?" for k in _KEY), key)
+    for row in rows:
+        db.execute(_INSERT, [row[k] for k in FIELDS])
+
+
+def _membership(db, event_id: str, passage_id: str) -> float | None:
+    row = db.execute(
+        "SELECT score FROM event_passages WHERE event_id = ? AND passage_id = ?",
+        [event_id, passage_id],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def _put_membership(db, event_id: str, passage_id: str, score: float | None) -> None:
+    db.execute(
+        "DELETE FROM event_passages WHERE event_id = ? AND passage_id = ?", [event_id, passage_id]
+    )
+    if score is not None:
+        db.execute(
+            "INSERT INTO event_passages (event_id, passage_id, score) VALUES (?, ?, ?)",
+            [event_id, passage_id, score],
+        )
+    # the event's counts follow its members (outlets counted as alignment does: per outlet key)
+    db.execute(
+        """UPDATE events SET passages = (SELECT count(*) FROM event_passages WHERE event_id = :e),
+           outlets = (SELECT count(DISTINCT CASE WHEN a.outlet IN ('', 'unknown')
+                                           THEN 'unknown:' || a.id ELSE a.outlet END)
+                      FROM event_passages ep JOIN passages p ON p.id = ep.passage_id
+                      JOIN articles a ON a.id = p.article_id WHERE ep.event_id = :e)
+           WHERE id = :e""",
+        {"e": event_id},
+    )
+
+
+def _change(
+    db,
+    annotator: str,
+    description: str,
+    after_rows: list[dict],
+    *,
+    removed: Iterable[list] = (),
+    event_id: str = "",
+    passage_id: str = "",
+    membership: tuple[str, str, float | None] | None = None,
+) -> dict:
+    """Write ``after_rows`` (replacing rows of the same keys) and remove the ``removed`` keys,
+    and set one membership, in one logged transaction (caller holds it)."""
+    keys = [_key_of(r) for r in after_rows] + [list(k) for k in removed]
+    before = [row for key in keys if (row := _get(db, key)) is not None]
+    _put(db, keys, after_rows)
+    action = {
+        "kind": "judgements",
+        "description": description,
+        "event_id": event_id,
+        "passage_id": passage_id,
+        "keys": keys,
+        "before": before,
+        "after": after_rows,
+    }
+    if membership is not None:
+        m_event, m_passage, score = membership
+        action["membership"] = {
+            "event_id": m_event,
+            "passage_id": m_passage,
+            "before": _membership(db, m_event, m_passage),
+            "after": score,
+        }
+        _put_membership(db, m_event, m_passage, score)
+    _log(db, annotator, action)
+    return action
+
+
+def restore(db, action: dict, state: str) -> None:
+    """Put an action's ``state`` ("before" or "after") back (undo/redo; caller holds the
+    transaction)."""
+    _put(db, action["keys"], action[state])
+    membership = action.get("membership")
+    if membership is not None:
+        _put_membership(db, membership["event_id"], membership["passage_id"], membership[state])
+
+
+def _check_passages(db, *ids: str) -> None:
+    for passage_id in ids:
+        if not db.execute("SELECT 1 FROM passages WHERE id = ?", [passage_id]).fetchone():
+            raise NatoCompareError(f"no passage {passage_id} in the database")
+
+
+def _check_event(db, event_id: str) -> None:
+    if not db.execute("SELECT 1 FROM events WHERE id = ?", [event_id]).fetchone():
+        raise NatoCompareError(f"no event {event_id} in the database")
+
+
+def pair_score(db, a: str, b: str) -> float | None:
+    """The pair's score in the latest run (an aligned pair or a suggestion), or None."""
+    a, b = ordered(a, b)
+    row = db.execute(
+        "SELECT score FROM alignments WHERE passage_a = ? AND passage_b = ? "
+        "UNION ALL SELECT score FROM suggestions WHERE passage_a = ? AND passage_b = ? LIMIT 1",
+        [a, b, a, b],
+    ).fetchone()
+    return row[0] if row else None
+
+
+# --- judging ----------------------------------------------------------------------------
+
+
+def judge_link(
+    db: sqlite_utils.Database,
+    annotator: str,
+    a: str,
+    b: str,
+    verdict: str,
+    *,
+    event_id: str = "",
+) -> dict:
+    """Accept (``same``) or reject (``different``) the link between two passages; giving the
+    stored verdict again clears it (a toggle, like a label key). Returns the logged action."""
+    if verdict not in LINK_VERDICTS:
+        raise NatoCompareError(f"a link verdict is one of {', '.join(LINK_VERDICTS)}")
+    if a == b:
+        raise NatoCompareError("a link joins two different passages")
+    a, b = ordered(a, b)
+    with db.atomic():
+        _check_passages(db, a, b)
+        key = [annotator, LINK, a, b, ""]
+        stored = _get(db, key)
+        if stored is not None and stored["verdict"] == verdict:
+            return _change(
+                db,
+                annotator,
+                f"link {verdict} cleared",
+                [],
+                removed=[key],
+                event_id=event_id,
+                passage_id=a,
+            )
+        row = new_row(
+            annotator,
+            LINK,
+            verdict,
+            passage_a=a,
+            passage_b=b,
+            score=pair_score(db, a, b),
+            via="accept" if verdict == SAME else "reject",
+        )
+        word = "accepted" if verdict == SAME else "rejected"
+        return _change(db, annotator, f"link {word}", [row], event_id=event_id, passage_id=a)
+
+
+def detach(db: sqlite_utils.Database, annotator: str, event_id: str, passage_id: str) -> dict:
+    """Take a passage out of an event: ``different`` from each other member, and out of the
+    event's members now (the next alignment keeps it apart from them)."""
+    with db.atomic():
+        _check_event(db, event_id)
+        if _membership(db, event_id, passage_id) is None:
+            raise NatoCompareError(f"passage {passage_id} is not in event {event_id}")
+        others = [
+            r[0]
+            for r in db.execute(
+                "SELECT passage_id FROM event_passages WHERE event_id = ? AND passage_id != ?",
+                [event_id, passage_id],
+            )
+        ]
+        rows = []
+        for other in others:
+            a, b = ordered(passage_id, other)
+            rows.append(
+                new_row(
+                    annotator,
+                    LINK,
+                    DIFFERENT,
+                    passage_a=a,
+                    passage_b=b,
+                    score=pair_score(db, a, b),
+                    via="detach",
+                )
+            )
+        return _change(
+            db,
+            annotator,
+            "passage detached",
+            rows,
+            event_id=event_id,
+            passage_id=passage_id,
+            membership=(event_id, passage_id, None),
+        )
+
+
+def attach(
+    db: sqlite_utils.Database, annotator: str, event_id: str, passage_id: str, anchor_id: str
+) -> dict:
+    """Add a passage to an event as the ``same`` as ``anchor_id`` (the member it was suggested
+    for, or the focused one): it joins the event's members now, and the next alignment keeps
+    the two together."""
+    with db.atomic():
+        _check_event(db, event_id)
+        _check_passages(db, passage_id)
+        if _membership(db, event_id, anchor_id) is None:
+            raise NatoCompareError(f"passage {anchor_id} is not in event {event_id}")
+        if _membership(db, event_id, passage_id) is not None:
+            raise NatoCompareError("that passage is already in this event")
+        a, b = ordered(passage_id, anchor_id)
+        score = pair_score(db, a, b)
+        row = new_row(annotator, LINK, SAME, passage_a=a, passage_b=b, score=score, via="attach")
+        return _change(
+            db,
+            annotator,
+            "passage attached",
+            [row],
+            event_id=event_id,
+            passage_id=passage_id,
+            membership=(event_id, passage_id, score if score is not None else 0.0),
+        )
+
+
+def judge_event(db: sqlite_utils.Database, annotator: str, event_id: str, verdict: str) -> dict:
+    """Mark the whole event ``same_fact``, ``same_theme`` or ``unrelated``; the same verdict
+    again clears it."""
+    if verdict not in EVENT_VERDICTS:
+        raise NatoCompareError(f"an event verdict is one of {', '.join(EVENT_VERDICTS)}")
+    with db.atomic():
+        _check_event(db, event_id)
+        key = [annotator, EVENT, "", "", event_id]
+        stored = _get(db, key)
+        name = EVENT_VERDICT_NAMES[verdict]
+        if stored is not None and stored["verdict"] == verdict:
+            return _change(
+                db, annotator, f"event: {name} cleared", [], removed=[key], event_id=event_id
+            )
+        row = new_row(annotator, EVENT, verdict, event_id=event_id)
+        return _change(db, annotator, f"event: {name}", [row], event_id=event_id)
+
+
+def set_event_title(db: sqlite_utils.Database, annotator: str, event_id: str, title: str) -> dict:
+    """The annotator's title for an event; an empty title goes back to the aligner's."""
+    title = " ".join(title.split())
+    with db.atomic():
+        _check_event(db, event_id)
+        key = [annotator, TITLE, "", "", event_id]
+        if not title:
+            return _change(db, annotator, "title cleared", [], removed=[key], event_id=event_id)
+        row = new_row(annotator, TITLE, TITLE, event_id=event_id, note=title)
+        return _change(db, annotator, "title edited", [row], event_id=event_id)
+
+
+# --- reading ----------------------------------------------------------------------------
+
+
+def link_verdicts(db, annotator: str | None = None) -> dict[tuple[str, str], str]:
+    """Link verdicts by pair. With several annotators, a pair anyone judged ``different`` is
+    ``different`` (a rejection is not outvoted), otherwise ``same``."""
+    sql = "SELECT passage_a, passage_b, verdict FROM judgements WHERE kind = 'link'"
+    params: list = []
+    if annotator is not None:
+        sql, params = sql + " AND annotator = ?", [annotator]
+    verdicts: dict[tuple[str, str], str] = {}
+    for a, b, verdict in db.execute(sql, params):
+        if verdicts.get((a, b)) != DIFFERENT:
+            verdicts[(a, b)] = verdict
+    return verdicts
+
+
+def constraints(db) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(must_link, cannot_link) pairs for the aligner, from every annotator's link verdicts."""
+    verdicts = link_verdicts(db)
+    must = sorted(pair for pair, v in verdicts.items() if v == SAME)
+    cannot = sorted(pair for pair, v in verdicts.items() if v == DIFFERENT)
+    return must, cannot
+
+
+@dataclass(frozen=True)
+class EventJudgements:
+    """One annotator's judgements touching one event: the verdict on the whole, the title,
+    and link verdicts among its passages (by ordered pair)."""
+
+    verdict: str | None
+    title: str | None
+    links: dict[tuple[str, str], str]
+
+
+def event_judgements(db, annotator: str, event_id: str, passage_ids: list[str]) -> EventJudgements:
+    verdict = title = None
+    for kind, value, note in db.execute(
+        "SELECT kind, verdict, note FROM judgements WHERE annotator = ? AND event_id = ? "
+        "AND kind IN ('event', 'title')",
+        [annotator, event_id],
+    ):
+        if kind == EVENT:
+            verdict = value
+        else:
+            title = note
+    links: dict[tuple[str, str], str] = {}
+    if passage_ids:
+        marks = ",".join("?" * len(passage_ids))
+        for a, b, value in db.execute(
+            f"SELECT passage_a, passage_b, verdict FROM judgements WHERE annotator = ? "
+            f"AND kind = 'link' AND (passage_a IN ({marks}) OR passage_b IN ({marks}))",
+            [annotator, *passage_ids, *passage_ids],
+        ):
+            links[(a, b)] = value
+    return EventJudgements(verdict, title, links)
+
+
+def reviewed_events(db, annotator: str | None = None) -> set[str]:
+    """Events with a verdict on the whole (by ``annotator``, or by anyone)."""
+    sql = "SELECT DISTINCT event_id FROM judgements WHERE kind = 'event'"
+    params = []
+    if annotator is not None:
+        sql, params = sql + " AND annotator = ?", [annotator]
+    return {r[0] for r in db.execute(sql, params)}
+
+
+def event_titles(db, annotator: str) -> dict[str, str]:
+    return {
+        r[0]: r[1]
+        for r in db.execute(
+            "SELECT event_id, note FROM judgements WHERE kind = 'title' AND annotator = ?",
+            [annotator],
+        )
+    }
