@@ -31,7 +31,7 @@ from datetime import date as Date
 from pathlib import Path
 
 from . import clean
-from .errors import NatoCompareError
+from .errors import NatoCompareError, require
 from .model import UNKNOWN_OUTLET, Article
 from .segment import join_paragraphs, segment
 
@@ -198,8 +198,7 @@ def article_from_text(
 def article_from_html(
     article_id: str, source: str, html: str, overrides: dict[str, str]
 ) -> Article:
-    import trafilatura
-
+    trafilatura = require("trafilatura", "html", f"{source}: reading HTML")
     text = trafilatura.extract(html, include_comments=False, include_tables=False)
     if not text:
         raise NatoCompareError(f"{source}: no article text found in the HTML")

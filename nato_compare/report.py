@@ -17,7 +17,7 @@ import io
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from .errors import NatoCompareError
+from .errors import NatoCompareError, require
 from .store import open_db
 from .store import exchange as sql
 
@@ -120,10 +120,9 @@ def _short_names(outlets: list[str], limit: int = 30) -> list[str]:
 
 def render_image(table: list[dict]) -> bytes:
     """A PNG with one stacked bar chart per dimension (matplotlib, Agg backend)."""
-    import matplotlib
-
+    matplotlib = require("matplotlib", "plot", "the report's PNG")
     matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
+    plt = require("matplotlib.pyplot", "plot", "the report's PNG")
 
     series = _series(table)
     heights = [1.2 + 0.45 * len(outlets) for outlets, _, _ in series.values()]

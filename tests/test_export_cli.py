@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -372,3 +373,20 @@ def test_a_file_that_is_not_a_nato_compare_database_is_refused(two_coders, tmp_p
         f"Error: not a SQLite database: {text}"
     )
     assert dump(two_coders) == before and dump(other) == before_other
+
+
+def test_report_png_without_matplotlib_says_which_extra_installs_it(
+    two_coders, tmp_path, monkeypatch
+):
+    """matplotlib is in the `plot` extra: without it the PNG is refused in one line, the
+    file is not written, and the table still needs nothing more."""
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # import fails
+    out = tmp_path / "report.png"
+    result = run("report", "--db", two_coders, "--output", out)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1] == (
+        "Error: the report's PNG needs matplotlib, which is not installed: "
+        "pip install 'nato-compare[plot]'"
+    )
+    assert not out.exists()
+    assert run("report", "--db", two_coders, "--format", "csv").exit_code == 0

@@ -160,3 +160,24 @@ def test_ingest_help_explains_itself() -> None:
     assert result.exit_code == 0
     for words in ("SOURCES", ".jsonl", "manifest.csv", "superseded", "--db", "Example"):
         assert words in result.output
+
+
+def test_html_source_without_trafilatura_says_which_extra_installs_it(
+    tmp_path: Path, sources_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """trafilatura is in the `html` extra: without it an HTML source stops the run in one line
+    and nothing is written, while text sources need nothing more."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, "trafilatura", None)  # import fails
+    (sources_copy / "story.html").write_text("<html><body><p>Text.</p></body></html>", "utf-8")
+    db = tmp_path / "a.db"
+    result = run("ingest", str(sources_copy), "--db", str(db))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: story.html: reading HTML needs trafilatura, which is not installed: "
+        "pip install 'nato-compare[html]'\n"
+    )
+    assert dump(db) == [] or not rows(db, "SELECT * FROM articles")
+    (sources_copy / "story.html").unlink()
+    assert run("ingest", str(sources_copy), "--db", str(db)).exit_code == 0
