@@ -12,6 +12,7 @@ military support to Ukraine")::
     title = "Frame"
     multi = true            # several labels per passage (false: one, replacing the last)
     description = "..."
+    required = true         # a passage is coded completely only with a label here (default)
 
     [[dimensions.labels]]
     name = "Economic"       # stored in annotations.label
@@ -40,7 +41,7 @@ RESERVED_KEYS = frozenset("hjkl[]nurmefa/?q ")
 RESERVED_DIMENSIONS = frozenset({"note"})
 
 _CODEBOOK_FIELDS = {"name", "description"}
-_DIMENSION_FIELDS = {"name", "title", "multi", "description", "target", "labels"}
+_DIMENSION_FIELDS = {"name", "title", "multi", "description", "target", "labels", "required"}
 _LABEL_FIELDS = {"name", "key", "description"}
 
 
@@ -59,6 +60,8 @@ class Dimension:
     labels: list[Label] = field(default_factory=list)
     description: str = ""
     target: str | None = None
+    #: A passage is coded completely only when it has a label of every required dimension.
+    required: bool = True
 
     def label(self, name: str) -> Label:
         for label in self.labels:
@@ -79,6 +82,11 @@ class Codebook:
             if dimension.name == name:
                 return dimension
         raise KeyError(f"the codebook has no dimension {name!r}")
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        """The dimensions a passage needs a label of to count as coded completely."""
+        return tuple(d.name for d in self.dimensions if d.required)
 
     def by_key(self) -> dict[str, tuple[Dimension, Label]]:
         """Every label's key → (dimension, label)."""
@@ -140,8 +148,9 @@ def _problems(data: dict) -> list[str]:
             seen_dimensions.add(name)
         for extra in sorted(set(dim) - _DIMENSION_FIELDS):
             problems.append(f"{where} has an unknown field {extra!r}")
-        if "multi" in dim and not isinstance(dim["multi"], bool):
-            problems.append(f"{where}: multi must be true or false, not {dim['multi']!r}")
+        for flag in ("multi", "required"):
+            if flag in dim and not isinstance(dim[flag], bool):
+                problems.append(f"{where}: {flag} must be true or false, not {dim[flag]!r}")
         for text_field in ("title", "description", "target"):
             if text_field in dim and not isinstance(dim[text_field], str):
                 problems.append(f"{where}: {text_field} must be a string")
@@ -214,6 +223,7 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
                 multi=dim.get("multi", False),
                 description=dim.get("description", ""),
                 target=dim.get("target"),
+                required=dim.get("required", True),
                 labels=[
                     Label(label["name"], label["key"], label.get("description", ""))
                     for label in dim["labels"]

@@ -174,6 +174,49 @@ def test_event_list_progress_counts_labelled_passages_of_this_annotator(db):
     assert event_progress(db, "bob", "e-0001") == (1, 4)
 
 
+def test_complete_coding_needs_every_required_dimension(db):
+    first = event_passages(db, "e-0001")
+    required = ("frame", "stance")
+    store.toggle_label(db, "alice", first[0].id, "frame", "Economic")  # partial: no stance
+    store.toggle_label(db, "alice", first[1].id, "frame", "Economic")
+    store.set_single_label(db, "alice", first[1].id, "stance", "NONE")  # complete
+    store.set_passage_note(db, "alice", first[2].id, "a note is not coding")
+    event = list_events(db, "alice", required=required)[0]
+    assert (event.done, event.partial, event.total) == (1, 1, 4)
+    assert event_progress(db, "alice", "e-0001", required) == (1, 4)
+    labels = store.labels_for_passages(db, "alice", [first[0].id])[first[0].id]
+    assert labels.missing(required) == ["stance"] and not labels.complete(required)
+    # the status filter and "next unannotated" count complete coding only
+    for p in first:
+        store.set_single_label(db, "alice", p.id, "stance", "FAVOR")
+    assert next_unannotated_event(db, "alice", 0, required=required) == "e-0001"
+    assert [e.id for e in list_events(db, "alice", EventFilter(status=ANNOTATED), required)] == []
+    for p in first:
+        if p.id != first[1].id:
+            store.toggle_label(db, "alice", p.id, "frame", "Political")
+    assert next_unannotated_event(db, "alice", 0, required=required) == "e-0002"
+    assert [e.id for e in list_events(db, "alice", EventFilter(status=ANNOTATED), required)] == [
+        "e-0001"
+    ]
+
+
+def test_blind_coding_refuses_others_labels_until_coded_completely(db):
+    p = pid(db, CGTN, 1)
+    required = ("frame", "stance")
+    store.set_single_label(db, "bob", p, "stance", "AGAINST")
+    with pytest.raises(store.BlindCoding, match="still missing: frame, stance"):
+        store.compare_labels(db, "alice", p, required)
+    store.toggle_label(db, "alice", p, "frame", "Economic")
+    with pytest.raises(store.BlindCoding, match="still missing: stance"):
+        store.compare_labels(db, "alice", p, required)
+    assert list(store.compare_labels(db, "carol", p, required, adjudicator=True)) == [
+        "alice",
+        "bob",
+    ]
+    store.set_single_label(db, "alice", p, "stance", "FAVOR")
+    assert store.compare_labels(db, "alice", p, required)["bob"].labels == {"stance": ["AGAINST"]}
+
+
 def test_event_passages_are_grouped_by_outlet_column(db):
     passages = event_passages(db, "e-0001")
     assert [p.outlet for p in passages] == [

@@ -53,6 +53,15 @@ def test_default_codebook_has_the_15_policy_frames_and_a_stance():
     assert stance.target == "NATO military support to Ukraine"
     assert [label.name for label in stance.labels] == ["FAVOR", "AGAINST", "NONE"]
     assert all(label.description for dim in book.dimensions for label in dim.labels)
+    # complete coding: at least one frame and a stance
+    assert book.required == ("frame", "stance")
+
+
+def test_a_dimension_may_be_optional(tmp_path):
+    path = tmp_path / "optional.toml"
+    path.write_text(GOOD.replace("multi = false", "multi = false\nrequired = false", 1))
+    assert validate_codebook(path) == []
+    assert load_codebook(path).required == ()
 
 
 def test_default_keys_are_single_unique_and_not_the_interfaces():
@@ -91,6 +100,10 @@ def test_a_small_valid_codebook_loads(tmp_path):
         (
             ("multi = false", 'multi = "no"'),
             "dimension 'tone': multi must be true or false, not 'no'",
+        ),
+        (
+            ("multi = false", 'multi = false\nrequired = "yes"'),
+            "dimension 'tone': required must be true or false, not 'yes'",
         ),
         (
             ('name = "negative"', 'name = "positive"'),

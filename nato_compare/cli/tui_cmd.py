@@ -46,14 +46,22 @@ from .common import db_option, reports_errors  # noqa: E402
     help="Who is annotating (default: the last annotator of this database; asked if none).",
 )
 @codebook_option("with the dimensions, labels and keys to annotate with")
+@click.option(
+    "--adjudicator",
+    is_flag=True,
+    help="Open as adjudicator: every annotator's labels can be shown on any passage (no blind "
+    "coding). Recorded in the database's role_log.",
+)
 @reports_errors
-def tui(db: str, annotator: str | None, codebook_path: str | None) -> None:
+def tui(db: str, annotator: str | None, codebook_path: str | None, adjudicator: bool) -> None:
     """Open the annotation interface: one event at a time, the outlets side by side.
 
     Frames and stance are set on the focused passage by single keys (shown
     at the bottom; ? lists every key). Every key press is saved at once in
     the database; u undoes and r redoes, also after a restart. The database
     must have been filled by 'nato-compare ingest' and 'nato-compare align'.
+    Coding is blind: the other annotators' labels (a) show on a passage only
+    once you have coded it completely, unless you open as --adjudicator.
 
     \b
     Example:
@@ -68,7 +76,7 @@ def tui(db: str, annotator: str | None, codebook_path: str | None) -> None:
     open_db(path).close()  # refuses a file that is not a nato-compare database, migrates an old one
     from ..tui.app import make_app  # Textual is imported only when the interface opens
 
-    app = make_app(path, annotator, codebook_path)
+    app = make_app(path, annotator, codebook_path, adjudicator=adjudicator)
     app.run()
     if app.return_code:
         raise SystemExit(app.return_code)

@@ -23,6 +23,8 @@ Tables (docs/schema.md documents every table):
                       events (same fact/same theme only/unrelated) and event titles
 - ``suggestions``     candidate pairs the latest run left out, for review (as ``alignments``)
 - ``seen_events``     the members of each event as an annotator last saw it (split/merge notices)
+- ``adjudications``   the final (adjudicated) labels of a passage's dimension, who decided, why
+- ``role_log``        when an annotator opened the database as adjudicator (blind coding off)
 """
 
 from __future__ import annotations
@@ -200,6 +202,32 @@ def m002_judgements(db: sqlite_utils.Database) -> None:
             members TEXT NOT NULL,
             seen_at TEXT NOT NULL,
             PRIMARY KEY (annotator, passage_id)
+        )"""
+    )
+
+
+@migrations()
+def m003_adjudication(db: sqlite_utils.Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE adjudications (
+            passage_id TEXT NOT NULL REFERENCES passages(id),
+            dimension TEXT NOT NULL,
+            label TEXT NOT NULL,
+            adjudicator TEXT NOT NULL,
+            reason TEXT NOT NULL DEFAULT '',
+            decided_at TEXT NOT NULL,
+            PRIMARY KEY (passage_id, dimension, label)
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE role_log (
+            seq INTEGER PRIMARY KEY,
+            annotator TEXT NOT NULL,
+            role TEXT NOT NULL,
+            via TEXT NOT NULL,
+            at TEXT NOT NULL
         )"""
     )
 

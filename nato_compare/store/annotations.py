@@ -12,8 +12,8 @@ restart or a killed process.
 Conventions (shared with export): frames are several ``dimension='frame'``
 rows; a single-label dimension (stance) has at most one row per annotator and
 passage; a passage note is ``dimension='note'``, ``label=''`` with the text in
-``note``. A passage is *annotated* by an annotator when it has at least one
-row of a dimension other than ``note``.
+``note``. A passage is *coded completely* by an annotator when it has a label
+in every required dimension of the codebook (see :mod:`.worklist`).
 
 Events are read from ``events``/``event_passages`` (written by alignment):
 only the latest alignment run's events are shown.
@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -260,7 +261,16 @@ class PassageLabels:
 
     @property
     def annotated(self) -> bool:
+        """Some label given (perhaps not every required one: see :meth:`complete`)."""
         return any(self.labels.values())
+
+    def missing(self, required: Sequence[str]) -> list[str]:
+        """The required dimensions without a label yet."""
+        return [d for d in required if not self.labels.get(d)]
+
+    def complete(self, required: Sequence[str]) -> bool:
+        """Coded completely: a label in every required dimension (none required: any label)."""
+        return not self.missing(required) if required else self.annotated
 
 
 def labels_for_passages(db, annotator: str, passage_ids: list[str]) -> dict[str, PassageLabels]:
@@ -293,7 +303,8 @@ def event_labels(db, annotator: str, event_id: str) -> dict[str, PassageLabels]:
 
 
 def all_annotators_labels(db, passage_id: str) -> dict[str, PassageLabels]:
-    """Every annotator's labels on a passage (the adjudication view), by annotator name."""
+    """Every annotator's labels on a passage (the adjudication view), by annotator name.
+    Blind coding: show them to an annotator only through :func:`compare_labels`."""
     names = [
         r[0]
         for r in db.execute(
@@ -307,3 +318,34 @@ def all_annotators_labels(db, passage_id: str) -> dict[str, PassageLabels]:
 def event_note(db, annotator: str, event_id: str) -> str:
     row = _event_note_row(db, annotator, event_id)
     return row["note"] if row else ""
+
+
+class BlindCoding(NatoCompareError):
+    """Another annotator's labels were asked for before this annotator finished the passage."""
+
+
+def compare_labels(
+    db, annotator: str, passage_id: str, required: Sequence[str], *, adjudicator: bool = False
+) -> dict[str, PassageLabels]:
+    """Every annotator's labels on a passage, for ``annotator`` to compare with their own.
+
+    Blind coding: refused (:class:`BlindCoding`) until ``annotator`` has coded the passage
+    completely, unless they work in the (logged) adjudicator role."""
+    if not adjudicator:
+        own = labels_for_passages(db, annotator, [passage_id])[passage_id]
+        missing = own.missing(required) if required else ([] if own.annotated else ["a label"])
+        if missing:
+            raise BlindCoding(
+                "blind coding: the other annotators' labels show once you have coded this "
+                f"passage completely (still missing: {', '.join(missing)})"
+            )
+    return all_annotators_labels(db, passage_id)
+
+
+def log_role(db, annotator: str, role: str, via: str) -> None:
+    """Record that ``annotator`` opened the database in ``role`` (e.g. adjudicator)."""
+    with db.atomic():
+        db.execute(
+            "INSERT INTO role_log (annotator, role, via, at) VALUES (?, ?, ?, ?)",
+            [annotator, role, via, _now()],
+        )

@@ -1,13 +1,18 @@
 """The annotator's work list: events with progress, filters, an event's passages, next unannotated.
 
 Read-only queries over ``events``/``event_passages`` (written by alignment) and
-``annotations``. Only the latest alignment run's events are listed. Progress
-counts a passage as annotated by an annotator when it has one of their rows in
-a dimension other than ``note`` (see :mod:`.annotations`).
+``annotations``. Only the latest alignment run's events are listed.
+
+Progress counts a passage as **complete** for an annotator when it has one of their labels
+in every *required* dimension (the codebook's ``required``: stance and a frame by default),
+and **partial** when it has some label but not all the required ones. The functions take
+the required dimensions as ``required``; with none, any label (not a note) completes a
+passage.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..model import outlet_key
@@ -15,10 +20,26 @@ from ..model import outlet_key
 ANNOTATED = "annotated"
 UNANNOTATED = "unannotated"
 
-_IS_ANNOTATED = (
+_HAS_LABEL = (
     "EXISTS (SELECT 1 FROM annotations a WHERE a.annotator = :annotator "
     "AND a.passage_id = {ep}.passage_id AND a.dimension != 'note')"
 )
+
+
+def _complete_sql(required: Sequence[str], params: dict, ep: str = "ep") -> str:
+    """SQL true when the annotator coded passage ``{ep}.passage_id`` completely; adds the
+    required dimensions to ``params`` (as :req0, :req1 ...)."""
+    if not required:
+        return _HAS_LABEL.format(ep=ep)
+    names = []
+    for i, dimension in enumerate(dict.fromkeys(required)):
+        params[f"req{i}"] = dimension
+        names.append(f":req{i}")
+    return (
+        "(SELECT count(DISTINCT a.dimension) FROM annotations a WHERE a.annotator = :annotator "
+        f"AND a.passage_id = {ep}.passage_id AND a.dimension IN ({', '.join(names)})) "
+        f"= {len(names)}"
+    )
 
 
 @dataclass(frozen=True)
@@ -54,7 +75,8 @@ class EventSummary:
     label: str
     outlets: int
     total: int  # passages in the event
-    done: int  # of which this annotator has annotated
+    done: int  # of which this annotator has coded completely
+    partial: int = 0  # of which this annotator has given some labels, not all required ones
 
 
 @dataclass(frozen=True)
@@ -112,20 +134,25 @@ def _latest_run(db) -> int | None:
     return row[0] if row else None
 
 
-def list_events(db, annotator: str, flt: EventFilter | None = None) -> list[EventSummary]:
+def list_events(
+    db, annotator: str, flt: EventFilter | None = None, required: Sequence[str] = ()
+) -> list[EventSummary]:
     """The latest run's events in order, with the annotator's progress, restricted by ``flt``."""
     run = _latest_run(db)
     if run is None:
         return []
     params: dict = {"annotator": annotator, "run": run}
     where = _filter_sql(flt, params)
+    complete = _complete_sql(required, params)
     sql = f"""
         WITH prog AS (
-            SELECT ep.event_id, count(*) AS total, sum({_IS_ANNOTATED.format(ep="ep")}) AS done
+            SELECT ep.event_id, count(*) AS total, sum({complete}) AS done,
+                   sum({_HAS_LABEL.format(ep="ep")}) AS labelled
             FROM events e JOIN event_passages ep ON ep.event_id = e.id
             WHERE e.run_id = :run GROUP BY ep.event_id
         )
-        SELECT e.id, e.seq, e.label, e.outlets, coalesce(prog.total, 0), coalesce(prog.done, 0)
+        SELECT e.id, e.seq, e.label, e.outlets, coalesce(prog.total, 0), coalesce(prog.done, 0),
+               coalesce(prog.labelled, 0) - coalesce(prog.done, 0)
         FROM events e LEFT JOIN prog ON prog.event_id = e.id
         WHERE e.run_id = :run {where}
         ORDER BY e.seq
@@ -133,14 +160,25 @@ def list_events(db, annotator: str, flt: EventFilter | None = None) -> list[Even
     return [EventSummary(*row) for row in db.execute(sql, params)]
 
 
-def event_progress(db, annotator: str, event_id: str) -> tuple[int, int]:
-    """(annotated passages, all passages) of one event for this annotator."""
+def event_progress(
+    db, annotator: str, event_id: str, required: Sequence[str] = ()
+) -> tuple[int, int]:
+    """(completely coded passages, all passages) of one event for this annotator."""
+    done, _, total = _progress(db, annotator, event_id, required)
+    return done, total
+
+
+def _progress(db, annotator: str, event_id: str, required: Sequence[str]) -> tuple[int, int, int]:
+    """(complete, partial, all) passages of one event for this annotator."""
+    params = {"annotator": annotator, "event": event_id}
+    complete = _complete_sql(required, params)
     row = db.execute(
-        f"SELECT count(*), coalesce(sum({_IS_ANNOTATED.format(ep='ep')}), 0) "
+        f"SELECT count(*), coalesce(sum({complete}), 0), "
+        f"coalesce(sum({_HAS_LABEL.format(ep='ep')}), 0) "
         "FROM event_passages ep WHERE ep.event_id = :event",
-        {"annotator": annotator, "event": event_id},
+        params,
     ).fetchone()
-    return row[1], row[0]
+    return row[1], row[2] - row[1], row[0]
 
 
 def event_passages(db, event_id: str) -> list[EventPassage]:
@@ -162,10 +200,14 @@ def event_passages(db, event_id: str) -> list[EventPassage]:
 
 
 def next_unannotated_event(
-    db, annotator: str, after_seq: int, flt: EventFilter | None = None
+    db,
+    annotator: str,
+    after_seq: int,
+    flt: EventFilter | None = None,
+    required: Sequence[str] = (),
 ) -> str | None:
     """The first event after ``after_seq`` (wrapping round) with a passage the annotator has
-    not annotated, among the events ``flt`` lets through; ``None`` when all are done."""
+    not coded completely, among the events ``flt`` lets through; ``None`` when all are done."""
     run = _latest_run(db)
     if run is None:
         return None
@@ -175,7 +217,7 @@ def next_unannotated_event(
     where = _filter_sql(status_free, params)
     unannotated = (
         "EXISTS (SELECT 1 FROM event_passages ep WHERE ep.event_id = e.id AND NOT "
-        + _IS_ANNOTATED.format(ep="ep")
+        + _complete_sql(required, params)
         + ")"
     )
     for condition in ("e.seq > :after", "e.seq <= :after"):
@@ -201,15 +243,17 @@ def event_count(db) -> int:
     return db.execute("SELECT count(*) FROM events WHERE run_id = ?", [run]).fetchone()[0]
 
 
-def get_event(db, annotator: str, event_id: str) -> EventSummary | None:
+def get_event(
+    db, annotator: str, event_id: str, required: Sequence[str] = ()
+) -> EventSummary | None:
     """One event with the annotator's progress; ``None`` if there is no such event."""
     row = db.execute(
         "SELECT id, seq, label, outlets FROM events WHERE id = ?", [event_id]
     ).fetchone()
     if row is None:
         return None
-    done, total = event_progress(db, annotator, event_id)
-    return EventSummary(*row, total=total, done=done)
+    done, partial, total = _progress(db, annotator, event_id, required)
+    return EventSummary(*row, total=total, done=done, partial=partial)
 
 
 def event_of_passage(db, passage_id: str) -> str | None:

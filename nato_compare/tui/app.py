@@ -11,7 +11,13 @@ from textual.worker import Worker, WorkerState
 
 from ..codebook import Codebook, load_codebook
 from ..errors import NatoCompareError
-from .data import DatabaseThread, Opening, open_first_event, remember_annotator_if_free
+from .data import (
+    DatabaseThread,
+    Opening,
+    log_adjudicator,
+    open_first_event,
+    remember_annotator_if_free,
+)
 from .screens.event_screen import EventScreen
 
 
@@ -22,15 +28,25 @@ class AnnotateApp(App):
     CSS_PATH = "app.tcss"
     ENABLE_COMMAND_PALETTE = False
 
-    def __init__(self, db: DatabaseThread, annotator: str | None, codebook: Codebook) -> None:
+    def __init__(
+        self,
+        db: DatabaseThread,
+        annotator: str | None,
+        codebook: Codebook,
+        adjudicator: bool = False,
+    ) -> None:
         super().__init__()
         self.db = db
         self.annotator = annotator
         self.codebook = codebook
+        #: The adjudicator sees every annotator's labels at once (no blind coding); logged.
+        self.adjudicator = adjudicator
         # Read while Textual starts the app: the first screen then waits for no query.
         self.opening: Future[Opening] = db.submit(open_first_event, annotator, codebook)
         if annotator is not None:
             db.submit(remember_annotator_if_free, annotator)  # after the reading, not before
+            if adjudicator:
+                db.submit(log_adjudicator, annotator)
 
     def get_default_screen(self) -> EventScreen:
         return EventScreen.for_codebook(self.codebook)
@@ -59,9 +75,19 @@ class AnnotateApp(App):
 
 
 def make_app(
-    db_path: str | Path, annotator: str | None = None, codebook_path: str | Path | None = None
+    db_path: str | Path,
+    annotator: str | None = None,
+    codebook_path: str | Path | None = None,
+    *,
+    adjudicator: bool = False,
 ) -> AnnotateApp:
     """The app on the database at ``db_path``; without ``annotator`` the remembered one is
-    used, or the app asks. Raises :class:`NatoCompareError` for a bad codebook."""
+    used, or the app asks. ``adjudicator`` turns blind coding off (and is logged). Raises
+    :class:`NatoCompareError` for a bad codebook."""
     codebook = load_codebook(codebook_path)
-    return AnnotateApp(DatabaseThread(db_path), annotator.strip() if annotator else None, codebook)
+    return AnnotateApp(
+        DatabaseThread(db_path),
+        annotator.strip() if annotator else None,
+        codebook,
+        adjudicator,
+    )

@@ -157,9 +157,11 @@ def remember_annotator_if_free(db, name: str) -> None:
         pass
 
 
-def load_events(db, annotator: str, flt: EventFilter | None) -> tuple[list[EventSummary], int]:
+def load_events(
+    db, annotator: str, flt: EventFilter | None, required: tuple[str, ...] = ()
+) -> tuple[list[EventSummary], int]:
     """The filtered events and the number of events with no filter."""
-    events = list_events(db, annotator, flt)
+    events = list_events(db, annotator, flt, required)
     if flt is None or not flt.active:
         return events, len(events)
     return events, event_count(db)
@@ -168,7 +170,8 @@ def load_events(db, annotator: str, flt: EventFilter | None) -> tuple[list[Event
 def load_event(
     db, annotator: str, event_id: str, layout: ColumnLayout | None = None, codebook=None
 ) -> EventView | None:
-    summary = get_event(db, annotator, event_id)
+    required = codebook.required if codebook is not None else ()
+    summary = get_event(db, annotator, event_id, required)
     if summary is None:
         return None
     passages = event_passages(db, event_id)
@@ -196,7 +199,7 @@ def load_event(
             contents = [
                 passage_content(view.bodies[p.id], labels.get(p.id), codebook) for p in column
             ]
-            annotated = [bool(labels.get(p.id) and labels[p.id].annotated) for p in column]
+            annotated = [bool(labels.get(p.id) and labels[p.id].complete(required)) for p in column]
             view.prepared[key] = lay_out_column(
                 column_titles(column), contents, annotated, width, layout.look
             )
@@ -204,15 +207,26 @@ def load_event(
 
 
 def _passage_change(
-    db, annotator: str, description: str, passage_id: str, event_id: str | None
+    db,
+    annotator: str,
+    description: str,
+    passage_id: str,
+    event_id: str | None,
+    required: tuple[str, ...],
 ) -> Change:
     labels = annotations_store.labels_for_passages(db, annotator, [passage_id])[passage_id]
-    summary = get_event(db, annotator, event_id) if event_id else None
+    summary = get_event(db, annotator, event_id, required) if event_id else None
     return Change(description, event_id, passage_id, labels, summary)
 
 
 def apply_label(
-    db, annotator: str, dimension: Dimension, label: str, passage_id: str, event_id: str
+    db,
+    annotator: str,
+    dimension: Dimension,
+    label: str,
+    passage_id: str,
+    event_id: str,
+    required: tuple[str, ...] = (),
 ) -> Change:
     """The label's key was pressed: toggle it (multi-label) or set/clear it (single-label)."""
     if dimension.multi:
@@ -223,12 +237,14 @@ def apply_label(
         action = annotations_store.set_single_label(
             db, annotator, passage_id, dimension.name, None if same else label
         )
-    return _passage_change(db, annotator, action["description"], passage_id, event_id)
+    return _passage_change(db, annotator, action["description"], passage_id, event_id, required)
 
 
-def apply_passage_note(db, annotator: str, passage_id: str, event_id: str, text: str) -> Change:
+def apply_passage_note(
+    db, annotator: str, passage_id: str, event_id: str, text: str, required: tuple[str, ...] = ()
+) -> Change:
     action = annotations_store.set_passage_note(db, annotator, passage_id, text)
-    return _passage_change(db, annotator, action["description"], passage_id, event_id)
+    return _passage_change(db, annotator, action["description"], passage_id, event_id, required)
 
 
 def apply_event_note(db, annotator: str, event_id: str, text: str) -> Change:
@@ -240,7 +256,9 @@ def apply_event_note(db, annotator: str, event_id: str, text: str) -> Change:
     )
 
 
-def apply_undo(db, annotator: str, redo: bool = False) -> Change | None:
+def apply_undo(
+    db, annotator: str, redo: bool = False, required: tuple[str, ...] = ()
+) -> Change | None:
     """Undo (or redo) the annotator's last action; the change says where it happened."""
     action = (annotations_store.redo if redo else annotations_store.undo)(db, annotator)
     if action is None:
@@ -254,15 +272,41 @@ def apply_undo(db, annotator: str, redo: bool = False) -> Change | None:
         )
     passage_id = action["passage_id"]
     return _passage_change(
-        db, annotator, action["description"], passage_id, event_of_passage(db, passage_id)
+        db,
+        annotator,
+        action["description"],
+        passage_id,
+        event_of_passage(db, passage_id),
+        required,
     )
 
 
 def find_next_unannotated(
-    db, annotator: str, after_seq: int, flt: EventFilter | None
+    db, annotator: str, after_seq: int, flt: EventFilter | None, required: tuple[str, ...] = ()
 ) -> str | None:
-    return next_unannotated_event(db, annotator, after_seq, flt)
+    return next_unannotated_event(db, annotator, after_seq, flt, required)
 
 
-def adjudication(db, passage_id: str) -> dict[str, annotations_store.PassageLabels]:
-    return annotations_store.all_annotators_labels(db, passage_id)
+@dataclass
+class Comparison:
+    """Every annotator's labels on a passage, or why this annotator may not see them yet."""
+
+    passage_id: str
+    by_annotator: dict[str, annotations_store.PassageLabels] | None
+    refused: str = ""
+
+
+def compare_labels(
+    db, annotator: str, passage_id: str, required: tuple[str, ...], adjudicator: bool
+) -> Comparison:
+    try:
+        labels = annotations_store.compare_labels(
+            db, annotator, passage_id, required, adjudicator=adjudicator
+        )
+    except annotations_store.BlindCoding as refusal:
+        return Comparison(passage_id, None, str(refusal))
+    return Comparison(passage_id, labels)
+
+
+def log_adjudicator(db, annotator: str) -> None:
+    annotations_store.log_role(db, annotator, "adjudicator", "tui")

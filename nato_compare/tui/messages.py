@@ -6,9 +6,8 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from ..store.annotations import PassageLabels
 from ..store.worklist import EventSummary
-from .data import Change, EventView
+from .data import Change, Comparison, EventView
 
 
 @dataclass
@@ -40,5 +39,4 @@ class NextUnannotatedFound(Message):
 
 @dataclass
 class AdjudicationLoaded(Message):
-    passage_id: str
-    by_annotator: dict[str, PassageLabels]
+    comparison: Comparison

@@ -137,7 +137,8 @@ async def test_undo_and_redo(event_db):
         await pilot.press("u")
         await settle(pilot)
         assert labels_of(event_db, target) == [("frame", "Economic")]
-        assert "stance" not in widget_text(focused_passage(app))
+        assert "stance: NONE" not in widget_text(focused_passage(app))
+        assert "◐ needs stance" in widget_text(focused_passage(app))
         await pilot.press("u")
         await settle(pilot)
         assert labels_of(event_db, target) == []
@@ -168,7 +169,7 @@ async def test_restart_finds_everything_as_left(event_db):
     app = make_app(event_db, "alice")
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(pilot)
-        await pilot.press("4", "right_square_bracket")
+        await pilot.press("4", "plus", "right_square_bracket")
         await settle(pilot)
         await pilot.press("p", "minus", "m", *"hedged", "ctrl+s")
         await settle(pilot)
@@ -187,7 +188,10 @@ async def test_restart_finds_everything_as_left(event_db):
         await pilot.press("u", "u")
         await settle(pilot)
         assert labels_of(event_db, second) == [("frame", "Political")]
-        assert labels_of(event_db, first) == [("frame", "Fairness and equality")]
+        assert labels_of(event_db, first) == [
+            ("frame", "Fairness and equality"),
+            ("stance", "FAVOR"),
+        ]
 
 
 async def test_the_first_event_opens_while_another_program_holds_the_write_lock(event_db):
@@ -257,7 +261,8 @@ async def test_redo_after_a_restart_brings_the_label_back(event_db):
         assert "stance: AGAINST" in widget_text(passage)
         assert "stance: AGAINST" in painted_text(passage.column)
         assert "AGAINST ✓" in widget_text(screen(app).query_one(LabelBar))
-        assert f"1/{events[1].total}" in screen(app).query_one(EventList).prompt_at(1)
+        # a stance without a frame is partial coding, not complete
+        assert f"0/{events[1].total} ◐1" in screen(app).query_one(EventList).prompt_at(1)
         assert "Redone: stance = AGAINST" in [n.message for n in app._notifications]
         await pilot.press("r")  # nothing left to redo: nothing changes
         await settle(pilot)
@@ -270,15 +275,31 @@ async def test_redo_after_a_restart_brings_the_label_back(event_db):
 async def test_next_unannotated_passage_then_event(event_db):
     events, passages = events_in(event_db)
     first_event = passages[events[0].id]
+    # the second passage has a frame only (no stance)
+    db = open_db(event_db)
+    annotations_store.toggle_label(db, "alice", first_event[1].id, "frame", "Economic")
+    db.close()
     app = make_app(event_db, "alice")
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(pilot)
-        await pilot.press("1", "n")
+        await pilot.press("8", "plus")  # the first passage coded completely
+        await settle(pilot)
+        assert (
+            screen(app).query_one(EventList).prompt_at(0).startswith(f"◐ 1/{len(first_event)} ◐1")
+        )
+        # a frame without a stance is not complete: n stops there instead of skipping it
+        await pilot.press("n")
         await settle(pilot)
         assert focused_passage(app).passage.id == first_event[1].id
-        for _ in first_event[1:]:
-            await pilot.press("8", "n")
+        assert "◐ needs stance" in widget_text(focused_passage(app))
+        await pilot.press("minus")
+        await settle(pilot)
+        assert "✓" in widget_text(focused_passage(app))
+        for _ in first_event[2:]:
+            await pilot.press("n", "8", "equals_sign")
             await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
         assert screen(app).view.summary.id == events[1].id
         assert focused_passage(app).passage.id == passages[events[1].id][0].id
         prompt = screen(app).query_one(EventList).prompt_at(0)
@@ -325,7 +346,7 @@ async def test_filter_by_label_and_by_progress(event_db):
         await pilot.press("right_square_bracket")
         await settle(pilot)
         for _ in passages[events[1].id]:
-            await pilot.press("7", "n")
+            await pilot.press("7", "plus", "n")
             await settle(pilot)
         await pilot.press("f")
         app.screen.query_one("#filter-label").value = "frame\x1fCrime and punishment"
@@ -356,20 +377,61 @@ async def test_blind_coding_and_the_adjudication_toggle(event_db):
     annotations_store.set_single_label(db, "bob", target, "stance", "AGAINST")
     db.close()
     app = make_app(event_db, "alice")
-    async with app.run_test(size=(160, 45)) as pilot:
+    async with app.run_test(size=(160, 45), notifications=True) as pilot:
         await settle(pilot)
         assert "Morality" not in widget_text(focused_passage(app))
         panel = screen(app).query_one(AdjudicationPanel)
         assert not panel.display
-        await pilot.press("a")
+        # refused before alice has coded the passage, and after a frame alone
+        for keys in (("a",), ("2", "a")):
+            await pilot.press(*keys)
+            await settle(pilot)
+            assert not panel.display and "bob" not in widget_text(panel)
+        refusals = [n.message for n in app._notifications if n.title == "Blind coding"]
+        assert len(refusals) == 2 and "still missing: stance" in refusals[-1]
+        await pilot.press("plus", "a")
         await settle(pilot)
         assert panel.display
         assert "bob: frame=Morality; stance=AGAINST" in widget_text(panel)
-        await pilot.press("2")
+        assert "alice: frame=Capacity and resources; stance=FAVOR" in widget_text(panel)
+        # on another passage (not coded yet) the panel stays open but shows no labels
+        await pilot.press("l")
         await settle(pilot)
-        assert "alice: frame=Capacity and resources" in widget_text(panel)
+        assert focused_passage(app).passage.id != target
+        assert panel.display and "bob" not in widget_text(panel)
+        assert "once you have coded this passage completely" in widget_text(panel)
+        await pilot.press("h")
+        await settle(pilot)
+        assert "bob: frame=Morality" in widget_text(panel)
+        # another event: the panel closes
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert not panel.display
+        await pilot.press("left_square_bracket", "a")
+        await settle(pilot)
+        assert panel.display
         await pilot.press("a")
         assert not panel.display
+    assert db_rows(event_db, "SELECT count(*) FROM role_log") == [(0,)]
+
+
+async def test_the_adjudicator_role_sees_every_label_and_is_logged(event_db):
+    events, passages = events_in(event_db)
+    target = passages[events[0].id][0].id
+    db = open_db(event_db)
+    annotations_store.set_single_label(db, "bob", target, "stance", "AGAINST")
+    db.close()
+    app = make_app(event_db, "carol", adjudicator=True)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        assert "adjudicator" in app.sub_title
+        await pilot.press("a")
+        await settle(pilot)
+        panel = screen(app).query_one(AdjudicationPanel)
+        assert panel.display and "bob: stance=AGAINST" in widget_text(panel)
+    assert db_rows(event_db, "SELECT annotator, role, via FROM role_log") == [
+        ("carol", "adjudicator", "tui")
+    ]
 
 
 async def test_asks_for_the_annotator_once(event_db):

@@ -36,13 +36,14 @@ class AnnotatingMixin:
             label,
             passage.passage.id,
             self.view.summary.id,
+            self.codebook.required,
         )
 
     def action_undo(self) -> None:
-        self._write("Undone", data.apply_undo, self.annotator, False)
+        self._write("Undone", data.apply_undo, self.annotator, False, self.codebook.required)
 
     def action_redo(self) -> None:
-        self._write("Redone", data.apply_undo, self.annotator, True)
+        self._write("Redone", data.apply_undo, self.annotator, True, self.codebook.required)
 
     def action_passage_note(self) -> None:
         passage = self.focused_passage
@@ -53,7 +54,15 @@ class AnnotatingMixin:
 
         def save(text: str | None) -> None:
             if text is not None and text.strip() != note:
-                self._write("", data.apply_passage_note, self.annotator, passage_id, event_id, text)
+                self._write(
+                    "",
+                    data.apply_passage_note,
+                    self.annotator,
+                    passage_id,
+                    event_id,
+                    text,
+                    self.codebook.required,
+                )
 
         # Imported here: the note editor (Textual's TextArea) is not needed for the first screen.
         from .note_screen import NoteScreen
@@ -117,24 +126,49 @@ class AnnotatingMixin:
                 self.open_event(change.event_id)
         self._update_header()
 
-    # --- blind coding / adjudication -----------------------------------------
+    # --- blind coding: every annotator's labels -------------------------------
+    # Another annotator's labels on a passage are shown only once this annotator has coded it
+    # completely (the database thread checks, see ``store.annotations.compare_labels``), or
+    # to an annotator who opened the database as adjudicator (logged in ``role_log``).
 
     def action_toggle_adjudication(self) -> None:
-        self.show_all = not self.show_all
-        panel = self.query_one(AdjudicationPanel)
-        panel.set_class(not self.show_all, "hidden")
-        if self.show_all and self.focused_passage is not None:
-            self._load_adjudication(self.focused_passage.passage.id)
+        if self.show_all:
+            self.close_all_annotators()
+            return
+        passage = self.focused_passage
+        if passage is None:
+            return
+        self.show_all = True
+        self._load_adjudication(passage.passage.id)
+
+    def close_all_annotators(self) -> None:
+        self.show_all = False
+        self.query_one(AdjudicationPanel).set_class(True, "hidden")
 
     @work(group="adjudication", exclusive=True, exit_on_error=False)
     async def _load_adjudication(self, passage_id: str) -> None:
-        labels = await self.app.db.call(data.adjudication, passage_id)
-        self.post_message(AdjudicationLoaded(passage_id, labels))
+        comparison = await self.app.db.call(
+            data.compare_labels,
+            self.annotator,
+            passage_id,
+            self.codebook.required,
+            self.app.adjudicator,
+        )
+        self.post_message(AdjudicationLoaded(comparison))
 
     def on_adjudication_loaded(self, message: AdjudicationLoaded) -> None:
+        comparison = message.comparison
         passage = self.focused_passage
-        if passage is None or passage.passage.id != message.passage_id:
+        if not self.show_all or passage is None or passage.passage.id != comparison.passage_id:
             return
-        self.query_one(AdjudicationPanel).show_annotators(
-            f"{passage.passage.outlet} ¶{passage.passage.seq + 1}", message.by_annotator
-        )
+        panel = self.query_one(AdjudicationPanel)
+        where = f"{passage.passage.outlet} ¶{passage.passage.seq + 1}"
+        if comparison.by_annotator is None:
+            if panel.has_class("hidden"):  # asked for on a passage not yet coded: refused
+                self.show_all = False
+                self.notify(comparison.refused, title="Blind coding", severity="warning")
+                return
+            panel.show_refusal(where, comparison.refused)
+        else:
+            panel.show_annotators(where, comparison.by_annotator)
+        panel.set_class(False, "hidden")

@@ -110,10 +110,13 @@ class EventScreen(AnnotatingMixin, Screen):
             return
         self.app.annotator = name
         self.app.db.submit(data.remember_annotator, name)
+        if self.app.adjudicator:
+            self.app.db.submit(data.log_adjudicator, name)
         self._annotator_ready()
 
     def _set_sub_title(self) -> None:
-        self.app.sub_title = f"{self.annotator} · {self.app.db.path.name}"
+        role = " · adjudicator (not blind)" if self.app.adjudicator else ""
+        self.app.sub_title = f"{self.annotator}{role} · {self.app.db.path.name}"
 
     def _annotator_ready(self) -> None:
         self._set_sub_title()
@@ -145,7 +148,9 @@ class EventScreen(AnnotatingMixin, Screen):
 
     @work(group="events", exclusive=True, exit_on_error=False)
     async def load_events(self) -> None:
-        events, total = await self.app.db.call(data.load_events, self.annotator, self.filter)
+        events, total = await self.app.db.call(
+            data.load_events, self.annotator, self.filter, self.codebook.required
+        )
         outlets = self.outlets or await self.app.db.call(data.outlets)
         self.post_message(EventsLoaded(events, total, outlets))
 
@@ -268,6 +273,8 @@ class EventScreen(AnnotatingMixin, Screen):
             )
             self._load_list_if_waiting()
             return
+        if self.show_all and (self.view is None or self.view.summary.id != view.summary.id):
+            self.close_all_annotators()  # a new event: its passages are coded blind again
         self.view = view
         container = self.query_one("#columns", HorizontalScroll)
         with self.app.batch_update():
@@ -292,7 +299,7 @@ class EventScreen(AnnotatingMixin, Screen):
         self.column, self.row = 0, 0
         if message.focus_passage == _FIRST_UNANNOTATED:
             flat = [v for column in self.grid for v in column]
-            first = next((v for v in flat if not v.annotated), flat[0] if flat else None)
+            first = next((v for v in flat if not v.complete), flat[0] if flat else None)
             if first is not None:
                 self._focus_passage_id(first.passage.id)
         elif message.focus_passage:
@@ -471,7 +478,7 @@ class EventScreen(AnnotatingMixin, Screen):
         current = self.focused_passage
         start = flat.index(current) + 1 if current in flat else 0
         for view in flat[start:]:
-            if not view.annotated:
+            if not view.complete:
                 self._focus_passage_id(view.passage.id)
                 return
         seq = self.view.summary.seq if self.view else 0
@@ -480,17 +487,17 @@ class EventScreen(AnnotatingMixin, Screen):
     @work(group="next", exclusive=True, exit_on_error=False)
     async def _find_next_unannotated(self, seq: int) -> None:
         event_id = await self.app.db.call(
-            data.find_next_unannotated, self.annotator, seq, self.filter
+            data.find_next_unannotated, self.annotator, seq, self.filter, self.codebook.required
         )
         self.post_message(NextUnannotatedFound(event_id))
 
     def on_next_unannotated_found(self, message: NextUnannotatedFound) -> None:
         if message.event_id is None:
-            self.notify("Every passage of these events is annotated.", title="All done")
+            self.notify("Every passage of these events is coded completely.", title="All done")
             return
         if self.view and message.event_id == self.view.summary.id:
             for view in (v for column in self.grid for v in column):
-                if not view.annotated:
+                if not view.complete:
                     self._focus_passage_id(view.passage.id)
                     return
         self.open_event(message.event_id, focus_passage=_FIRST_UNANNOTATED)

@@ -24,14 +24,19 @@ from ...store.worklist import EventSummary
 
 
 def event_prompt(event: EventSummary) -> Text:
+    """✓ every passage coded completely, ◐ some coding, · none; then complete/all passages
+    and, as ◐n, the passages coded only partly (a required dimension missing)."""
     if event.total and event.done == event.total:
         mark, style = "✓", "bold green"
-    elif event.done:
+    elif event.done or event.partial:
         mark, style = "◐", "yellow"
     else:
         mark, style = "·", "dim"
+    partial = f"◐{event.partial} " if event.partial else ""
     return Text.assemble(
-        (f"{mark} {event.done}/{event.total} ", style), (f"{event.seq}. ", "dim"), event.label
+        (f"{mark} {event.done}/{event.total} {partial}", style),
+        (f"{event.seq}. ", "dim"),
+        event.label,
     )
 
 

@@ -97,3 +97,8 @@ class AdjudicationPanel(Static):
                 parts.append(f'note "{labels.note}"')
             text.append("; ".join(parts) or "—")
         self.update(text)
+
+    def show_refusal(self, passage_label: str, why: str) -> None:
+        text = Text(f"All annotators on {passage_label}: ", style="bold")
+        text.append(why, style="italic")
+        self.update(text)

@@ -45,10 +45,16 @@ def ordered_labels(labels: PassageLabels, codebook: Codebook | None) -> list[tup
 
 
 def labels_line(labels: PassageLabels | None, codebook: Codebook | None = None) -> Text:
-    """The annotator's labels on a passage, in codebook order, and the note."""
+    """The annotator's labels on a passage, in codebook order, and the note; ✓ when coded
+    completely, or what is still missing."""
     if labels is None or (not labels.annotated and not labels.note):
         return Text("no labels yet", style="dim italic")
-    parts = [Text("✓", style="bold green")] if labels.annotated else []
+    required = codebook.required if codebook is not None else ()
+    parts = []
+    if labels.complete(required):
+        parts.append(Text("✓", style="bold green"))
+    elif labels.annotated:
+        parts.append(Text(f"◐ needs {', '.join(labels.missing(required))}", style="bold yellow"))
     parts += [
         Text.assemble((f"{dim}: ", "dim"), (", ".join(names), "bold"))
         for dim, names in ordered_labels(labels, codebook)
@@ -189,8 +195,11 @@ class PassageRef:
     labels: PassageLabels | None
 
     @property
-    def annotated(self) -> bool:
-        return bool(self.labels and self.labels.annotated)
+    def complete(self) -> bool:
+        """Coded completely by the annotator (a label of every required dimension)."""
+        codebook = self.column.codebook
+        required = codebook.required if codebook is not None else ()
+        return bool(self.labels and self.labels.complete(required))
 
     @property
     def span(self) -> tuple[int, int]:
@@ -477,7 +486,7 @@ class OutletColumn(ScrollView, can_focus=True, inherit_bindings=False):
             if column.look != look:  # laid out here, or the theme has changed since
                 column.look = look
                 column.painted.clear()
-            annotated = [ref.annotated for ref in self.refs]
+            annotated = [ref.complete for ref in self.refs]
             strip = column.painted[index, focused] = paint_line(column, index, focused, annotated)
         return Strip([*strip, self._scroll_cell(y, frame)], strip.cell_length + 1)
 
