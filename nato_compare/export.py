@@ -37,6 +37,7 @@ from .errors import NatoCompareError
 from .output_files import atomic_output, check_output
 from .store import open_db
 from .store import exchange as sql
+from .store.judgements import reviewed_events
 from .store.judgement_exchange import JudgementsResult, all_judgements, insert_judgements
 
 #: Export columns, in order (docs/exporting.md documents each one).
@@ -187,7 +188,10 @@ def export_coverage(
     """Events × outlets: one row per event, one column per outlet = its passages in the event.
 
     A 0 is an omission: the outlet has articles in the database but none of
-    its passages reports this event. Outlets recorded as ``unknown`` count per
+    its passages is in this event. ``reviewed`` says whether an analyst judged the
+    event (see docs/reviewing.md): its omissions are listed in ``not_reported``
+    (reviewed: not reported), any other event's in ``not_aligned`` (the aligner
+    found nothing; nobody checked). Outlets recorded as ``unknown`` count per
     article (``unknown:<article id>``), as in alignment.
     """
     _check_format(fmt, excel)
@@ -196,6 +200,13 @@ def export_coverage(
     db = open_db(db_path, create=False)
     try:
         keys, events = sql.event_coverage(db)
+        reviewed = reviewed_events(db)
+        for event in events:
+            # a 0 of a reviewed event is an analyst's finding; of any other, only the aligner's
+            zeros = [k for k, n in event["counts"].items() if not n]
+            event["reviewed"] = "yes" if event["event_id"] in reviewed else "no"
+            event["not_reported"] = zeros if event["reviewed"] == "yes" else []
+            event["not_aligned"] = zeros if event["reviewed"] == "no" else []
         if not events:
             hint = (
                 "the latest alignment found none"
@@ -207,10 +218,18 @@ def export_coverage(
             if fmt == "jsonl":
                 return write_jsonl(({**e, "coverage": e.pop("counts")} for e in events), out)
             flat = (
-                {**{k: v for k, v in e.items() if k != "counts"}, **e["counts"]} for e in events
+                {
+                    **{k: "; ".join(v) if isinstance(v, list) else v for k, v in e.items()},
+                    **e["counts"],
+                }
+                for e in events
             )
             return write_csv(
-                flat, out, ["event_id", "label", "passages", "outlets", *keys], excel=excel
+                flat,
+                out,
+                ["event_id", "label", "passages", "outlets", *keys]
+                + ["reviewed", "not_reported", "not_aligned"],
+                excel=excel,
             )
     finally:
         db.close()

@@ -212,6 +212,9 @@ def test_coverage_counts_passages_per_outlet_and_zero_for_omissions(awkward, tmp
         "unknown:article-2",
         "unknown:article-3",
         "Вести, «Москва»",
+        "reviewed",
+        "not_reported",
+        "not_aligned",
     ]
     e1, e2 = frame.to_dict("records")
     # e-1 holds the first two passages, both of article-0 (CGTN)
@@ -224,6 +227,22 @@ def test_coverage_counts_passages_per_outlet_and_zero_for_omissions(awkward, tmp
         e2["unknown:article-3"],
     ) == ("1", "0", "1", "1")
     assert (e2["passages"], e2["outlets"]) == ("3", "3")
+    # nobody reviewed them: the zeros are the aligner's, not an analyst's finding
+    assert (e2["reviewed"], e2["not_reported"], e2["not_aligned"]) == ("no", "", "Вести, «Москва»")
+
+
+def test_coverage_tells_reviewed_omissions_from_unaligned_ones(awkward, tmp_path):
+    from nato_compare.store.judgements import judge_event
+
+    db = open_db(awkward)
+    judge_event(db, "alice", "e-1", "same_fact")
+    db.close()
+    out = tmp_path / "coverage.jsonl"
+    assert export_coverage(awkward, out, fmt="jsonl") == 1
+    (e1,) = [json.loads(line) for line in out.read_text().splitlines()]
+    assert e1["reviewed"] == "yes"
+    assert e1["not_reported"] == ["unknown:article-2", "unknown:article-3", "Вести, «Москва»"]
+    assert e1["not_aligned"] == []
 
 
 def test_coverage_without_events_says_to_align_first(seed_db):

@@ -25,6 +25,7 @@ from ..output_files import PendingOutput, check_output
 from ..store import open_db
 from ..store.articles import current_passages
 from ..store.events import ALIGNMENT_COLUMNS, alignment_rows, save_run
+from ..store.judgements import constraints
 
 FORMATS = ("csv", "jsonl")
 
@@ -40,6 +41,8 @@ class AlignSummary:
     events: int
     seconds: float
     output: str | None
+    must_link: int = 0  # analysts' accepted links the run kept together
+    cannot_link: int = 0  # and rejected ones it kept apart
 
 
 def _now() -> str:
@@ -82,8 +85,13 @@ def align_db(
     fmt: str = "csv",
     must_link: Iterable[tuple[str, str]] = (),
     cannot_link: Iterable[tuple[str, str]] = (),
+    use_judgements: bool = True,
 ) -> AlignSummary:
     """Align the database's live passages, store the run, and write the pairs to ``output``.
+
+    With ``use_judgements`` (the default) the analysts' stored link verdicts join ``must_link``
+    (accepted: kept together) and ``cannot_link`` (rejected or detached: kept apart), so a
+    correction survives re-alignment; the run's ``params`` record how many were used.
 
     ``output`` ``"-"`` writes to stdout; ``None`` writes no file. Raises
     :class:`NatoCompareError` (database unchanged) when the database has no passages, only one
@@ -109,6 +117,11 @@ def align_db(
                 f"only one outlet in {db_path} ({outlets[0]}): aligning needs articles "
                 "from at least two outlets"
             )
+        must_link, cannot_link = list(must_link), list(cannot_link)
+        if use_judgements:
+            stored_must, stored_cannot = constraints(db)
+            must_link += stored_must
+            cannot_link += stored_cannot
         started = _now()
         result = align(
             passages,
@@ -117,6 +130,7 @@ def align_db(
             must_link=must_link,
             cannot_link=cannot_link,
         )
+        result.stats["judgements"] = {"must_link": len(must_link), "cannot_link": len(cannot_link)}
         pending = PendingOutput(target) if target is not None else None
         # opened before the database is locked: a named pipe waits here for its reader
         stream = pending.open() if pending is not None else None
@@ -158,4 +172,6 @@ def align_db(
         events=stats["events"],
         seconds=round(sum(stats["seconds"].values()), 2),
         output=str(target) if target is not None else ("-" if output == "-" else None),
+        must_link=len(must_link),
+        cannot_link=len(cannot_link),
     )

@@ -80,6 +80,18 @@ class NumberRange(click.FloatRange):
     show_default=True,
     help="Format of --output.",
 )
+@click.option(
+    "--ignore-judgements",
+    is_flag=True,
+    help="Align without the analysts' accepted and rejected links (by default accepted links "
+    "are kept together and rejected ones apart).",
+)
+@click.option(
+    "--evaluate",
+    is_flag=True,
+    help="Align nothing: print the precision and recall of the current run against the "
+    "stored link judgements, per outlet pair, with 95% intervals.",
+)
 @reports_errors
 def align(
     db: str,
@@ -91,6 +103,8 @@ def align(
     processes: int,
     output: str | None,
     fmt: str,
+    ignore_judgements: bool,
+    evaluate: bool,
 ) -> None:
     """Find the passages that report the same event in different outlets.
 
@@ -106,12 +120,36 @@ def align(
     evidence (shared numbers, words and names). Without --output nothing is
     written to stdout.
 
+    The analysts' link judgements (made in 'nato-compare tui' or imported)
+    steer the run: accepted links end in one event, rejected or detached ones
+    never do (--ignore-judgements: not). --evaluate measures the current run
+    against the judgements instead of aligning (see docs/reviewing.md).
+
     \b
     Example:
       nato-compare align --db annotations.db --output alignments.csv
       nato-compare align --threshold 50 --top 2 --output - --format jsonl
       nato-compare align --threshold 5 --min-links 1   # small, loosely related corpora
+      nato-compare align --ignore-judgements && nato-compare align --evaluate
     """
+    if evaluate:
+        if output or ignore_judgements:
+            raise click.UsageError(
+                "--evaluate aligns nothing: it takes no --output or --ignore-judgements"
+            )
+        from ..alignment.evaluation import evaluate_run, evaluation_table
+
+        result = evaluate_run(db)
+        click.echo(evaluation_table(result), nl=False)
+        must, cannot = result.steered
+        if must or cannot:
+            click.echo(
+                f"warning: run {result.run_id} was made with {must} accepted and {cannot} "
+                "rejected links steering it, so those pairs are right by construction; "
+                "run 'nato-compare align --ignore-judgements' for an independent measure",
+                err=True,
+            )
+        return
     params = AlignParams(
         threshold=threshold,
         top=top,
@@ -121,12 +159,24 @@ def align(
         processes=processes,
     )
     with stderr_progress("aligning") as update:
-        summary = align_db(db, params, progress=update, output=output, fmt=fmt)
+        summary = align_db(
+            db,
+            params,
+            progress=update,
+            output=output,
+            fmt=fmt,
+            use_judgements=not ignore_judgements,
+        )
     where = {None: "", "-": " -> stdout"}.get(summary.output, f" -> {summary.output}")
     click.echo(
         f"{summary.passages} passages from {summary.outlets} outlets: "
         f"{summary.candidates} candidate pairs scored, {summary.pairs} pairs kept "
         f"(score >= {threshold:g}, top {top}, min links {min_links}), {summary.events} events "
-        f"in {summary.seconds:.1f} s{where}",
+        f"in {summary.seconds:.1f} s{where}"
+        + (
+            f"; {summary.must_link} accepted and {summary.cannot_link} rejected links kept"
+            if summary.must_link or summary.cannot_link
+            else ""
+        ),
         err=True,
     )

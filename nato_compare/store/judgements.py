@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from ..errors import NatoCompareError
+from ..model import outlet_key
 from .annotations import _log, _now
 
 LINK, EVENT, TITLE = "link", "event", "title"
@@ -365,6 +366,29 @@ def constraints(db) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     must = sorted(pair for pair, v in verdicts.items() if v == SAME)
     cannot = sorted(pair for pair, v in verdicts.items() if v == DIFFERENT)
     return must, cannot
+
+
+def together_pairs(db, pairs) -> set[tuple[str, str]]:
+    """Those of ``pairs`` (ordered passage id pairs) that one event of the latest run holds."""
+    events: dict[str, set[str]] = {}
+    for passage_id, event_id in db.execute("SELECT passage_id, event_id FROM event_passages"):
+        events.setdefault(passage_id, set()).add(event_id)
+    return {(a, b) for a, b in pairs if events.get(a, set()) & events.get(b, set())}
+
+
+def passage_outlet_keys(db, passage_ids) -> dict[str, str]:
+    """Each passage's outlet key (unknown outlets count per article, as alignment does)."""
+    ids = sorted(set(passage_ids))
+    found: dict[str, str] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for pid, outlet, article in db.execute(
+            f"SELECT p.id, a.outlet, a.id FROM passages p JOIN articles a ON a.id = p.article_id "
+            f"WHERE p.id IN ({','.join('?' * len(chunk))})",
+            chunk,
+        ):
+            found[pid] = outlet_key(outlet, article)
+    return found
 
 
 @dataclass(frozen=True)

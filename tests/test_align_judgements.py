@@ -1,0 +1,138 @@
+"""Judgements steer `nato-compare align`, and `align --evaluate` measures a run against them."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from events_fixture import CGTN, HERALD, ICARO, MINISTERS, RUTTE, insert_seed_events
+from nato_compare.alignment.evaluation import wilson
+from nato_compare.cli import main
+from nato_compare.store import open_db
+from nato_compare.store.judgements import judge_link
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def pid(db, article: str, seq: int) -> str:
+    return db.execute(
+        "SELECT id FROM passages WHERE article_id = ? AND seq = ?", [article, seq]
+    ).fetchone()[0]
+
+
+def together(db_path: Path, a: str, b: str) -> bool:
+    conn = sqlite3.connect(db_path)
+    try:
+        return bool(
+            conn.execute(
+                "SELECT 1 FROM event_passages x JOIN event_passages y ON x.event_id = y.event_id "
+                "WHERE x.passage_id = ? AND y.passage_id = ?",
+                [a, b],
+            ).fetchone()
+        )
+    finally:
+        conn.close()
+
+
+def test_wilson_interval_matches_the_formula() -> None:
+    # 2 of 4: p = 0.5, z^2 = 3.8415; centre (0.5 + 3.8415/8) / (1 + 3.8415/4) = 0.5,
+    # half-width 1.96 / 1.9604 * sqrt(0.25/4 + 3.8415/64) = 0.3500
+    low, high = wilson(2, 4)
+    assert (round(low, 3), round(high, 3)) == (0.150, 0.850)
+    assert wilson(0, 0) is None
+
+
+def test_evaluate_prints_precision_and_recall_per_outlet_pair(seed_db: Path) -> None:
+    insert_seed_events(seed_db)  # e-0001: CGTN 1, ICARO 0, HERALD 0, MINISTERS 3;
+    # e-0002: RUTTE 5, MINISTERS 7, CGTN 13; e-0003: CGTN 2, HERALD 13, MINISTERS 5
+    db = open_db(seed_db)
+    p = lambda article, seq: pid(db, article, seq)  # noqa: E731
+    judge_link(db, "alice", p(CGTN, 1), p(ICARO, 0), "same")  # together, but bob rejects: FP
+    judge_link(db, "bob", p(CGTN, 1), p(ICARO, 0), "different")
+    judge_link(db, "alice", p(CGTN, 1), p(HERALD, 0), "different")  # together: FP
+    judge_link(db, "alice", p(ICARO, 0), p(HERALD, 0), "same")  # together: TP
+    judge_link(db, "alice", p(CGTN, 2), p(ICARO, 0), "same")  # apart: FN
+    judge_link(db, "alice", p(RUTTE, 5), p(MINISTERS, 7), "same")  # together: TP
+    judge_link(db, "alice", p(CGTN, 13), p(HERALD, 13), "different")  # apart: TN
+    db.close()
+    result = run("align", "--evaluate", "--db", seed_db)
+    assert result.exit_code == 0, result.output
+    lines = {line.split("  ")[0]: " ".join(line.split()) for line in result.stdout.splitlines()}
+    # all: TP 2, FP 2, FN 1, TN 1. precision 2/4 = 0.500, Wilson (0.150-0.850);
+    # recall 2/3 = 0.667, Wilson: centre (0.6667 + 3.8415/6) / (1 + 3.8415/3) = 0.5731,
+    # half-width 1.96 / 2.2805 * sqrt(0.2222/3 + 3.8415/36) = 0.3654 -> (0.208-0.939)
+    assert lines["all"] == "all 6 2 2 1 1 0.500 (0.150-0.850) 0.667 (0.208-0.939)"
+    # CGTN | ICARO: one FP (the rejected link is not outvoted) and one FN: 0/1 each,
+    # Wilson 0/1: centre (3.8415/2) / 4.8415 = 0.3967 = half-width -> (0.000-0.793)
+    assert lines["CGTN | ICARO Media Group"] == (
+        "CGTN | ICARO Media Group 2 0 1 1 0 0.000 (0.000-0.793) 0.000 (0.000-0.793)"
+    )
+    # CGTN | Eastern Herald: one FP, one TN, no 'same' pair: no recall
+    assert lines["CGTN | The Eastern Herald"] == (
+        "CGTN | The Eastern Herald 2 0 1 0 1 0.000 (0.000-0.793) -"
+    )
+    assert result.stderr == ""  # the fixed events were not steered by the judgements
+
+
+def test_evaluate_without_judgements_or_run_is_one_line(seed_db: Path) -> None:
+    result = run("align", "--evaluate", "--db", seed_db)
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: no alignment in {seed_db}: run 'nato-compare align' first\n"
+    insert_seed_events(seed_db)
+    result = run("align", "--evaluate", "--db", seed_db)
+    assert result.exit_code == 1
+    assert "no link judgements in" in result.stderr and result.stderr.count("\n") == 1
+    result = run("align", "--evaluate", "--output", "x.csv", "--db", seed_db)
+    assert result.exit_code == 2
+
+
+@pytest.fixture
+def aligned(seed_db: Path) -> Path:
+    result = run("align", "--db", seed_db)
+    assert result.exit_code == 0, result.output
+    return seed_db
+
+
+def test_rejected_link_stays_apart_and_accepted_one_together_after_align(aligned: Path) -> None:
+    conn = sqlite3.connect(aligned)
+    # a link the aligner made: two members of one event, from different outlets
+    rejected = conn.execute(
+        "SELECT passage_a, passage_b FROM alignments WHERE event_id IS NOT NULL "
+        "ORDER BY score DESC LIMIT 1"
+    ).fetchone()
+    # a pair the aligner kept apart: CGTN's and ICARO's first passages in no event
+    alone = (
+        "SELECT p.id FROM passages p WHERE p.article_id = ? AND p.id NOT IN "
+        "(SELECT passage_id FROM event_passages) ORDER BY p.seq LIMIT 1"
+    )
+    accepted = (
+        conn.execute(alone, [CGTN]).fetchone()[0],
+        conn.execute(alone, [ICARO]).fetchone()[0],
+    )
+    conn.close()
+    assert together(aligned, *rejected) and not together(aligned, *accepted)
+    db = open_db(aligned)
+    judge_link(db, "alice", *rejected, "different")
+    judge_link(db, "alice", *accepted, "same")
+    db.close()
+
+    result = run("align", "--db", aligned)
+    assert result.exit_code == 0, result.output
+    assert "1 accepted and 1 rejected links kept" in result.stderr
+    assert not together(aligned, *rejected)
+    assert together(aligned, *accepted)
+
+    # and the run, steered by them, measures as right by construction (said so on stderr)
+    result = run("align", "--evaluate", "--db", aligned)
+    assert "all 2 1 0 0 1 1.000" in " ".join(result.stdout.split())
+    assert "right by construction" in result.stderr
+
+    # --ignore-judgements: the aligner's own view again
+    result = run("align", "--ignore-judgements", "--db", aligned)
+    assert result.exit_code == 0, result.output
+    assert together(aligned, *rejected) and not together(aligned, *accepted)
