@@ -173,7 +173,7 @@ def article_from_text(
     lines = clean.paragraph_lines(raw)
     meta = extract_metadata(lines)
     for key, value in (overrides or {}).items():
-        if key in meta or key == "url":
+        if key in meta or key in ("url", "story"):
             if value and value.strip():
                 meta[key] = value.strip()
     kept, removed = clean.clean_lines(lines)
@@ -187,6 +187,7 @@ def article_from_text(
         title=meta.get("title"),
         date=meta.get("date"),
         url=meta.get("url"),
+        story=meta.get("story"),
         cleaned_text=text,
         raw_text=raw,
         removed_lines=[f"{r.rule}: {r.line}" for r in removed],
@@ -209,7 +210,7 @@ def article_from_html(
         "outlet": meta.sitename if meta else None,
         "url": meta.url if meta else None,
     }
-    found.update({k: v for k, v in overrides.items() if v})
+    found.update({k: v for k, v in overrides.items() if v})  # story too
     header = "\n".join(filter(None, [found.get("title")]))
     article = article_from_text(article_id, source, f"{header}\n\n{text}", found)
     return article
@@ -229,6 +230,7 @@ def article_from_row(row: dict, source: str) -> Article:
         title=str(row.get("title") or "").strip() or None,
         date=str(row.get("date") or "").strip() or None,
         url=str(row.get("url") or "").strip() or None,
+        story=str(row.get("story") or "").strip() or None,
         cleaned_text=text,
         raw_text=str(row["text"]),
     )

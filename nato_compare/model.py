@@ -35,6 +35,7 @@ class Article:
     date: str | None
     url: str | None
     cleaned_text: str
+    story: str | None = None  # declared by hand (corpus row or manifest): wins over linking
     raw_text: str = ""
     removed_lines: list[str] = field(default_factory=list)
     passages: list[Passage] = field(default_factory=list)

@@ -28,7 +28,7 @@ REQUIRED_COLUMNS = [
     "text_b",
 ]
 
-LOOSE = ("--threshold", "5", "--min-links", "1")  # many pairs on the seeds, whatever the scorer
+LOOSE = ("--threshold", "5")  # many pairs on the seeds, whatever the scorer
 
 
 def run(*args: str):
@@ -45,7 +45,7 @@ def rows(db: Path, sql: str) -> list[tuple]:
 
 def test_seed_alignment_csv_matches_the_stored_run(seed_db: Path, tmp_path: Path) -> None:
     out = tmp_path / "alignments.csv"
-    result = run("--db", str(seed_db), "--output", str(out), "--threshold", "5", "--min-links", "1")
+    result = run("--db", str(seed_db), "--output", str(out), "--threshold", "5")
     assert result.exit_code == 0, result.output
     frame = pd.read_csv(out)
     assert list(frame.columns[:10]) == REQUIRED_COLUMNS
@@ -97,7 +97,7 @@ def test_events_are_stored_and_stay_stable_across_runs(seed_db: Path) -> None:
 def test_a_higher_threshold_keeps_fewer_pairs(seed_db: Path) -> None:
     assert run("--db", str(seed_db), *LOOSE).exit_code == 0
     low = rows(seed_db, "SELECT count(*) FROM alignments")[0][0]
-    assert run("--db", str(seed_db), "--threshold", "20", "--min-links", "1").exit_code == 0
+    assert run("--db", str(seed_db), "--threshold", "20").exit_code == 0
     high = rows(seed_db, "SELECT count(*) FROM alignments")[0][0]
     assert high < low
     assert rows(seed_db, "SELECT min(score) >= 20 OR count(*) = 0 FROM alignments") == [(1,)]
@@ -133,9 +133,9 @@ def test_without_output_nothing_goes_to_stdout(seed_db: Path) -> None:
             "Invalid value for '--threshold': -1.0 is not in the range 0<=x<=100",
         ),
         ("--threshold", "nan", "Invalid value for '--threshold': 'nan' is not a number"),
-        ("--common-share", "NaN", "Invalid value for '--common-share': 'NaN' is not a number"),
-        ("--top", "0", "Invalid value for '--top': 0 is not in the range x>=1"),
-        ("--bogus", "1", "No such option '--bogus'"),
+        ("--threshold", "NaN", "Invalid value for '--threshold': 'NaN' is not a number"),
+        ("--neighbours", "0", "Invalid value for '--neighbours': 0 is not in the range x>=1"),
+        ("--nonsense", "1", "No such option '--nonsense'"),
     ],
 )
 def test_out_of_range_options_are_one_line_usage_errors(
@@ -252,20 +252,6 @@ def test_a_failed_write_rolls_the_run_back(seed_db: Path, tmp_path: Path, monkey
     assert result.stderr == f"Error: cannot write {out}: No space left on device\n"
     assert dump(seed_db) == before
     assert list(tmp_path.glob("*out.csv*")) == []
-
-
-def test_common_share_one_keeps_the_topic_words_and_more_pairs(seed_db: Path) -> None:
-    assert run("--db", str(seed_db)).exit_code == 0
-    ((params,),) = rows(seed_db, "SELECT params FROM align_runs ORDER BY id DESC LIMIT 1")
-    assert json.loads(params)["common_share"] == 0.2
-    assert "nato" in json.loads(params)["stats"]["common_words"]
-    default_pairs = rows(seed_db, "SELECT count(*) FROM alignments")[0][0]
-    assert run("--db", str(seed_db), "--common-share", "1").exit_code == 0
-    ((params,),) = rows(seed_db, "SELECT params FROM align_runs ORDER BY id DESC LIMIT 1")
-    assert json.loads(params)["stats"]["common_words"] == []
-    assert rows(seed_db, "SELECT count(*) FROM alignments")[0][0] > default_pairs
-    bad = run("--db", str(seed_db), "--common-share", "0")
-    assert bad.exit_code == 2 and "--common-share" in bad.output
 
 
 def test_a_bad_process_count_is_one_line_and_changes_nothing(seed_db: Path) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from nato_compare.alignment import parallel
@@ -31,7 +30,7 @@ def outcome(result) -> tuple[list, list]:
 
 def test_two_worker_processes_give_the_same_pairs_events_and_evidence(monkeypatch) -> None:
     rows = scale_corpus(400)
-    params = AlignParams(threshold=50, exhaustive_pairs=0)
+    params = AlignParams(threshold=30)
     alone = align(rows, params=params)
     monkeypatch.setattr(parallel, "PARALLEL_MIN_ITEMS", 0)
     with parallel.process_pool(2, len(rows)) as pool:
@@ -57,39 +56,3 @@ def test_chunks_come_back_in_order_with_progress(monkeypatch) -> None:
         )
     assert parallel.flatten(parts) == list(range(100))
     assert seen[-1] == (100, 100)
-
-
-def test_threaded_candidate_counting_finds_the_same_pairs(monkeypatch) -> None:
-    from nato_compare.alignment import candidates
-    from nato_compare.alignment.aligner import _prepare
-
-    data = _prepare(scale_corpus(600))
-    params = AlignParams()
-
-    def pairs(threads: int):
-        found, _ = candidates.candidate_pairs(
-            data.texts,
-            data.outlet_codes,
-            index_tokens=params.index_tokens,
-            min_shared=params.min_shared,
-            max_postings=params.max_postings,
-            threads=threads,
-        )
-        return found
-
-    alone = pairs(1)
-    monkeypatch.setattr(candidates, "THREADED_MIN_KEYS", 0)
-    assert len(alone) > 100
-    assert np.array_equal(pairs(3), alone)
-
-
-def test_the_index_tokenises_passages_holding_its_break_token_alike() -> None:
-    from nato_compare.alignment.candidates import _DOC_BREAK, token_table, tokens_for_index
-
-    texts = ["NATO’s Über-Plan, 2024", f"odd {_DOC_BREAK} text", "", "Rutte said NATO"]
-    for chunk in (texts, [t for t in texts if _DOC_BREAK not in t]):
-        doc, tok, vocabulary, df = token_table(chunk)
-        assert [sorted(vocabulary[k] for k in tok[doc == i]) for i in range(len(chunk))] == [
-            sorted(set(tokens_for_index(t))) for t in chunk
-        ]
-        assert df[vocabulary.index("nato")] == 2

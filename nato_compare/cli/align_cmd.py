@@ -26,29 +26,23 @@ class NumberRange(click.FloatRange):
     type=NumberRange(0, 100),
     default=DEFAULTS.threshold,
     show_default=True,
-    help="Minimum similarity (0-100) for a pair to be kept.",
+    help="Probability (in percent) that two sentences report the same fact from which "
+    "they are paired; higher pairs fewer, surer.",
 )
 @click.option(
-    "--top",
+    "--neighbours",
     type=click.IntRange(min=1),
-    default=DEFAULTS.top,
+    default=DEFAULTS.neighbours,
     show_default=True,
-    help="Best counterparts each passage keeps in every other outlet.",
+    help="Most similar articles of other outlets an article considers for its story "
+    "(linked only when each is among the other's).",
 )
 @click.option(
-    "--min-links",
-    type=click.IntRange(min=1),
-    default=DEFAULTS.min_links,
+    "--date-window",
+    type=click.IntRange(min=0),
+    default=DEFAULTS.date_window,
     show_default=True,
-    help="Pairs two articles must share for any of them to be kept (1 = no such rule).",
-)
-@click.option(
-    "--common-share",
-    type=NumberRange(0, 1, min_open=True),
-    default=DEFAULTS.common_share,
-    show_default=True,
-    help="Words in more than this share of the passages name the corpus's topic and "
-    "are set aside before scoring (1 = keep every word).",
+    help="Articles whose known dates lie more days apart are not the same story.",
 )
 @click.option(
     "--per-article",
@@ -96,9 +90,8 @@ class NumberRange(click.FloatRange):
 def align(
     db: str,
     threshold: float,
-    top: int,
-    min_links: int,
-    common_share: float,
+    neighbours: int,
+    date_window: int,
     per_article: int,
     processes: int,
     output: str | None,
@@ -106,19 +99,21 @@ def align(
     ignore_judgements: bool,
     evaluate: bool,
 ) -> None:
-    """Find the passages that report the same event in different outlets.
+    """Find what different outlets report about the same event.
 
-    Every passage keeps its best counterpart(s) in every other outlet that
-    score at least THRESHOLD (0-100: the probability, in percent, that the two
-    report the same event), when their two articles share at least MIN_LINKS
-    such pairs. Words found in more than COMMON_SHARE of the passages (the
-    corpus's topic) are set aside before scoring. The pairs are grouped into
-    events (at most PER_ARTICLE consecutive paragraphs of one article each) and
-    stored in the database, replacing the previous run's (notes stay attached to
-    events found again). With --output, the pairs are also written one per row:
-    event_id, score, article/outlet/passage/text of both sides, and the
-    evidence (shared numbers, words and names). Without --output nothing is
-    written to stdout.
+    First, articles that tell the same story are linked: each is among the
+    other's NEIGHBOURS most similar articles (whole-article wording, names and
+    numbers), published within DATE-WINDOW days when both dates are known; a
+    'story' column in manifest.csv (or field in a corpus) declares stories by
+    hand and wins. Then, inside linked articles, each sentence is paired with
+    its best counterpart when the two report the same fact with a probability
+    of at least THRESHOLD percent; anything less stays unpaired ("no
+    counterpart" is the common answer). Paired passages are grouped into events
+    (at most PER_ARTICLE consecutive paragraphs of one article each) and stored
+    in the database, replacing the previous run's; an analyst's accepted and
+    rejected links are kept. With --output, the pairs are also written one per
+    row: event_id, score, both passages and the evidence (the matching
+    sentences, shared numbers, words and names).
 
     The analysts' link judgements (made in 'nato-compare tui' or imported)
     steer the run: accepted links end in one event, rejected or detached ones
@@ -128,8 +123,7 @@ def align(
     \b
     Example:
       nato-compare align --db annotations.db --output alignments.csv
-      nato-compare align --threshold 50 --top 2 --output - --format jsonl
-      nato-compare align --threshold 5 --min-links 1   # small, loosely related corpora
+      nato-compare align --threshold 60 --output - --format jsonl   # surer pairs only
       nato-compare align --ignore-judgements && nato-compare align --evaluate
     """
     if evaluate:
@@ -152,9 +146,8 @@ def align(
         return
     params = AlignParams(
         threshold=threshold,
-        top=top,
-        min_links=min_links,
-        common_share=common_share,
+        neighbours=neighbours,
+        date_window=date_window,
         per_article=per_article,
         processes=processes,
     )
@@ -170,13 +163,8 @@ def align(
     where = {None: "", "-": " -> stdout"}.get(summary.output, f" -> {summary.output}")
     click.echo(
         f"{summary.passages} passages from {summary.outlets} outlets: "
-        f"{summary.candidates} candidate pairs scored, {summary.pairs} pairs kept "
-        f"(score >= {threshold:g}, top {top}, min links {min_links}), {summary.events} events "
-        f"in {summary.seconds:.1f} s{where}"
-        + (
-            f"; {summary.must_link} accepted and {summary.cannot_link} rejected links kept"
-            if summary.must_link or summary.cannot_link
-            else ""
-        ),
+        f"{summary.candidates} sentence pairs scored, {summary.pairs} pairs kept "
+        f"(probability >= {threshold:g} %), {summary.events} events "
+        f"in {summary.seconds:.1f} s{where}",
         err=True,
     )

@@ -232,6 +232,12 @@ def m003_adjudication(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m004_article_story(db: sqlite_utils.Database) -> None:
+    """A story declared by hand (corpus row or manifest): wins over automatic story linking."""
+    db.execute("ALTER TABLE articles ADD COLUMN story TEXT")
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 
 

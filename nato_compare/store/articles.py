@@ -27,6 +27,8 @@ def content_hash(article: Article) -> str:
     meta = "\x1f".join(
         str(v or "") for v in (article.outlet, article.title, article.date, article.url)
     )
+    if article.story:  # articles ingested before stories existed keep their hash
+        meta += f"\x1f{article.story}"
     return hashlib.sha1(f"{meta}\x1e{article.cleaned_text}".encode()).hexdigest()
 
 
@@ -58,6 +60,7 @@ def write_article(db: sqlite_utils.Database, article: Article, summary: IngestSu
         "title": article.title,
         "date": article.date,
         "url": article.url,
+        "story": article.story,
         "content_hash": digest,
         "cleaned_text": article.cleaned_text,
         "removed_lines": len(article.removed_lines),
@@ -124,7 +127,7 @@ def current_passages(db: sqlite_utils.Database) -> list[dict]:
         db.query(
             """
             SELECT p.id, p.article_id, p.seq, p.start, p."end", p.text,
-                   a.outlet, a.title, a.date
+                   a.outlet, a.title, a.date, a.story
             FROM passages p JOIN articles a ON a.id = p.article_id
             WHERE p.superseded_at IS NULL
             ORDER BY p.article_id, p.seq

@@ -1,0 +1,152 @@
+"""Claims: the sentences of two linked articles that state the same fact.
+
+A paragraph often holds several facts, so the aligner compares sentences, not paragraphs, and
+only inside article pairs that :mod:`nato_compare.alignment.stories` linked. For every linked
+pair, each sentence keeps its best counterpart in the other article (both ways round) when the
+pair's probability of reporting the same fact reaches the threshold; nothing else is kept, so
+a sentence with no counterpart stays alone. Two sentences that both state numbers, none of them
+shared ("magnitude 4.2" / "magnitude 4.6"; "$140 million" / "$180 million"), do not report the
+same fact, whatever their words.
+
+The unit of annotation stays the passage: a kept claim pair pairs its two passages, and the
+sentences are kept as the pair's evidence (``claim_a`` / ``claim_b`` offsets).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..segment import split_sentences
+from .normalize import is_number, normalize
+from .similarity import content_counts, similarity_many_normalized
+
+SCORE_CHUNK = 500_000
+
+
+@dataclass(frozen=True)
+class Sentences:
+    """Every passage's sentences, as parallel arrays (sentence k belongs to passage ``of[k]``)."""
+
+    of: np.ndarray  # passage index of each sentence
+    start: np.ndarray  # offsets in the passage's text
+    end: np.ndarray
+    normalized: list[str]
+    lengths: np.ndarray  # content tokens, for the similarity's shortness gate
+    numbers: list[frozenset[str]]
+    first: np.ndarray  # per passage: index of its first sentence (len = passages + 1)
+
+
+def split_passages(texts: Sequence[str]) -> Sentences:
+    of, starts, ends, normalized = [], [], [], []
+    first = [0]
+    for p, text in enumerate(texts):
+        spans = split_sentences(text) or [(0, len(text))]
+        for s, e in spans:
+            of.append(p)
+            starts.append(s)
+            ends.append(e)
+            normalized.append(normalize(text[s:e]))
+        first.append(len(of))
+    numbers = [frozenset(t for t in n.split() if is_number(t)) for n in normalized]
+    return Sentences(
+        of=np.asarray(of, dtype=np.int64),
+        start=np.asarray(starts, dtype=np.int64),
+        end=np.asarray(ends, dtype=np.int64),
+        normalized=normalized,
+        lengths=content_counts(normalized) if normalized else np.zeros(0),
+        numbers=numbers,
+        first=np.asarray(first, dtype=np.int64),
+    )
+
+
+def _ranges(first: np.ndarray, passages: np.ndarray) -> np.ndarray:
+    """All sentence indices of ``passages`` (in order)."""
+    starts, stops = first[passages], first[passages + 1]
+    sizes = stops - starts
+    return np.repeat(starts, sizes) + (
+        np.arange(sizes.sum()) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    )
+
+
+def candidate_sentence_pairs(
+    sentences: Sentences,
+    article_passages: list[np.ndarray],
+    links: Sequence[tuple[int, int, float]],
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every sentence pair of every linked article pair: (n × 2 sentence indices, link index)."""
+    per_article = [_ranges(sentences.first, p) for p in article_passages]
+    parts, owners = [], []
+    for k, (i, j, _) in enumerate(links):
+        a, b = per_article[i], per_article[j]
+        if not len(a) or not len(b):
+            continue
+        parts.append(np.stack([np.repeat(a, len(b)), np.tile(b, len(a))], axis=1))
+        owners.append(np.full(len(a) * len(b), k, dtype=np.int64))
+    if not parts:
+        return np.zeros((0, 2), dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(parts), np.concatenate(owners)
+
+
+def score_sentence_pairs(
+    sentences: Sentences,
+    pairs: np.ndarray,
+    *,
+    workers: int = -1,
+    report: Callable[[int, int], None] = lambda done, total: None,
+) -> np.ndarray:
+    """The similarity (0–100) of every sentence pair; 0 where their numbers conflict."""
+    scores = np.zeros(len(pairs))
+    text = sentences.normalized
+    for start in range(0, len(pairs), SCORE_CHUNK):
+        chunk = pairs[start : start + SCORE_CHUNK]
+        scores[start : start + len(chunk)] = similarity_many_normalized(
+            [text[i] for i in chunk[:, 0]],
+            [text[j] for j in chunk[:, 1]],
+            workers=workers,
+            lengths_a=sentences.lengths[chunk[:, 0]],
+            lengths_b=sentences.lengths[chunk[:, 1]],
+        )
+        report(start + len(chunk), len(pairs))
+    return scores
+
+
+def numbers_conflict(sentences: Sentences, a: int, b: int) -> bool:
+    x, y = sentences.numbers[a], sentences.numbers[b]
+    return bool(x) and bool(y) and x.isdisjoint(y)
+
+
+def best_per_sentence(pairs: np.ndarray, owners: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """Indices of the pairs that are some sentence's best counterpart in a linked article
+    (either way round; ties by sentence index)."""
+    if not len(pairs):
+        return np.zeros(0, dtype=np.int64)
+    chosen = []
+    for side in (0, 1):
+        order = np.lexsort((pairs[:, 1 - side], -scores, pairs[:, side], owners))
+        key_owner, key_sentence = owners[order], pairs[order, side]
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = (key_owner[1:] != key_owner[:-1]) | (key_sentence[1:] != key_sentence[:-1])
+        chosen.append(order[first])
+    return np.unique(np.concatenate(chosen))
+
+
+def join_sentences(parts: Sequence[Sentences]) -> Sentences:
+    """The sentences of consecutive chunks of passages as one :class:`Sentences`."""
+    of, first, passages, sentences = [], [np.zeros(1, dtype=np.int64)], 0, 0
+    for part in parts:
+        of.append(part.of + passages)
+        first.append(part.first[1:] + sentences)
+        passages += len(part.first) - 1
+        sentences += len(part.of)
+    return Sentences(
+        of=np.concatenate(of) if of else np.zeros(0, dtype=np.int64),
+        start=np.concatenate([p.start for p in parts]) if parts else np.zeros(0, dtype=np.int64),
+        end=np.concatenate([p.end for p in parts]) if parts else np.zeros(0, dtype=np.int64),
+        normalized=[t for p in parts for t in p.normalized],
+        lengths=np.concatenate([p.lengths for p in parts]) if parts else np.zeros(0),
+        numbers=[x for p in parts for x in p.numbers],
+        first=np.concatenate(first),
+    )

@@ -1,0 +1,158 @@
+"""Stories: which articles report the same story, decided on whole articles before any passage.
+
+Two articles of different outlets are linked when each is among the other's ``neighbours`` most
+similar articles (mutual nearest neighbours) and their similarity reaches ``min_similarity``.
+Similarity is the cosine of TF-IDF vectors (scikit-learn, sublinear term frequency) over the
+articles' normalised words (:func:`nato_compare.alignment.normalize`: stems, amounts in one
+form), so names, places and numbers that only one story has weigh most, and words every story
+uses weigh little. Mutual nearest neighbours let an article have no partner at all: an article
+nobody else reports stays alone, whatever its best match.
+
+Dates: two articles whose dates are both known and lie more than ``date_window`` days apart are
+never linked (a partial date such as ``2024-06`` stands for the whole month).
+
+Declared stories win: two articles that both carry a ``story`` (a corpus row's ``story`` field,
+or the ``story`` column of ``manifest.csv``) are linked exactly when the stories are equal; an
+article with a declared story is linked to an undeclared one only by the rule above.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+ROW_CHUNK = 2_000  # articles whose similarities are computed at once (memory: chunk x articles)
+
+
+@dataclass(frozen=True)
+class StoryArticle:
+    """What story linking needs of an article."""
+
+    id: str
+    outlet: str  # the outlet key: two articles of one outlet are never linked
+    text: str  # normalised text of the whole article
+    date: str | None = None
+    story: str | None = None
+
+
+_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?")
+
+
+def date_range(value: str | None) -> tuple[int, int] | None:
+    """A (partial) ISO date as the first and last day it may stand for (proleptic ordinals)."""
+    match = _DATE.match(value or "")
+    if not match:
+        return None
+    year = int(match.group(1))
+    try:
+        if match.group(2) is None:
+            return date(year, 1, 1).toordinal(), date(year, 12, 31).toordinal()
+        month = int(match.group(2))
+        if match.group(3) is None:
+            last = calendar.monthrange(year, month)[1]
+            return date(year, month, 1).toordinal(), date(year, month, last).toordinal()
+        day = date(year, month, int(match.group(3))).toordinal()
+    except ValueError:
+        return None
+    return day, day
+
+
+def _too_far(a: tuple[int, int] | None, b: tuple[int, int] | None, window: int) -> bool:
+    if a is None or b is None:
+        return False
+    return a[0] - b[1] > window or b[0] - a[1] > window
+
+
+def article_vectors(texts: Sequence[str]):  # -> scipy.sparse.csr_matrix
+    """L2-normalised TF-IDF rows of the articles' normalised texts."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    if not any(t.strip() for t in texts):
+        from scipy.sparse import csr_matrix
+
+        return csr_matrix((len(texts), 1))
+    # tokens are already normalised and space-separated; words in more than half the articles
+    # name the corpus's subject, not a story
+    vectorizer = TfidfVectorizer(
+        sublinear_tf=True,
+        token_pattern=r"\S+",
+        lowercase=False,
+        max_df=0.5 if len(texts) > 10 else 1.0,
+    )
+    return vectorizer.fit_transform(texts)
+
+
+def link_stories(
+    articles: Sequence[StoryArticle],
+    *,
+    neighbours: int = 5,
+    min_similarity: float = 0.1,
+    date_window: int = 7,
+) -> list[tuple[int, int, float]]:
+    """Index pairs ``(i, j, similarity)`` (i < j) of the articles that report the same story."""
+    n = len(articles)
+    if n < 2:
+        return []
+    outlets = np.array([a.outlet for a in articles])
+    dates = [date_range(a.date) for a in articles]
+    declared = [a.story for a in articles]
+    vectors = article_vectors([a.text for a in articles])
+    k = max(1, min(neighbours, n - 1))
+    best = np.zeros((n, k), dtype=np.int64)
+    best_similarity = np.zeros((n, k))
+    for start in range(0, n, ROW_CHUNK):
+        stop = min(n, start + ROW_CHUNK)
+        block = (vectors[start:stop] @ vectors.T).toarray()
+        rows = np.arange(stop - start)
+        block[rows, rows + start] = -1.0  # not itself
+        block[outlets[start:stop, None] == outlets[None, :]] = -1.0  # nor its own outlet
+        top = np.argpartition(-block, k - 1, axis=1)[:, :k]
+        best[start:stop] = top
+        best_similarity[start:stop] = np.take_along_axis(block, top, axis=1)
+    neighbour_sets = [set(best[i][best_similarity[i] >= min_similarity].tolist()) for i in range(n)]
+    links: dict[tuple[int, int], float] = {}
+    for i in range(n):
+        for j, similarity in zip(best[i].tolist(), best_similarity[i].tolist()):
+            if i < j and i in neighbour_sets[j] and j in neighbour_sets[i]:
+                links[(i, j)] = similarity
+    # declared stories: equal stories are linked, different ones never
+    by_story: dict[str, list[int]] = {}
+    for i, story in enumerate(declared):
+        if story:
+            by_story.setdefault(story, []).append(i)
+    for i, j in list(links):
+        if declared[i] and declared[j] and declared[i] != declared[j]:
+            del links[(i, j)]
+        elif _too_far(dates[i], dates[j], date_window) and not (
+            declared[i] and declared[i] == declared[j]
+        ):
+            del links[(i, j)]
+    for members in by_story.values():
+        for x, i in enumerate(members):
+            for j in members[x + 1 :]:
+                if outlets[i] != outlets[j] and (i, j) not in links:
+                    links[(i, j)] = float(vectors[i].multiply(vectors[j]).sum())
+    return sorted((i, j, s) for (i, j), s in links.items())
+
+
+def story_groups(n: int, links: Sequence[tuple[int, int, float]]) -> list[list[int]]:
+    """The stories: connected articles (every article in one group; a lone article alone)."""
+    parent = list(range(n))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for i, j, _ in links:
+        parent[find(i)] = find(j)
+    groups: dict[int, list[int]] = {}
+    for i in range(n):
+        groups.setdefault(find(i), []).append(i)
+    return sorted(groups.values())
