@@ -165,6 +165,11 @@ def align(
         f"{summary.passages} passages from {summary.outlets} outlets: "
         f"{summary.candidates} sentence pairs scored, {summary.pairs} pairs kept "
         f"(probability >= {threshold:g} %), {summary.events} events "
-        f"in {summary.seconds:.1f} s{where}",
+        f"in {summary.seconds:.1f} s{where}"
+        + (
+            f"; {summary.must_link} accepted and {summary.cannot_link} rejected links kept"
+            if summary.must_link or summary.cannot_link
+            else ""
+        ),
         err=True,
     )
