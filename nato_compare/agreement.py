@@ -22,7 +22,9 @@ Alpha comes from the ``krippendorff`` package; kappa is computed here
 ``None`` when it is undefined: fewer than two coders, no unit coded by two
 coders, or no variation at all in the codes (every code the same value).
 
-Annotations with dimension ``note`` are free text and are not coded.
+Annotations with dimension ``note`` are free text and are not coded. The figures are of the
+coders' own labels, before adjudication (:mod:`nato_compare.adjudication`); a figure resting
+on fewer than :data:`FEW_UNITS` (10) pairable units carries a ``warning``.
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ from .store import exchange as sql
 
 ALL_OUTLETS = "all"
 POOLED = "*"
+#: A figure resting on fewer units than this is flagged: its value may swing with one unit.
+FEW_UNITS = 10
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,13 @@ class Figure:
     pairable: int  # units with codes from >= 2 coders (what the figure rests on)
     value: float | None  # None = undefined (see ``reason``)
     reason: str = ""
+
+    @property
+    def warning(self) -> str:
+        """Why the figure is not to be trusted much: it rests on fewer than 10 units."""
+        if self.value is not None and self.pairable < FEW_UNITS:
+            return f"rests on {self.pairable} units (fewer than {FEW_UNITS})"
+        return ""
 
 
 def krippendorff_alpha(matrix: np.ndarray) -> float | None:

@@ -56,6 +56,7 @@ COLUMNS = (
     "date",
     "event_id",
     "alignment_score",
+    "adjudicated",  # the unit's final labels ("; " between them), empty until decided
 )
 #: Columns ``import`` needs; the others describe the passage and are looked up again.
 REQUIRED_COLUMNS = (

@@ -315,6 +315,7 @@ def test_agreement_command_prints_a_table_or_csv(two_coders):
         "pairable",
         "value",
         "reason",
+        "warning",
     ]
     assert "n/a" in table.stdout  # the frame figures: no variation
     result = run("agreement", "--db", two_coders, "--dimension", "tone")
@@ -330,11 +331,14 @@ def test_report_command_prints_table_and_chart_and_writes_png(two_coders, tmp_pa
     result = run("report", "--db", two_coders, "--output", out)
     assert result.exit_code == 0
     assert result.stdout.splitlines()[0].split() == [
+        "labels",
         "dimension",
         "outlet",
         "label",
         "count",
         "share",
+        "n",
+        "passages",
     ]
     assert "stance: share of labels per outlet" in result.stdout
     assert result.stderr == f"chart written -> {out}\n"

@@ -9,7 +9,13 @@ import pytest
 
 from exchange_helpers import annotate, passage_ids
 from nato_compare.errors import NatoCompareError
-from nato_compare.report import distribution, render_image, terminal_chart, write_image
+from nato_compare.report import (
+    dimension_colours,
+    distribution,
+    render_image,
+    terminal_chart,
+    write_image,
+)
 
 
 @pytest.fixture
@@ -41,46 +47,65 @@ def coded(seed_db):
     return seed_db
 
 
-def test_distribution_counts_labels_per_outlet_with_shares(coded):
-    table = distribution(coded)
-    stance_cgtn = {
-        r["label"]: (r["count"], r["share"])
+def _rows(table, **where):
+    return {
+        r["label"]: (r["count"], r["share"], r["n"], r["passages"])
         for r in table
-        if (r["dimension"], r["outlet"]) == ("stance", "CGTN")
+        if all(r[k] == v for k, v in where.items())
     }
-    assert stance_cgtn == {"FAVOR": (2, 0.5), "AGAINST": (1, 0.25), "NONE": (1, 0.25)}
-    frame_cgtn = {
-        r["label"]: r["share"] for r in table if (r["dimension"], r["outlet"]) == ("frame", "CGTN")
+
+
+def test_distribution_counts_each_coder_on_their_own_rows_with_n(coded):
+    table = distribution(coded)
+    # alice's and bob's CGTN stances are never added together
+    assert _rows(table, dimension="stance", outlet="CGTN", labels="alice") == {
+        "FAVOR": (2, 2 / 3, 3, 3),
+        "AGAINST": (1, 1 / 3, 3, 3),
     }
-    assert frame_cgtn == {"Economic": 0.5, "Morality": 0.5}
-    assert {r["dimension"] for r in table} == {"frame", "stance"}
-    herald = [
+    assert _rows(table, dimension="stance", outlet="CGTN", labels="bob") == {"NONE": (1, 1.0, 1, 1)}
+    # two frames on one passage: n counts labels, passages counts passages
+    assert _rows(table, dimension="frame", outlet="CGTN", labels="alice") == {
+        "Economic": (1, 0.5, 2, 1),
+        "Morality": (1, 0.5, 2, 1),
+    }
+    herald = sorted(
         (r["dimension"], r["label"], r["count"])
         for r in table
         if r["outlet"] == "The Eastern Herald"
+    )
+    assert herald == [("frame", "Economic", 1), ("stance", "AGAINST", 1)]
+    only_bob = distribution(coded, labels="bob")
+    assert [(r["labels"], r["outlet"], r["label"], r["count"]) for r in only_bob] == [
+        ("bob", "CGTN", "NONE", 1)
     ]
-    assert sorted(herald) == [("frame", "Economic", 1), ("stance", "AGAINST", 1)]
-    only_bob = distribution(coded, annotator="bob")
-    assert [(r["outlet"], r["label"], r["count"]) for r in only_bob] == [("CGTN", "NONE", 1)]
+    assert distribution(coded, annotator="bob") == only_bob
 
 
 def test_distribution_refuses_unknown_annotator_and_empty_db(coded, tmp_path):
     with pytest.raises(
         NatoCompareError, match=r"unknown annotator 'carol' \(annotators in .*: alice, bob\)"
     ):
-        distribution(coded, annotator="carol")
+        distribution(coded, labels="carol")
 
 
-def test_terminal_chart_shows_every_outlet_and_a_legend(coded):
+def test_terminal_chart_shows_every_bar_with_n_and_full_names(coded):
     chart = terminal_chart(distribution(coded), width=80)
     assert (
         "stance: share of labels per outlet" in chart
         and "frame: share of labels per outlet" in chart
     )
-    assert "CGTN" in chart and "The Eastern Herald" in chart
+    assert "CGTN · alice (n=3, 3 passages)" in chart
+    assert "CGTN · bob (n=1, 1 passages)" in chart
+    assert "The Eastern Herald · alice (n=1, 1 passages)" in chart
     assert "# FAVOR  = AGAINST  . NONE" in chart
     assert "\x1b[" not in chart  # plain text, fit for a file or a pipe
     assert max(len(line) for line in chart.splitlines()) <= 80
+
+
+def test_colour_sets_differ_per_dimension():
+    frames, stance = dimension_colours(0, 15), dimension_colours(1, 3)
+    assert len(set(frames)) == 15 and len(set(stance)) == 3
+    assert not set(frames) & set(stance)
 
 
 def test_image_is_a_png_written_atomically(coded, tmp_path):

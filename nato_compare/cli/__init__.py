@@ -17,6 +17,7 @@ import click
 # runs or is listed (``nato-compare --help``), so opening the annotation interface does not
 # pay for the others. Add a new command here (or with ``main.add_command``: both are listed).
 LAZY_COMMANDS = {
+    "adjudicate": "adjudicate_cmd:adjudicate",
     "agreement": "agreement_cmd:agreement_command",
     "align": "align_cmd:align",
     "codebook": "codebook_cmd:codebook",

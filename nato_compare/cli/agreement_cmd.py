@@ -11,10 +11,11 @@ from pathlib import Path
 
 import click
 
+from ..agreement import FEW_UNITS
 from ..agreement import agreement as compute
 from ..codebook import load_codebook
 from ..output_files import check_output
-from ..report import distribution, terminal_chart, write_image
+from ..report import distribution, open_disagreements, terminal_chart, write_image
 from .codebook_cmd import codebook_option
 from .common import db_option, reports_errors
 
@@ -28,6 +29,7 @@ _AGREEMENT_COLUMNS = (
     "pairable",
     "value",
     "reason",
+    "warning",
 )
 
 
@@ -62,8 +64,11 @@ def agreement_command(db: str, dimension: str | None, fmt: str, codebook_path: s
     (frame) every label gets its own figures as present/absent, and label '*'
     pools all passage x label decisions into one overall figure. 'units' is
     what the figure covers, 'pairable' the units coded by two or more coders;
-    a value is empty when undefined ('reason' says why). Which dimensions
-    are multi-label comes from the codebook (--codebook, as used to annotate).
+    a value is empty when undefined ('reason' says why); 'warning' flags a
+    figure resting on fewer than 10 pairable units. The figures are of the
+    coders' own labels, before adjudication ('nato-compare adjudicate').
+    Which dimensions are multi-label comes from the codebook (--codebook, as
+    used to annotate).
 
     \b
     Example:
@@ -73,9 +78,21 @@ def agreement_command(db: str, dimension: str | None, fmt: str, codebook_path: s
     book = load_codebook(codebook_path) if codebook_path else None
     figures = compute(db, dimension, book)
     records = [
-        {**asdict(f), "coders": " ".join(f.coders) if f.measure == "alpha" else "~".join(f.coders)}
+        {
+            **asdict(f),
+            "coders": " ".join(f.coders) if f.measure == "alpha" else "~".join(f.coders),
+            "warning": f.warning,
+        }
         for f in figures
     ]
+    few = sum(1 for f in figures if f.warning)
+    click.echo("Agreement of the coders' own labels (before adjudication).", err=True)
+    if few:
+        click.echo(
+            f"warning: {few} of {len(figures)} figures rest on fewer than {FEW_UNITS} units "
+            "(see the warning column); read them as anecdotes, not estimates",
+            err=True,
+        )
     if fmt == "json":
         for record in records:
             click.echo(json.dumps(record, ensure_ascii=False))
@@ -99,10 +116,24 @@ def agreement_command(db: str, dimension: str | None, fmt: str, codebook_path: s
             str(r["pairable"]),
             "n/a" if r["value"] is None else f"{r['value']:.3f}",
             r["reason"],
+            "! fewer than 10 units" if r["warning"] else "",
         ]
         for r in records
     ]
     click.echo(_text_table(rows, list(_AGREEMENT_COLUMNS)))
+
+
+def labels_option(func):
+    """``--labels adjudicated|all|NAME``: whose labels a command counts or writes."""
+    return click.option(
+        "--labels",
+        "labels",
+        default="all",
+        show_default=True,
+        metavar="adjudicated|all|NAME",
+        help="Whose labels: 'all' (every coder, each on their own rows), 'adjudicated' (the "
+        "final labels: decisions and agreed labels) or one annotator's name.",
+    )(func)
 
 
 @click.command()
@@ -113,7 +144,8 @@ def agreement_command(db: str, dimension: str | None, fmt: str, codebook_path: s
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also write the chart as a PNG image to this file.",
 )
-@click.option("--annotator", help="Only this annotator's labels.")
+@labels_option
+@click.option("--annotator", help="Only this annotator's labels (the same as --labels NAME).")
 @click.option(
     "--format",
     "fmt",
@@ -124,17 +156,30 @@ def agreement_command(db: str, dimension: str | None, fmt: str, codebook_path: s
 )
 @click.option("--no-chart", is_flag=True, help="Text format without the terminal chart.")
 @reports_errors
-def report(db: str, output: Path | None, annotator: str | None, fmt: str, no_chart: bool) -> None:
+def report(
+    db: str,
+    output: Path | None,
+    labels: str,
+    annotator: str | None,
+    fmt: str,
+    no_chart: bool,
+) -> None:
     """Per-outlet distribution of frames and stance: a table, a terminal chart, a PNG.
 
-    Each row counts the annotations with one label on one outlet's passages;
-    'share' is that label's part of all the outlet's labels in the dimension
-    (so shares add up to 1 per outlet and dimension). Outlets recorded as
-    'unknown' are listed per article.
+    Each row counts the labels one coder (or the adjudicated labels) gave one
+    outlet's passages in one dimension: 'count' of this label, 'share' its
+    part of the 'n' labels of that outlet, coder and dimension (shares add up
+    to 1 per bar), 'passages' the passages those labels were given to.
+    Coders are never summed: with --labels all each coder has their own rows
+    and bars; --labels adjudicated counts the final labels (see 'nato-compare
+    adjudicate'; undecided disagreements are left out and counted). Outlets
+    recorded as 'unknown' are listed per article, with their full names.
 
     \b
     Example:
       nato-compare report --db annotations.db --output report.png
+      nato-compare report --labels adjudicated --output gold.png
+      nato-compare report --labels alice --no-chart
     """
     if output is not None and str(output) == "-":
         raise click.BadParameter(
@@ -142,7 +187,16 @@ def report(db: str, output: Path | None, annotator: str | None, fmt: str, no_cha
         )
     if output is not None:
         check_output(output, databases=[Path(db)])
-    table = distribution(db, annotator=annotator)
+    source = annotator or labels
+    table = distribution(db, labels=source)
+    if source == "adjudicated":
+        left_out = open_disagreements(db)
+        if left_out:
+            click.echo(
+                f"warning: {left_out} undecided disagreements are left out of the adjudicated "
+                "labels (decide them with 'nato-compare adjudicate')",
+                err=True,
+            )
     if fmt == "json":
         for row in table:
             click.echo(json.dumps(row, ensure_ascii=False))
@@ -154,10 +208,19 @@ def report(db: str, output: Path | None, annotator: str | None, fmt: str, no_cha
         click.echo(
             _text_table(
                 [
-                    [r["dimension"], r["outlet"], r["label"], str(r["count"]), f"{r['share']:.1%}"]
+                    [
+                        r["labels"],
+                        r["dimension"],
+                        r["outlet"],
+                        r["label"],
+                        str(r["count"]),
+                        f"{r['share']:.1%}",
+                        str(r["n"]),
+                        str(r["passages"]),
+                    ]
                     for r in table
                 ],
-                ["dimension", "outlet", "label", "count", "share"],
+                ["labels", "dimension", "outlet", "label", "count", "share", "n", "passages"],
             )
         )
         if not no_chart:

@@ -30,7 +30,16 @@ _SHOWN = 10  # rows listed one by one in a warning before "... and N more"
     type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
     help="File to write (default or '-': stdout). Written to a temp file, then renamed.",
 )
-@click.option("--annotator", help="Only this annotator's annotations.")
+@click.option("--annotator", help="Only this annotator's annotations (as --labels NAME).")
+@click.option(
+    "--labels",
+    default="all",
+    show_default=True,
+    metavar="adjudicated|all|NAME",
+    help="Whose labels: 'all' (one row per annotation of every coder, with the unit's "
+    "adjudicated labels in a column), 'adjudicated' (one row per final label: decision or "
+    "agreement, with basis, adjudicator and reason) or one annotator's name.",
+)
 @click.option("--outlet", help="Only annotations on this outlet's articles.")
 @click.option(
     "--excel", is_flag=True, help="CSV for Excel: UTF-8 with a byte-order mark and CRLF line ends."
@@ -40,6 +49,12 @@ _SHOWN = 10  # rows listed one by one in a warning before "... and N more"
     is_flag=True,
     help="Export events x outlets instead: one row per event, one column per outlet "
     "holding its number of passages in the event (0 = the outlet omitted it).",
+)
+@click.option(
+    "--event-notes",
+    is_flag=True,
+    help="Export the annotators' event notes instead: event_id, event_seq, event_label, "
+    "annotator, note, updated_at.",
 )
 @click.option(
     "--links",
@@ -56,13 +71,17 @@ def export(
     outlet: str | None,
     excel: bool,
     events: bool,
+    event_notes: bool,
     links: bool,
+    labels: str,
 ) -> None:
     """Write annotations as CSV or JSONL, one row per annotation.
 
     Columns: annotation_id, annotator, created_at, dimension, label, note,
     passage_id, passage_text, article_id, outlet, title, date, event_id,
-    alignment_score. In CSV, a cell beginning with = + - @ (or tab, CR) gets a
+    alignment_score, adjudicated (the unit's final labels once decided with
+    'nato-compare adjudicate'). --labels adjudicated writes the final labels
+    instead, --event-notes the event notes. In CSV, a cell beginning with = + - @ (or tab, CR) gets a
     leading ' against spreadsheet formula injection, and so does a cell that
     really begins with ' : 'import' removes exactly one leading '.
 
@@ -70,11 +89,46 @@ def export(
     Example:
       nato-compare export --db annotations.db --output annotations.csv
       nato-compare export --annotator alice --format jsonl > alice.jsonl
+      nato-compare export --labels adjudicated --output gold.csv
+      nato-compare export --event-notes --output event-notes.csv
       nato-compare export --events --output coverage.csv
       nato-compare export --links --output judgements.csv
     """
     if output is not None and str(output) == "-":
         output = None
+    if labels not in ("all", "adjudicated"):
+        if annotator and annotator != labels:
+            raise click.UsageError("give the annotator once: --labels NAME or --annotator NAME")
+        annotator = labels
+    if event_notes and (events or links):
+        raise click.UsageError("--event-notes takes no --events or --links")
+    if (events or links or event_notes) and labels == "adjudicated":
+        raise click.UsageError("--labels adjudicated applies to annotations only")
+    if event_notes:
+        if outlet:
+            raise click.UsageError("--event-notes takes no --outlet")
+        from ..labels_export import export_event_notes
+
+        count = export_event_notes(db, output, fmt=fmt, annotator=annotator, excel=excel)
+        click.echo(f"{count} event notes exported" + (f" -> {output}" if output else ""), err=True)
+        return
+    if labels == "adjudicated":
+        if annotator:
+            raise click.UsageError("--labels adjudicated takes no --annotator")
+        from ..labels_export import export_adjudicated
+
+        count, left_out = export_adjudicated(db, output, fmt=fmt, outlet=outlet, excel=excel)
+        click.echo(
+            f"{count} adjudicated labels exported" + (f" -> {output}" if output else ""),
+            err=True,
+        )
+        if left_out:
+            click.echo(
+                f"warning: {left_out} undecided disagreements left out "
+                "(decide them with 'nato-compare adjudicate')",
+                err=True,
+            )
+        return
     if links:
         if events or outlet:
             raise click.UsageError("--links takes no --events or --outlet")

@@ -62,7 +62,10 @@ def export_rows(
         WITH best AS ({_BEST_EVENT})
         SELECT an.id AS annotation_id, an.annotator, an.created_at, an.dimension, an.label,
                an.note, an.passage_id, p.text AS passage_text, p.article_id, ar.outlet,
-               ar.title, ar.date, best.event_id, best.score AS alignment_score
+               ar.title, ar.date, best.event_id, best.score AS alignment_score,
+               (SELECT group_concat(ad.label, '; ') FROM adjudications ad
+                WHERE ad.passage_id = an.passage_id AND ad.dimension = an.dimension)
+               AS adjudicated
         FROM annotations an
         JOIN passages p ON p.id = an.passage_id
         JOIN articles ar ON ar.id = p.article_id
