@@ -2,18 +2,11 @@
 
 Shared by the command line and the annotation interface's export screen.
 
-**CSV.** RFC 4180 quoting by the :mod:`csv` module (fields with a comma, quote
-or line break are quoted, quotes doubled), UTF-8, ``\\n`` between records;
-``excel=True`` writes a byte-order mark and ``\\r\\n`` so Excel reads UTF-8.
-
-**Formula injection.** A spreadsheet runs a cell that begins with ``=``,
-``+``, ``-`` or ``@`` (and, per OWASP, a tab or carriage return) as a formula.
-Such a cell is written with one ``'`` in front. A cell that really begins with
-``'`` gets one too, so the rule is unambiguous and exactly reversible: **a CSV
-cell that begins with ``'`` had one ``'`` added; import removes exactly one.**
-So ``=SUM(A1)`` is written ``'=SUM(A1)``, ``- a dash`` ``'- a dash`` and
-``'quoted'`` ``''quoted'``. JSONL is not read by spreadsheets and holds the
-exact values.
+**CSV** is written by :mod:`nato_compare.csv_safe`, the one CSV writer of the tool: RFC 4180
+with every CR and LF quoted, UTF-8, ``\n`` between records (``excel=True``: a byte-order mark
+and ``\r\n``), and the formula guard: **a CSV cell that begins with ``'`` had one ``'``
+added; import removes exactly one.** JSONL is not read by spreadsheets and holds the exact
+values.
 
 Import and merge rules (ids, natural keys, conflicts, unknown passages) are in
 :mod:`nato_compare.store.exchange`.
@@ -33,12 +26,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO
 
+from .csv_safe import neutralise, restore, write_csv  # noqa: F401  (neutralise: re-exported)
 from .errors import NatoCompareError
 from .output_files import atomic_output, check_output
-from .store import open_db
 from .store import exchange as sql
-from .store.judgements import reviewed_events
+from .store import open_db
+from .store.failures import database_errors
 from .store.judgement_exchange import JudgementsResult, all_judgements, insert_judgements
+from .store.judgements import reviewed_events
 
 #: Export columns, in order (docs/exporting.md documents each one).
 COLUMNS = (
@@ -70,19 +65,6 @@ REQUIRED_COLUMNS = (
 )
 FORMATS = ("csv", "jsonl")
 
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_ESCAPE = "'"
-
-
-def neutralise(cell: str) -> str:
-    """Prefix ``'`` to a cell a spreadsheet would run as a formula, or that begins with ``'``."""
-    return _ESCAPE + cell if cell.startswith(_FORMULA_STARTS + (_ESCAPE,)) else cell
-
-
-def restore(cell: str) -> str:
-    """Undo :func:`neutralise`: drop exactly one leading ``'``."""
-    return cell[1:] if cell.startswith(_ESCAPE) else cell
-
 
 def single_label_dimensions(codebook=None) -> frozenset[str]:
     """Dimensions where an annotator gives one label per passage (from ``codebook``, a
@@ -107,27 +89,6 @@ def _open_output(
     else:
         with atomic_output(output, excel=excel, databases=[database]) as out:
             yield out
-
-
-def write_csv(
-    rows: Iterable[dict], stream: IO[str], columns: Iterable[str], *, excel: bool = False
-) -> int:
-    writer = csv.writer(stream, lineterminator="\r\n" if excel else "\n")
-    columns = list(columns)
-    writer.writerow([neutralise(c) for c in columns])
-    count = 0
-    for row in rows:
-        writer.writerow([neutralise(_cell(row.get(c))) for c in columns])
-        count += 1
-    return count
-
-
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return repr(value)  # shortest text that reads back to the same float
-    return str(value)
 
 
 def write_jsonl(rows: Iterable[dict], stream: IO[str]) -> int:
@@ -339,7 +300,7 @@ def import_annotations(
     rows = read_annotation_file(Path(path))
     db = _open_existing(db_path)
     try:
-        with db.atomic():
+        with database_errors(db_path), db.atomic():
             result = sql.insert_annotations(db, rows, single_label_dimensions(codebook))
             if strict and result.unknown:
                 raise NatoCompareError(
@@ -381,17 +342,20 @@ def merge_databases(others: list[Path], db_path: str | Path) -> MergeResult:
             raise NatoCompareError(f"cannot merge {other} into itself")
         source = open_db(other, create=False)
         try:
-            annotations = sql.all_annotations(source)
-            articles = sql.passage_article(source, (a["passage_id"] for a in annotations))
-            judgements = all_judgements(source)
-            loaded.append((other, annotations, sql.all_event_notes(source), articles, judgements))
+            with database_errors(other):
+                annotations = sql.all_annotations(source)
+                articles = sql.passage_article(source, (a["passage_id"] for a in annotations))
+                judgements = all_judgements(source)
+                loaded.append(
+                    (other, annotations, sql.all_event_notes(source), articles, judgements)
+                )
         finally:
             source.close()
     db = _open_existing(target)
     merged = MergeResult()
     single = single_label_dimensions()
     try:
-        with db.atomic():
+        with database_errors(target), db.atomic():
             for other, annotations, notes, articles, judgements in loaded:
                 result = sql.insert_annotations(db, annotations, single)
                 sql.insert_event_notes(db, notes, result)

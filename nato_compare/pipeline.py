@@ -10,6 +10,7 @@ from .errors import NatoCompareError
 from .ingest import read_sources
 from .store import open_db
 from .store.articles import IngestSummary, write_articles
+from .store.failures import database_errors
 
 
 def ingest_sources(
@@ -29,6 +30,7 @@ def ingest_sources(
         raise NatoCompareError(f"two sources give the same article id: {', '.join(duplicates[:5])}")
     db = open_db(db_path)
     try:
-        return write_articles(db, articles, progress)
+        with database_errors(db_path):
+            return write_articles(db, articles, progress)
     finally:
         db.close()

@@ -5,13 +5,17 @@ the aligned pairs to a CSV or JSONL file, and stores the run. The file is writte
 name beside its target first and only renamed into place once the database transaction has
 committed, so a failure leaves neither a half-written file nor a changed database; an unwritable
 output path is reported before anything is computed.
+
+Passages ingested while an alignment runs are noticed: the run is stored only if the live
+passages are still those it aligned (checked inside the write transaction); otherwise they are
+read and aligned again (with a warning), up to :data:`ATTEMPTS` times.
 """
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
+import warnings
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -19,15 +23,19 @@ from collections.abc import Iterable
 from typing import IO, Any
 
 from .aligner import AlignParams, Progress, align
+from ..csv_safe import write_csv
 from ..errors import NatoCompareError
 from ..model import outlet_key
 from ..output_files import PendingOutput, check_output
 from ..store import open_db
-from ..store.articles import current_passages
+from ..store.articles import current_passages, current_passages_signature, passages_signature
+from ..store.failures import database_errors
 from ..store.events import ALIGNMENT_COLUMNS, alignment_rows, save_run
 from ..store.judgements import constraints
 
 FORMATS = ("csv", "jsonl")
+#: Alignments tried when another program keeps changing the passages while one runs.
+ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -52,9 +60,7 @@ def _now() -> str:
 def write_alignments(rows: list[dict[str, Any]], stream: IO[str], fmt: str) -> None:
     """Write alignment rows (:func:`nato_compare.store.events.alignment_rows`) as CSV or JSONL."""
     if fmt == "csv":
-        writer = csv.DictWriter(stream, fieldnames=ALIGNMENT_COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+        write_csv(rows, stream, ALIGNMENT_COLUMNS)
     elif fmt == "jsonl":
         for row in rows:
             record = dict(row)
@@ -74,6 +80,44 @@ def _open_for_alignment(db_path: Path):
             f"{db_path} is empty: run 'nato-compare ingest SOURCES --db {db_path}' first"
         )
     return open_db(db_path)
+
+
+class _PassagesChanged(Exception):
+    """The live passages differ from those aligned: storing the run would store stale events."""
+
+
+def _live_passages(db, db_path: Path) -> list[dict]:
+    passages = current_passages(db)
+    if not passages:
+        raise NatoCompareError(
+            f"no passages in {db_path}: run 'nato-compare ingest SOURCES --db {db_path}' first"
+        )
+    outlets = sorted({outlet_key(p["outlet"], p["article_id"]) for p in passages})
+    if len(outlets) < 2:
+        raise NatoCompareError(
+            f"only one outlet in {db_path} ({outlets[0]}): aligning needs articles "
+            "from at least two outlets"
+        )
+    return passages
+
+
+def _store(db, result, started: str, passages, stream, output, fmt: str) -> int:
+    """Store the run and write the pairs, in one write transaction; raises
+    :class:`_PassagesChanged` (nothing stored) if another program changed the passages since
+    they were read."""
+    # the file is written inside the transaction: if writing fails, nothing is stored;
+    # it is put in place once the run is committed
+    with db.atomic():
+        if current_passages_signature(db) != passages_signature(passages):
+            raise _PassagesChanged
+        run_id = save_run(db, result, started_at=started, finished_at=_now())
+        rows = alignment_rows(db) if output is not None else []
+        if stream is not None:
+            with stream:
+                write_alignments(rows, stream, fmt)
+        elif output == "-":
+            write_alignments(rows, sys.stdout, fmt)
+    return run_id
 
 
 def align_db(
@@ -105,61 +149,58 @@ def align_db(
     if target is not None:
         check_output(target, databases=[db_path])
     db = _open_for_alignment(db_path)
+    pending = PendingOutput(target) if target is not None else None
+    stream = None
     try:
-        passages = current_passages(db)
-        if not passages:
-            raise NatoCompareError(
-                f"no passages in {db_path}: run 'nato-compare ingest SOURCES --db {db_path}' first"
-            )
-        outlets = sorted({outlet_key(p["outlet"], p["article_id"]) for p in passages})
-        if len(outlets) < 2:
-            raise NatoCompareError(
-                f"only one outlet in {db_path} ({outlets[0]}): aligning needs articles "
-                "from at least two outlets"
-            )
-        must_link, cannot_link = list(must_link), list(cannot_link)
-        if use_judgements:
-            stored_must, stored_cannot = constraints(db)
-            must_link += stored_must
-            cannot_link += stored_cannot
-        started = _now()
-        result = align(
-            passages,
-            params=params,
-            progress=progress,
-            must_link=must_link,
-            cannot_link=cannot_link,
-        )
-        result.stats["judgements"] = {"must_link": len(must_link), "cannot_link": len(cannot_link)}
-        pending = PendingOutput(target) if target is not None else None
-        # opened before the database is locked: a named pipe waits here for its reader
-        stream = pending.open() if pending is not None else None
-        try:
-            # the file is written inside the transaction: if writing fails, nothing is stored;
-            # it is put in place once the run is committed
-            with db.atomic():
-                run_id = save_run(db, result, started_at=started, finished_at=_now())
-                rows = alignment_rows(db) if output is not None else []
-                if stream is not None:
-                    with stream:
-                        write_alignments(rows, stream, fmt)
-                elif output == "-":
-                    write_alignments(rows, sys.stdout, fmt)
-            if pending is not None:
-                pending.commit()
-        except OSError as exc:
-            raise NatoCompareError(
-                f"cannot write {target or 'stdout'}: {exc.strerror or exc}"
-            ) from None
-        finally:
-            if stream is not None and not stream.closed:
+        with database_errors(db_path, os_errors=False):
+            for attempt in range(1, ATTEMPTS + 1):
+                passages = _live_passages(db, db_path)
+                started = _now()
+                must, cannot = list(must_link), list(cannot_link)
+                if use_judgements:
+                    stored_must, stored_cannot = constraints(db)
+                    must += stored_must
+                    cannot += stored_cannot
+                result = align(
+                    passages,
+                    params=params,
+                    progress=progress,
+                    must_link=must,
+                    cannot_link=cannot,
+                )
+                result.stats["judgements"] = {"must_link": len(must), "cannot_link": len(cannot)}
+                if pending is not None and stream is None:
+                    # opened before the database is locked: a named pipe waits here for its reader
+                    stream = pending.open()
                 try:
-                    stream.close()
-                except OSError:
-                    pass  # the run failed already; its error is the one to report
-            if pending is not None:
-                pending.discard()
+                    run_id = _store(db, result, started, passages, stream, output, fmt)
+                    break
+                except _PassagesChanged:
+                    if attempt == ATTEMPTS:
+                        raise NatoCompareError(
+                            f"the passages of {db_path} changed during each of {ATTEMPTS} "
+                            "alignments (another program is ingesting): run align again when "
+                            "it has finished; nothing was stored"
+                        ) from None
+                    warnings.warn(
+                        f"the passages of {db_path} changed while aligning (another program "
+                        "ingested): aligning them again",
+                        stacklevel=2,
+                    )
+        if pending is not None:
+            pending.commit()
+    except OSError as exc:
+        raise NatoCompareError(
+            f"cannot write {target or 'stdout'}: {exc.strerror or exc}"
+        ) from None
     finally:
+        if stream is not None and not stream.closed:
+            try:
+                stream.close()
+            except OSError:
+                pass  # the run failed already; its error is the one to report
+        if pending is not None:
+            pending.discard()
         db.close()
     stats = result.stats
     return AlignSummary(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import shutil
 import sys
@@ -14,6 +13,7 @@ import click
 from ..agreement import FEW_UNITS
 from ..agreement import agreement as compute
 from ..codebook import load_codebook
+from ..csv_safe import write_csv
 from ..output_files import check_output
 from ..report import distribution, open_disagreements, terminal_chart, write_image
 from .codebook_cmd import codebook_option
@@ -98,12 +98,7 @@ def agreement_command(db: str, dimension: str | None, fmt: str, codebook_path: s
             click.echo(json.dumps(record, ensure_ascii=False))
         return
     if fmt == "csv":
-        writer = csv.DictWriter(sys.stdout, fieldnames=_AGREEMENT_COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        for record in records:
-            writer.writerow(
-                {**record, "value": "" if record["value"] is None else repr(record["value"])}
-            )
+        write_csv(records, sys.stdout, _AGREEMENT_COLUMNS)
         return
     rows = [
         [
@@ -201,9 +196,7 @@ def report(
         for row in table:
             click.echo(json.dumps(row, ensure_ascii=False))
     elif fmt == "csv":
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(table[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows({**r, "share": f"{r['share']:.4f}"} for r in table)
+        write_csv(({**r, "share": f"{r['share']:.4f}"} for r in table), sys.stdout, table[0])
     else:
         click.echo(
             _text_table(

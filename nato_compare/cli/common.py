@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import sqlite3
 import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -12,6 +13,7 @@ import click
 
 from ..errors import NatoCompareError
 from ..store import DEFAULT_DB
+from ..store.failures import explain
 
 __all__ = ["DEFAULT_DB", "db_option", "reports_errors", "stderr_progress"]
 
@@ -28,7 +30,10 @@ def db_option(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def reports_errors(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn library errors into one line on stderr (exit 1) and warnings into 'warning:' lines."""
+    """Turn library errors into one line on stderr (exit 1) and warnings into 'warning:' lines.
+
+    A database or disk error the library did not explain (a full disk, a read-only file) is
+    told in one line too, naming the command's ``--db``."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -38,6 +43,11 @@ def reports_errors(func: Callable[..., Any]) -> Callable[..., Any]:
                 return func(*args, **kwargs)
             except NatoCompareError as exc:
                 raise click.ClickException(str(exc)) from None
+            except (sqlite3.Error, OSError) as exc:
+                explained = explain(exc, kwargs.get("db"))
+                if explained is None:
+                    raise
+                raise click.ClickException(str(explained)) from None
             finally:
                 for warning in caught:
                     click.echo(f"warning: {warning.message}", err=True)

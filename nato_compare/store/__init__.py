@@ -25,19 +25,34 @@ Tables (docs/schema.md documents every table):
 - ``seen_events``     the members of each event as an annotator last saw it (split/merge notices)
 - ``adjudications``   the final (adjudicated) labels of a passage's dimension, who decided, why
 - ``role_log``        when an annotator opened the database as adjudicator (blind coding off)
+
+**Writers wait, then succeed.** Every write transaction starts as a write (``BEGIN
+IMMEDIATE``, in :meth:`StoreDatabase.atomic`): a transaction that begins as a read and later
+writes cannot wait for the lock in SQLite (it fails at once with "database is locked"), one
+that asks for the write lock first waits up to the busy timeout (:data:`BUSY_TIMEOUT`
+seconds, or ``$NATO_COMPARE_BUSY_TIMEOUT``) for the other writer to finish. Failures are
+told in one line by :mod:`nato_compare.store.failures`.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import random
 import sqlite3
+import time
+from collections.abc import Generator
 from pathlib import Path
 
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
 from ..errors import NatoCompareError
+from .failures import database_errors, is_busy
 
 DEFAULT_DB = "annotations.db"
+#: Seconds a writer waits for another program's write to finish before giving up.
+BUSY_TIMEOUT = 60.0
 MIGRATION_SET = "nato_compare"
 
 migrations = Migrations(MIGRATION_SET)
@@ -241,48 +256,157 @@ def m004_article_story(db: sqlite_utils.Database) -> None:
 SCHEMA_VERSION = len(migrations._migrations)
 
 
-def open_db(path: str | Path = DEFAULT_DB, *, create: bool = True) -> sqlite_utils.Database:
+def busy_timeout() -> float:
+    """The busy timeout in seconds: ``$NATO_COMPARE_BUSY_TIMEOUT`` or :data:`BUSY_TIMEOUT`."""
+    value = os.environ.get("NATO_COMPARE_BUSY_TIMEOUT", "")
+    try:
+        seconds = float(value)
+    except ValueError:
+        return BUSY_TIMEOUT
+    return seconds if seconds >= 0 else BUSY_TIMEOUT
+
+
+class StoreDatabase(sqlite_utils.Database):
+    """A sqlite-utils database whose transactions begin as writes (``BEGIN IMMEDIATE``).
+
+    sqlite-utils' own writes (``insert_all``, ``update``...) and ours go through
+    :meth:`atomic`, so this is the one place where a write transaction starts. While another
+    program writes, ``BEGIN IMMEDIATE`` is tried again every few milliseconds until the busy
+    timeout has passed: SQLite's own busy handler sleeps up to 100 ms between tries, so with
+    four writers most of the time went to sleeping while the lock was free (120 writes/s).
+    """
+
+    @contextlib.contextmanager
+    def atomic(self) -> Generator[sqlite_utils.Database, None, None]:
+        if self.conn.in_transaction:  # nested: sqlite-utils' savepoints
+            with super().atomic() as db:
+                yield db
+            return
+        self._begin_immediate()
+        try:
+            yield self
+        except BaseException:
+            self.rollback()
+            raise
+        else:
+            try:
+                self.conn.execute("COMMIT")
+            except BaseException:
+                self.rollback()
+                raise
+
+    def _begin_immediate(self) -> None:
+        timeout = self.conn.execute("PRAGMA busy_timeout").fetchone()[0]
+        deadline = time.monotonic() + timeout / 1000
+        pause = 0.001
+        self.conn.execute("PRAGMA busy_timeout = 0")
+        try:
+            while True:
+                try:
+                    self.conn.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as error:
+                    if not is_busy(error) or time.monotonic() >= deadline:
+                        raise
+                # random pauses: the waiting writers do not all try again at the same moment
+                time.sleep(random.uniform(pause / 2, pause))
+                pause = min(pause * 1.5, 0.004)
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {int(timeout)}")
+
+
+def write_transaction(db: sqlite_utils.Database, *, timeout: float | None = None):
+    """One write transaction on ``db``; ``timeout`` (seconds) overrides the busy timeout
+    for it (0: give up at once if another program is writing)."""
+    if timeout is None:
+        return db.atomic()
+    return _with_timeout(db, timeout)
+
+
+@contextlib.contextmanager
+def _with_timeout(db: sqlite_utils.Database, timeout: float):
+    previous = db.execute("PRAGMA busy_timeout").fetchone()[0]
+    db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+    try:
+        with db.atomic():
+            yield db
+    finally:
+        db.execute(f"PRAGMA busy_timeout = {int(previous)}")
+
+
+def connect(path: str | Path, *, timeout: float | None = None) -> StoreDatabase:
+    """A connection to ``path`` whose writes wait up to ``timeout`` (default
+    :func:`busy_timeout`) seconds for another writer, and whose statements outside
+    :meth:`StoreDatabase.atomic` that write also begin ``IMMEDIATE``."""
+    seconds = busy_timeout() if timeout is None else timeout
+    conn = sqlite3.connect(
+        str(path), timeout=seconds, isolation_level="IMMEDIATE", check_same_thread=False
+    )
+    return StoreDatabase(conn)
+
+
+def open_db(
+    path: str | Path = DEFAULT_DB, *, create: bool = True, timeout: float | None = None
+) -> StoreDatabase:
     """Open (and, with ``create``, create or migrate) a nato-compare database.
 
-    WAL journal mode and foreign keys are switched on. Raises
-    :class:`NatoCompareError` when the file is not a nato-compare database or
-    was written by a newer version.
+    WAL journal mode and foreign keys are switched on; writes wait up to ``timeout``
+    seconds (default :func:`busy_timeout`) for another writer. Raises
+    :class:`NatoCompareError` when the file is not a nato-compare database, was written by
+    a newer version, or cannot be read or written (one line, see
+    :mod:`nato_compare.store.failures`).
     """
     path = Path(path)
     if not create and not path.exists():
         raise NatoCompareError(f"database not found: {path} (run 'nato-compare ingest' first)")
     if path.exists() and path.is_dir():
         raise NatoCompareError(f"database path is a directory: {path}")
-    try:
-        db = sqlite_utils.Database(path)
-        db.execute("PRAGMA foreign_keys = ON")
-        version = db.execute("PRAGMA user_version").fetchone()[0]
-        tables = set(db.table_names())
-    except sqlite3.DatabaseError as exc:
-        raise NatoCompareError(f"not a SQLite database: {path} ({exc})") from None
+    if path.exists() and not path.is_file():
+        raise NatoCompareError(f"{path} is not a regular file: give a database file")
+    if not create and path.stat().st_size == 0:
+        raise NatoCompareError(
+            f"{path} is empty (zero bytes), not a database: "
+            f"run 'nato-compare ingest SOURCES --db {path}' first"
+        )
+    with database_errors(path):
+        db = connect(path, timeout=timeout)
+        try:
+            db.execute("PRAGMA foreign_keys = ON")
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            tables = set(db.table_names())
+        except BaseException:
+            db.close()
+            raise
     if version > SCHEMA_VERSION:
+        db.close()
         raise NatoCompareError(
             f"{path} has schema version {version}, newer than this nato-compare "
             f"understands ({SCHEMA_VERSION}); upgrade nato-compare"
         )
     if version == 0 and tables - {"_sqlite_migrations"}:
+        db.close()
         raise NatoCompareError(f"{path} is a SQLite database but not a nato-compare one")
     if version < SCHEMA_VERSION:
         if not create:
+            db.close()
             raise NatoCompareError(
                 f"{path} has schema version {version}; open it with a writing command to migrate"
             )
-        _migrate(db, path)
+        try:
+            with database_errors(path):
+                _migrate(db)
+        except BaseException:
+            db.close()
+            raise
     return db
 
 
-def _migrate(db: sqlite_utils.Database, path: Path) -> None:
-    try:
-        db.enable_wal()
-        migrations.apply(db)
-        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-    except sqlite3.OperationalError as exc:
-        raise NatoCompareError(f"cannot write database {path}: {exc}") from None
+def _migrate(db: sqlite_utils.Database) -> None:
+    db.enable_wal()
+    with db.atomic():  # two programs creating one database: the second waits, then finds it done
+        if db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+            migrations.apply(db)
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
 def get_setting(db: sqlite_utils.Database, key: str) -> str | None:
@@ -290,8 +414,11 @@ def get_setting(db: sqlite_utils.Database, key: str) -> str | None:
     return row[0] if row else None
 
 
-def set_setting(db: sqlite_utils.Database, key: str, value: str) -> None:
-    with db.atomic():
+def set_setting(
+    db: sqlite_utils.Database, key: str, value: str, *, timeout: float | None = None
+) -> None:
+    """Store a setting; ``timeout`` as in :func:`write_transaction`."""
+    with write_transaction(db, timeout=timeout):
         db.execute(
             "INSERT INTO settings(key, value) VALUES (?, ?) "
             "ON CONFLICT(key) DO UPDATE SET value = excluded.value",

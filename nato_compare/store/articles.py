@@ -10,7 +10,7 @@ exports. A passage that comes back in a later version is revived.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -132,6 +132,27 @@ def current_passages(db: sqlite_utils.Database) -> list[dict]:
             WHERE p.superseded_at IS NULL
             ORDER BY p.article_id, p.seq
             """
+        )
+    )
+
+
+def passages_signature(rows: Iterable[dict] | Iterable[tuple[str, str]]) -> str:
+    """A digest of which passages are live and their outlets: what an alignment depends on.
+
+    Passage ids derive from their text, so an edited passage is another id."""
+    pairs = sorted((r["id"], r["outlet"]) if isinstance(r, dict) else tuple(r) for r in rows)
+    digest = hashlib.sha1()
+    for passage_id, outlet in pairs:
+        digest.update(f"{passage_id}\x1f{outlet}\x1e".encode())
+    return digest.hexdigest()
+
+
+def current_passages_signature(db: sqlite_utils.Database) -> str:
+    """:func:`passages_signature` of the live passages as stored now."""
+    return passages_signature(
+        db.execute(
+            "SELECT p.id, a.outlet FROM passages p JOIN articles a ON a.id = p.article_id "
+            "WHERE p.superseded_at IS NULL"
         )
     )
 

@@ -3,14 +3,18 @@ the tests and the benchmark alike."""
 
 from __future__ import annotations
 
+import asyncio
+import time
 from concurrent.futures import Future
 from pathlib import Path
+from typing import Any
 
 from textual.app import App
 from textual.worker import Worker, WorkerState
 
 from ..codebook import Codebook, load_codebook
 from ..errors import NatoCompareError
+from ..safe_text import terminal_safe
 from .data import (
     DatabaseThread,
     Opening,
@@ -19,6 +23,14 @@ from .data import (
     remember_annotator_if_free,
 )
 from .screens.event_screen import EventScreen
+
+
+#: A write that takes longer than this (seconds) is waiting for another program: say so.
+WAIT_NOTICE = 1.0
+WAITING = (
+    "Another program is writing to the database. Your changes are kept and will be saved "
+    "in order as soon as it has finished."
+)
 
 
 class AnnotateApp(App):
@@ -41,15 +53,36 @@ class AnnotateApp(App):
         self.codebook = codebook
         #: The adjudicator sees every annotator's labels at once (no blind coding); logged.
         self.adjudicator = adjudicator
+        self._waiting_notice_until = 0.0  # monotonic time the "waiting" notice is shown until
         # Read while Textual starts the app: the first screen then waits for no query.
         self.opening: Future[Opening] = db.submit(open_first_event, annotator, codebook)
         if annotator is not None:
             db.submit(remember_annotator_if_free, annotator)  # after the reading, not before
             if adjudicator:
-                db.submit(log_adjudicator, annotator)
+                db.submit_write(log_adjudicator, annotator)
 
     def get_default_screen(self) -> EventScreen:
         return EventScreen.for_codebook(self.codebook)
+
+    async def saved(self, write: Future) -> Any:
+        """The result of a write queued with ``db.submit_write``; while it waits longer than
+        :data:`WAIT_NOTICE` for another program, the analyst is told (once for all the writes
+        queued behind it)."""
+        waiting = asyncio.wrap_future(write)
+        while True:
+            done, _ = await asyncio.wait({waiting}, timeout=WAIT_NOTICE)
+            if done:
+                return waiting.result()
+            now = time.monotonic()
+            if now >= self._waiting_notice_until:
+                self._waiting_notice_until = now + 5 * WAIT_NOTICE
+                self.notify(
+                    WAITING,
+                    title="Waiting for the database",
+                    severity="warning",
+                    timeout=5 * WAIT_NOTICE,
+                    markup=False,
+                )
 
     def report_worker_error(self, event: Worker.StateChanged) -> None:
         """A failed database worker becomes an error notification, never a crash.
@@ -64,10 +97,11 @@ class AnnotateApp(App):
             message = f"unexpected error: {type(error).__name__}: {error}"
         self.log.error(message)
         self.notify(
-            message,
+            terminal_safe(message),
             title="Not saved" if event.worker.group == "write" else "Error",
             severity="error",
             timeout=10,
+            markup=False,
         )
 
     async def on_unmount(self) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,7 @@ from textual.content import Content
 import nato_compare.store.annotations as annotations_store
 from ..codebook import Dimension
 from ..store import get_setting, open_db, set_setting
+from ..store.failures import is_busy
 from ..store.worklist import (
     EventFilter,
     EventPassage,
@@ -48,6 +50,10 @@ from .widgets.outlet_column import (
 )
 
 ANNOTATOR_SETTING = "annotator"
+#: Seconds between two tries of a write while another program holds the database's write lock.
+RETRY_PAUSE = 0.05
+#: Seconds remembering the annotator's name waits for another program's write.
+REMEMBER_WAIT = 5.0
 
 
 class DatabaseThread:
@@ -66,6 +72,25 @@ class DatabaseThread:
     def submit(self, fn: Callable[..., Any], *args: Any) -> Future:
         """Queue ``fn(db, *args)``; call from the UI thread so the queue order is the key order."""
         return self._executor.submit(lambda: fn(self._connection(), *args))
+
+    def submit_write(self, fn: Callable[..., Any], *args: Any) -> Future:
+        """Queue the write ``fn(db, *args)``, tried again while another program holds the
+        write lock, so that a key press is never lost; later calls wait behind it, in order
+        (closing the app waits for them too).
+
+        A write that found the database busy changed nothing (its transaction began with
+        ``BEGIN IMMEDIATE``, see :mod:`nato_compare.store`), so trying it again is safe."""
+
+        def write() -> Any:
+            while True:
+                try:
+                    return fn(self._connection(), *args)
+                except sqlite3.OperationalError as error:
+                    if not is_busy(error):
+                        raise
+                time.sleep(RETRY_PAUSE)
+
+        return self._executor.submit(write)
 
     async def call(self, fn: Callable[..., Any], *args: Any) -> Any:
         return await asyncio.wrap_future(self.submit(fn, *args))
@@ -150,9 +175,10 @@ def open_first_event(db, annotator: str | None, codebook=None) -> Opening:
 
 def remember_annotator_if_free(db, name: str) -> None:
     """Remember the annotator for next time, unless another program holds the write lock (an
-    alignment being saved): the name is a convenience, not worth an error."""
+    alignment being saved) for more than a few seconds: the name is a convenience, not worth
+    holding up the reads queued behind it."""
     try:
-        remember_annotator(db, name)
+        set_setting(db, ANNOTATOR_SETTING, name, timeout=REMEMBER_WAIT)
     except sqlite3.OperationalError:
         pass
 

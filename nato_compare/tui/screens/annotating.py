@@ -7,7 +7,6 @@ key-press order; a worker waits for the result and posts :class:`~..messages.Cha
 
 from __future__ import annotations
 
-import asyncio
 from concurrent.futures import Future
 
 from textual import work
@@ -88,11 +87,11 @@ class AnnotatingMixin:
         """Queue a write now, in key-press order; prefetched events may be stale after it."""
         self._generation += 1
         self._prefetched.clear()
-        self._finish_write(self.app.db.submit(fn, *args), verb)
+        self._finish_write(self.app.db.submit_write(fn, *args), verb)
 
     @work(group="write", exit_on_error=False)
     async def _finish_write(self, future: Future, verb: str) -> None:
-        change = await asyncio.wrap_future(future)
+        change = await self.app.saved(future)
         self.post_message(Changed(change, verb))
 
     def on_changed(self, message: Changed) -> None:

@@ -109,9 +109,9 @@ class EventScreen(AnnotatingMixin, Screen):
             self.app.exit(message="no annotator name given")
             return
         self.app.annotator = name
-        self.app.db.submit(data.remember_annotator, name)
+        self.app.db.submit(data.remember_annotator_if_free, name)
         if self.app.adjudicator:
-            self.app.db.submit(data.log_adjudicator, name)
+            self.app.db.submit_write(data.log_adjudicator, name)
         self._annotator_ready()
 
     def _set_sub_title(self) -> None:
