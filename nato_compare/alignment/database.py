@@ -213,6 +213,6 @@ def align_db(
         events=stats["events"],
         seconds=round(sum(stats["seconds"].values()), 2),
         output=str(target) if target is not None else ("-" if output == "-" else None),
-        must_link=len(must_link),
-        cannot_link=len(cannot_link),
+        must_link=len(must),
+        cannot_link=len(cannot),
     )
