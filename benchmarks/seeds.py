@@ -14,11 +14,12 @@ temporary database with the real ``ingest`` and aligned with
   a pair or put in one event; when the aligner's pair evidence names the claims it matched
   (``claim_a`` / ``claim_b``), also how many are found with exactly the gold sentences;
 - **precision** of the kept pairs: a pair is right when its two passages hold a common gold
-  fact (``same`` or ``related``; a passage holding no shared fact makes the pair wrong);
+  fact (``same`` or ``related``; a passage holding no shared fact makes the pair wrong), and
+  with claims, when the two matched claims are (or hold, or lie in) gold sentences of it;
 - **per fact**, whether one event holds the fact from at least two articles, how many of the
   fact's articles the best such event covers, and how many of its members hold another fact;
-- the **events**, each member tagged with its gold facts and its first 100 characters, so a
-  reader can judge them.
+- the **events**, each member tagged with its gold facts, its first 100 characters and the
+  claims it was matched by, so a reader can judge them.
 """
 
 from __future__ import annotations
@@ -124,6 +125,13 @@ def claim_text(value: Any, passage: dict) -> str | None:
     return None
 
 
+def overlaps(claim: str, sentences: Iterable[str]) -> bool:
+    """Whether ``claim`` is one of ``sentences``, holds one or lies inside one (a claim splitter
+    may cut a sentence differently from the gold)."""
+    claim = _squash(claim)
+    return any(claim in s or s in claim for s in map(_squash, sentences))
+
+
 def pair_claims(pair: AlignedPair, by_id: dict[str, dict]) -> tuple[str, str] | None:
     evidence = pair.evidence or {}
     if "claim_a" not in evidence or "claim_b" not in evidence:
@@ -142,6 +150,8 @@ class Figures:
     exact: int | None  # ... with the claims the aligner matched equal to the gold sentences
     kept: int
     right: int  # kept pairs whose passages hold a common fact
+    # kept pairs whose matched claims are gold sentences of a common fact (None: no claims)
+    right_claims: int | None
     in_events: int
     right_in_events: int
     missed: list[dict]
@@ -179,6 +189,17 @@ def score(result: AlignmentResult, passages: list[dict], gold: Gold) -> Figures:
     def right(pair: AlignedPair) -> bool:
         return bool(gold.facts_of.get(pair.a, set()) & gold.facts_of.get(pair.b, set()))
 
+    def right_claims(pair: AlignedPair) -> bool:
+        claims = pair_claims(pair, by_id)
+        if claims is None:
+            return False
+        common = gold.facts_of.get(pair.a, set()) & gold.facts_of.get(pair.b, set())
+        return any(
+            overlaps(claims[0], gold.sentences[pair.a, fact])
+            and overlaps(claims[1], gold.sentences[pair.b, fact])
+            for fact in common
+        )
+
     within = [p for p in result.pairs if p.event_id]
     return Figures(
         same_pairs=len(gold.same),
@@ -188,6 +209,7 @@ def score(result: AlignmentResult, passages: list[dict], gold: Gold) -> Figures:
         exact=exact if has_claims else None,
         kept=len(result.pairs),
         right=sum(map(right, result.pairs)),
+        right_claims=sum(map(right_claims, result.pairs)) if has_claims else None,
         in_events=len(within),
         right_in_events=sum(map(right, within)),
         missed=missed,
@@ -241,6 +263,13 @@ def short_article(article_id: str) -> str:
 
 def print_events(result: AlignmentResult, passages: list[dict], gold: Gold, limit: int) -> None:
     by_id = {p["id"]: p for p in passages}
+    # the claims each member was matched by, within its event
+    claims_of: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for pair in result.pairs:
+        claims = pair_claims(pair, by_id) if pair.event_id else None
+        for passage, claim in zip((pair.a, pair.b), claims or ()):
+            if claim not in claims_of[pair.event_id, passage]:
+                claims_of[pair.event_id, passage].append(claim)
     for event in result.events[:limit]:
         tags = Counter(f for p in event.passage_ids for f in gold.facts_of.get(p, set()))
         common = tags.most_common(1)
@@ -257,6 +286,8 @@ def print_events(result: AlignmentResult, passages: list[dict], gold: Gold, limi
                 f"  {short_article(p['article_id']):<28} ¶{p['seq']:<2} {member.score:5.1f}  [{facts}]"
             )
             print(f"      {_squash(p['text'])[:100]}")
+            for claim in claims_of.get((event.id, p["id"]), []):
+                print(f"      claim: {_squash(claim)[:100]}")
 
 
 def parse_overrides(items: Iterable[str]) -> dict[str, Any]:
@@ -292,9 +323,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--missed", action="store_true", help="list the gold pairs not found")
     args = parser.parse_args(argv)
 
+    changed = parse_overrides(args.set)
     passages = seed_passages()
     gold = Gold.load()
-    changed = parse_overrides(args.set)
     params = AlignParams(**{**AlignParams().to_dict(), **changed})
     result = align(passages, params=params)
     figures = score(result, passages, gold)
@@ -324,6 +355,11 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"precision of the kept pairs: {figures.right}/{figures.kept} = "
             f"{figures.right / figures.kept:.2f} (a common gold fact in both passages)"
+        )
+    if figures.right_claims is not None and figures.kept:
+        print(
+            f"  with the matched claims gold sentences of that fact: {figures.right_claims}/"
+            f"{figures.kept} = {figures.right_claims / figures.kept:.2f}"
         )
     if figures.in_events:
         print(
