@@ -219,6 +219,7 @@ def judge_link(
         raise NatoCompareError(f"a link verdict is one of {', '.join(LINK_VERDICTS)}")
     if a == b:
         raise NatoCompareError("a link joins two different passages")
+    focus = a  # the passage the annotator judged from: undo shows it again
     a, b = ordered(a, b)
     with db.atomic():
         _check_passages(db, a, b)
@@ -232,7 +233,7 @@ def judge_link(
                 [],
                 removed=[key],
                 event_id=event_id,
-                passage_id=a,
+                passage_id=focus,
             )
         row = new_row(
             annotator,
@@ -244,7 +245,7 @@ def judge_link(
             via="accept" if verdict == SAME else "reject",
         )
         word = "accepted" if verdict == SAME else "rejected"
-        return _change(db, annotator, f"link {word}", [row], event_id=event_id, passage_id=a)
+        return _change(db, annotator, f"link {word}", [row], event_id=event_id, passage_id=focus)
 
 
 def detach(db: sqlite_utils.Database, annotator: str, event_id: str, passage_id: str) -> dict:

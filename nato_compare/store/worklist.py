@@ -77,6 +77,13 @@ class EventSummary:
     total: int  # passages in the event
     done: int  # of which this annotator has coded completely
     partial: int = 0  # of which this annotator has given some labels, not all required ones
+    verdict: str | None = None  # this annotator's verdict on the whole (see .judgements)
+    title: str | None = None  # this annotator's title for it
+
+    @property
+    def shown_label(self) -> str:
+        """The annotator's title if they gave one, else the aligner's label."""
+        return self.title or self.label
 
 
 @dataclass(frozen=True)
@@ -134,6 +141,15 @@ def _latest_run(db) -> int | None:
     return row[0] if row else None
 
 
+# The annotator's verdict on an event and their title for it (see .judgements).
+_JUDGED = """
+    (SELECT j.verdict FROM judgements j WHERE j.kind = 'event' AND j.annotator = :annotator
+     AND j.event_id = e.id),
+    (SELECT j.note FROM judgements j WHERE j.kind = 'title' AND j.annotator = :annotator
+     AND j.event_id = e.id)
+"""
+
+
 def list_events(
     db, annotator: str, flt: EventFilter | None = None, required: Sequence[str] = ()
 ) -> list[EventSummary]:
@@ -152,7 +168,7 @@ def list_events(
             WHERE e.run_id = :run GROUP BY ep.event_id
         )
         SELECT e.id, e.seq, e.label, e.outlets, coalesce(prog.total, 0), coalesce(prog.done, 0),
-               coalesce(prog.labelled, 0) - coalesce(prog.done, 0)
+               coalesce(prog.labelled, 0) - coalesce(prog.done, 0), {_JUDGED}
         FROM events e LEFT JOIN prog ON prog.event_id = e.id
         WHERE e.run_id = :run {where}
         ORDER BY e.seq
@@ -248,12 +264,15 @@ def get_event(
 ) -> EventSummary | None:
     """One event with the annotator's progress; ``None`` if there is no such event."""
     row = db.execute(
-        "SELECT id, seq, label, outlets FROM events WHERE id = ?", [event_id]
+        f"SELECT e.id, e.seq, e.label, e.outlets, {_JUDGED} FROM events e WHERE e.id = :event",
+        {"event": event_id, "annotator": annotator},
     ).fetchone()
     if row is None:
         return None
     done, partial, total = _progress(db, annotator, event_id, required)
-    return EventSummary(*row, total=total, done=done, partial=partial)
+    return EventSummary(
+        *row[:4], total=total, done=done, partial=partial, verdict=row[4], title=row[5]
+    )
 
 
 def event_of_passage(db, passage_id: str) -> str | None:

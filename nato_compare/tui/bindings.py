@@ -12,6 +12,68 @@ from textual.binding import Binding
 
 from ..codebook import Codebook
 
+#: Reviewing the alignment (see ``screens/review.py`` and docs/reviewing.md).
+REVIEW_BINDINGS: list[Binding] = [
+    Binding(
+        "y",
+        "judge_link('same')",
+        "Accept link",
+        id="review.accept",
+        tooltip="The focused passage and its partner report the same event.",
+    ),
+    Binding(
+        "d",
+        "judge_link('different')",
+        "Reject link",
+        id="review.reject",
+        tooltip="The focused passage and its partner report different events.",
+    ),
+    Binding(
+        "comma",
+        "link_partner(-1)",
+        "Previous partner",
+        show=False,
+        key_display=",",
+        id="review.partner_previous",
+    ),
+    Binding(
+        "full_stop",
+        "link_partner(1)",
+        "Next partner",
+        show=False,
+        key_display=".",
+        id="review.partner_next",
+        tooltip="The other passage the link keys act on.",
+    ),
+    Binding(
+        "b",
+        "detach",
+        "Detach",
+        id="review.detach",
+        tooltip="Take the focused passage out of the event (apart from each member).",
+    ),
+    Binding(
+        "s",
+        "attach",
+        "Attach",
+        id="review.attach",
+        tooltip="Add a passage: the aligner's suggestions, or type to search.",
+    ),
+    Binding("F", "judge_event('same_fact')", "Same fact", show=False, id="review.same_fact"),
+    Binding(
+        "T", "judge_event('same_theme')", "Same theme only", show=False, id="review.same_theme"
+    ),
+    Binding("U", "judge_event('unrelated')", "Unrelated", show=False, id="review.unrelated"),
+    Binding("R", "edit_title", "Edit title", show=False, id="review.title"),
+    Binding(
+        "w",
+        "why",
+        "Why together",
+        id="review.why",
+        tooltip="Scores against every member and the evidence, the matched sentence marked.",
+    ),
+]
+
 COMMAND_BINDINGS: list[Binding] = [
     Binding("right_square_bracket", "next_event", "Next event", key_display="]", id="event.next"),
     Binding(
@@ -97,6 +159,7 @@ COMMAND_BINDINGS: list[Binding] = [
         key_display="Tab",
         id="focus.next",
     ),
+    *REVIEW_BINDINGS,
     Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
     Binding("q", "app.quit", "Quit", id="app.quit"),
 ]

@@ -141,6 +141,8 @@ class Change:
     labels: annotations_store.PassageLabels | None = None
     summary: EventSummary | None = None
     event_note: str | None = None
+    #: a judgement on the alignment (see ``review_data``): the event is read again
+    review: bool = False
 
 
 def remembered_annotator(db) -> str | None:
@@ -295,6 +297,12 @@ def apply_undo(
             action["description"],
             event_id,
             event_note=annotations_store.event_note(db, annotator, event_id),
+        )
+    if action["kind"] == "judgements":
+        event_id = action["event_id"] or None
+        summary = get_event(db, annotator, event_id, required) if event_id else None
+        return Change(
+            action["description"], event_id, action["passage_id"] or None, None, summary, None, True
         )
     passage_id = action["passage_id"]
     return _passage_change(

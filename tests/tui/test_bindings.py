@@ -18,6 +18,7 @@ def bound_key(character: str) -> str:
 
 # Textual's key names back to the characters that type them (a comma separates keys).
 CHARACTER = {bound_key(c): c for c in string.printable if c.isprintable() and c not in " ,"}
+CHARACTER["comma"] = ","  # Textual's name for the comma key (bound_key cannot spell it)
 
 
 def key_to_character(key: str) -> str | None:

@@ -99,6 +99,9 @@ class AnnotatingMixin:
         if change is None:
             self.notify(_NOTHING_TO.get(message.verb, "Nothing changed."), severity="warning")
             return
+        if change.review:  # a judgement on the alignment (see review.py)
+            self._review_changed(change, message.verb)
+            return
         if message.verb:
             self.notify(f"{message.verb}: {change.description}")
         if change.summary is not None:

@@ -23,17 +23,19 @@ from .. import data
 from ..bindings import COMMAND_BINDINGS, label_bindings
 from ..messages import EventLoaded, EventsLoaded, NextUnannotatedFound
 from ..widgets.event_list import EventList
+from ..widgets.evidence import EvidenceBar
 from ..widgets.footer import StableFooter
 from ..widgets.highlight import legend
 from ..widgets.label_bar import AdjudicationPanel, LabelBar
 from ..widgets.outlet_column import OutletColumn, PassageRef, column_width
 from .annotating import AnnotatingMixin
+from .review import ReviewMixin
 from .annotator_screen import AnnotatorScreen
 from .filter_screen import FilterScreen
 from .help_screen import HelpScreen
 
 
-class EventScreen(AnnotatingMixin, Screen):
+class EventScreen(ReviewMixin, AnnotatingMixin, Screen):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
 
     @classmethod
@@ -75,6 +77,7 @@ class EventScreen(AnnotatingMixin, Screen):
                 yield Static("Opening the database …", id="event-header")
                 with HorizontalScroll(id="columns", can_focus=False):
                     yield from self.column_pool
+                yield EvidenceBar(id="evidence")
                 yield AdjudicationPanel(self.codebook, id="adjudication", classes="hidden")
         yield LabelBar(self.codebook, id="label-bar")
         yield StableFooter()
@@ -309,6 +312,7 @@ class EventScreen(AnnotatingMixin, Screen):
         # Once the event is painted, so that reading ahead (on the database thread, which
         # shares the interpreter with the screen) does not slow the painting down.
         self._prefetch_after_paint = True
+        self._review_event_shown()
 
     def on_outlet_column_painted(self) -> None:
         self._load_list_if_waiting()  # the list then reads ahead when it is shown
@@ -343,7 +347,7 @@ class EventScreen(AnnotatingMixin, Screen):
         columns = len(self.grid)
         text = Text.assemble(
             (f"{s.seq}/{len(self.events) or '?'} ", "dim"),
-            (s.label, "bold"),
+            (s.shown_label, "bold"),
             "\n",
             (
                 f"{s.done}/{s.total} annotated · {len(self.view.passages)} passages · "
@@ -420,6 +424,7 @@ class EventScreen(AnnotatingMixin, Screen):
 
     def _after_focus(self) -> None:
         passage = self.focused_passage
+        self._show_review()
         self.query_one(LabelBar).show_labels(passage.labels if passage else None)
         if self.show_all and passage is not None:
             self._load_adjudication(passage.passage.id)

@@ -36,8 +36,27 @@ def event_prompt(event: EventSummary) -> Text:
     return Text.assemble(
         (f"{mark} {event.done}/{event.total} {partial}", style),
         (f"{event.seq}. ", "dim"),
-        event.label,
+        review_marks(event),
+        event.shown_label,
     )
+
+
+#: How the event list marks the annotator's verdict on an event (none: not reviewed).
+VERDICT_MARKS = {
+    "same_fact": ("=", "bold green"),
+    "same_theme": ("≈", "yellow"),
+    "unrelated": ("≠", "bold red"),
+}
+
+
+def review_marks(event: EventSummary) -> Text:
+    """◧n: the event's outlets; then =, ≈ or ≠ once the annotator judged it same fact, same
+    theme only or unrelated."""
+    text = Text(f"◧{event.outlets} ", style="cyan")
+    if event.verdict in VERDICT_MARKS:
+        mark, style = VERDICT_MARKS[event.verdict]
+        text.append(mark + " ", style=style)
+    return text
 
 
 class EventList(ScrollView, can_focus=True, inherit_bindings=False):

@@ -1,0 +1,207 @@
+"""What the review of an event needs from the database, and the judgements it writes.
+
+Run on the app's database thread (see :mod:`.data`), like the annotation functions: each
+write is one store call (one transaction, logged for undo), and each returns a
+:class:`~.data.Change` with ``review=True`` so the screen reads the event again.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from ..store import judgements as store
+from ..store.seen_events import event_changes
+from ..store.worklist import EventSummary, get_event
+from .data import Change
+
+
+@dataclass(frozen=True)
+class PairInfo:
+    """A scored pair of the latest run (kept, or suggested): its score (0-100) and evidence."""
+
+    score: float
+    evidence: dict
+    kept: bool
+
+
+@dataclass
+class ReviewView:
+    """The review side of an event on screen: scores and evidence among its passages, the
+    annotator's judgements, and how the event changed since they last saw it."""
+
+    event_id: str
+    pairs: dict[tuple[str, str], PairInfo] = field(default_factory=dict)
+    judged: store.EventJudgements | None = None
+    notice: str | None = None
+
+    def pair(self, a: str, b: str) -> PairInfo | None:
+        return self.pairs.get(store.ordered(a, b))
+
+    def link(self, a: str, b: str) -> str | None:
+        return self.judged.links.get(store.ordered(a, b)) if self.judged else None
+
+
+def _pairs(db, where: str, params: list) -> dict[tuple[str, str], PairInfo]:
+    found: dict[tuple[str, str], PairInfo] = {}
+    for table, kept in (("suggestions", False), ("alignments", True)):  # a kept pair wins
+        for a, b, score, evidence in db.execute(
+            f"SELECT passage_a, passage_b, score, evidence FROM {table} WHERE {where}", params
+        ):
+            found[(a, b)] = PairInfo(score, json.loads(evidence or "{}"), kept)
+    return found
+
+
+def load_review(db, annotator: str, event_id: str, passage_ids: list[str]) -> ReviewView:
+    """Read the event's pair scores and the annotator's judgements, and note (and record)
+    whether it was split or merged since they last saw its passages."""
+    marks = ",".join("?" * len(passage_ids))
+    pairs = (
+        _pairs(db, f"passage_a IN ({marks}) AND passage_b IN ({marks})", passage_ids * 2)
+        if passage_ids
+        else {}
+    )
+    return ReviewView(
+        event_id,
+        pairs,
+        store.event_judgements(db, annotator, event_id, passage_ids),
+        event_changes(db, annotator, event_id, passage_ids),
+    )
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A passage that could join the event: suggested for ``anchor`` (an event member), or
+    found by a search (``score`` None when the pair was never scored)."""
+
+    passage_id: str
+    anchor_id: str
+    outlet: str
+    seq: int
+    text: str
+    score: float | None
+    evidence: dict
+
+
+def _describe(db, ids: list[str]) -> dict[str, tuple[str, int, str]]:
+    if not ids:
+        return {}
+    marks = ",".join("?" * len(ids))
+    return {
+        pid: (outlet, seq, text)
+        for pid, outlet, seq, text in db.execute(
+            f"SELECT p.id, a.outlet, p.seq, p.text FROM passages p "
+            f"JOIN articles a ON a.id = p.article_id WHERE p.id IN ({marks})",
+            ids,
+        )
+    }
+
+
+def candidates(db, event_id: str, members: list[str], limit: int = 30) -> list[Candidate]:
+    """The best passages outside the event that the aligner scored against one of its members
+    (suggestions it left out, and pairs it kept that ended elsewhere), from outlets other than
+    that member's, best first, one per passage."""
+    if not members:
+        return []
+    inside = set(members)
+    marks = ",".join("?" * len(members))
+    pairs = _pairs(db, f"passage_a IN ({marks}) OR passage_b IN ({marks})", members * 2)
+    best: dict[str, tuple[float, str, dict]] = {}
+    for (a, b), info in pairs.items():
+        if (a in inside) == (b in inside):
+            continue
+        outside, anchor = (b, a) if a in inside else (a, b)
+        if outside not in best or info.score > best[outside][0]:
+            best[outside] = (info.score, anchor, info.evidence)
+    described = _describe(db, [*best, *members])
+    found = []
+    for pid, (score, anchor, evidence) in best.items():
+        if pid in described and described[pid][0] != described[anchor][0]:
+            outlet, seq, text = described[pid]
+            found.append(Candidate(pid, anchor, outlet, seq, text, score, evidence))
+    found.sort(key=lambda c: (-(c.score or 0), c.passage_id))
+    return found[:limit]
+
+
+def search(
+    db, event_id: str, members: list[str], anchor_id: str, words: str, limit: int = 30
+) -> list[Candidate]:
+    """Live passages outside the event that contain ``words`` (case-insensitive), with their
+    score against ``anchor_id`` when the aligner scored the pair."""
+    words = words.strip()
+    if not words:
+        return []
+    escaped = words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    rows = db.execute(
+        "SELECT p.id, a.outlet, p.seq, p.text FROM passages p JOIN articles a "
+        "ON a.id = p.article_id WHERE p.superseded_at IS NULL AND p.text LIKE ? ESCAPE '\\' "
+        "ORDER BY p.article_id, p.seq",
+        [f"%{escaped}%"],
+    ).fetchall()
+    inside = set(members)
+    found = []
+    for pid, outlet, seq, text in rows:
+        if pid in inside:
+            continue
+        pair = _pairs(db, "passage_a = ? AND passage_b = ?", list(store.ordered(pid, anchor_id)))
+        info = next(iter(pair.values()), None)
+        found.append(
+            Candidate(
+                pid,
+                anchor_id,
+                outlet,
+                seq,
+                text,
+                info.score if info else None,
+                info.evidence if info else {},
+            )
+        )
+        if len(found) >= limit:
+            break
+    return found
+
+
+# --- judgements ---------------------------------------------------------------------------
+
+
+def _review_change(db, annotator: str, action: dict, required=()) -> Change:
+    event_id = action.get("event_id") or None
+    summary: EventSummary | None = (
+        get_event(db, annotator, event_id, required) if event_id else None
+    )
+    return Change(
+        action["description"],
+        event_id,
+        passage_id=action.get("passage_id") or None,
+        summary=summary,
+        review=True,
+    )
+
+
+def judge_link(
+    db, annotator: str, event_id: str, focused: str, partner: str, verdict: str, required=()
+) -> Change:
+    action = store.judge_link(db, annotator, focused, partner, verdict, event_id=event_id)
+    return _review_change(db, annotator, action, required)
+
+
+def detach(db, annotator: str, event_id: str, passage_id: str, required=()) -> Change:
+    action = store.detach(db, annotator, event_id, passage_id)
+    return _review_change(db, annotator, action, required)
+
+
+def attach(
+    db, annotator: str, event_id: str, passage_id: str, anchor_id: str, required=()
+) -> Change:
+    action = store.attach(db, annotator, event_id, passage_id, anchor_id)
+    return _review_change(db, annotator, action, required)
+
+
+def judge_event(db, annotator: str, event_id: str, verdict: str, required=()) -> Change:
+    action = store.judge_event(db, annotator, event_id, verdict)
+    return _review_change(db, annotator, action, required)
+
+
+def set_title(db, annotator: str, event_id: str, title: str, required=()) -> Change:
+    action = store.set_event_title(db, annotator, event_id, title)
+    return _review_change(db, annotator, action, required)

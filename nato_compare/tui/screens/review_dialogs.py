@@ -1,0 +1,227 @@
+"""The review's dialogs: attach a passage (suggestions or a search), the evidence in full, and
+the event's title."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from .. import review_data
+from ..widgets.evidence import (
+    LINK_MARKS,
+    claim_span,
+    marked_passage,
+    score_text,
+    shared_line,
+)
+
+
+def _widen(dialog) -> None:
+    """Lists and passages need more room than the app's standard dialog (set on the widget:
+    the app's stylesheet outranks a screen's default CSS)."""
+    dialog.styles.width = 120
+    dialog.styles.height = "90%"
+
+
+def _one_line(text: str, width: int = 200) -> str:
+    return " ".join(text.split())[:width]
+
+
+class AttachScreen(ModalScreen[tuple[str, str] | None]):
+    """The best candidates from other outlets that the aligner left out of the event, with
+    score and evidence; typing searches every passage instead. Enter attaches the highlighted
+    one; returns (passage id, the member it joins) or None."""
+
+    DEFAULT_CSS = """
+    #attach-dialog OptionList { height: 1fr; }
+    """
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="attach.cancel"),
+        Binding("down", "move(1)", "Next", show=False),
+        Binding("up", "move(-1)", "Previous", show=False),
+    ]
+
+    def __init__(self, event_id: str, members: list[str], anchor) -> None:
+        super().__init__()
+        self.event_id, self.members, self.anchor = event_id, members, anchor
+        self.candidates: list[review_data.Candidate] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="attach-dialog", classes="dialog"):
+            yield Label(
+                Text(
+                    "Attach a passage to this event (a search result joins it as the same as "
+                    f"{self.anchor.outlet} ¶{self.anchor.seq + 1})"
+                ),
+                classes="dialog-title",
+            )
+            yield Input(placeholder="type to search all passages; empty: suggestions", id="find")
+            yield OptionList(id="candidates")
+            yield Label("↑↓ choose · Enter attach · Esc cancel", classes="dim")
+
+    def on_mount(self) -> None:
+        _widen(self.query_one("#attach-dialog"))
+        self.query_one(Input).focus()
+        self._find("")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._find(event.value)
+
+    @work(group="attach", exclusive=True, exit_on_error=False)
+    async def _find(self, words: str) -> None:
+        db = self.app.db
+        if words.strip():
+            found = await db.call(
+                review_data.search, self.event_id, self.members, self.anchor.id, words
+            )
+        else:
+            found = await db.call(review_data.candidates, self.event_id, self.members)
+        self._show(found, searching=bool(words.strip()))
+
+    def _show(self, found: list[review_data.Candidate], searching: bool) -> None:
+        self.candidates = found
+        options = self.query_one(OptionList)
+        options.clear_options()
+        if not found:
+            what = (
+                "no passage outside the event contains that"
+                if searching
+                else ("no suggestions: the aligner scored no other candidate; type to search")
+            )
+            options.add_option(Option(Text(what, style="dim italic"), disabled=True))
+            return
+        width = max(30, (options.size.width or 80) - 4)
+        for candidate in found:
+            head = Text.assemble(
+                score_text(candidate.score),
+                "  ",
+                (f"{candidate.outlet} ¶{candidate.seq + 1}", "bold"),
+                ": ",
+                _one_line(candidate.text),
+            )
+            head.truncate(width, overflow="ellipsis")
+            lines = [head]
+            if candidate.evidence:
+                lines.append(Text("   ") + shared_line(candidate.evidence, width - 3))
+            options.add_option(Option(Text("\n").join(lines), id=candidate.passage_id))
+        options.highlighted = 0
+
+    def action_move(self, step: int) -> None:
+        options = self.query_one(OptionList)
+        if options.option_count:
+            current = options.highlighted if options.highlighted is not None else -1
+            options.highlighted = max(0, min(options.option_count - 1, current + step))
+
+    def on_input_submitted(self) -> None:
+        self._choose(self.query_one(OptionList).highlighted)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self._choose(event.option_index)
+
+    def _choose(self, index: int | None) -> None:
+        if index is None or not 0 <= index < len(self.candidates):
+            return
+        chosen = self.candidates[index]
+        self.dismiss((chosen.passage_id, chosen.anchor_id))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class EvidenceScreen(ModalScreen[None]):
+    """The focused passage's score against every other member, and for the partner the whole
+    evidence with the matched sentence marked inside both passages."""
+
+    DEFAULT_CSS = """
+    #evidence-dialog VerticalScroll { height: 1fr; }
+    """
+    BINDINGS = [Binding("escape,w,q", "dismiss", "Close", key_display="Esc")]
+
+    def __init__(self, me, others: list, partner, review) -> None:
+        super().__init__()
+        self.me, self.others, self.partner, self.review = me, others, partner, review
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="evidence-dialog", classes="dialog"):
+            yield Label(
+                Text(f"Why {self.me.outlet} ¶{self.me.seq + 1} is in this event"),
+                classes="dialog-title",
+            )
+            with VerticalScroll():
+                yield Static(self._body(), id="evidence-body")
+            yield Label("Esc close", classes="dim")
+
+    def on_mount(self) -> None:
+        _widen(self.query_one("#evidence-dialog"))
+
+    def _body(self) -> Text:
+        me, review = self.me, self.review
+        out = Text()
+        out.append("Scores against the other passages ", style="bold")
+        out.append("(the probability that the two report the same event)\n", style="dim")
+        for other in self.others:
+            info = review.pair(me.id, other.id) if review else None
+            verdict = review.link(me.id, other.id) if review else None
+            out.append("  ")
+            out.append_text(score_text(info.score if info else None))
+            out.append(f"  {other.outlet} ¶{other.seq + 1}")
+            if verdict:
+                out.append("  ")
+                out.append(*LINK_MARKS[verdict])
+            out.append("\n")
+        partner = self.partner
+        if partner is None:
+            return out
+        info = review.pair(me.id, partner.id) if review else None
+        out.append(f"\n{me.outlet} ¶{me.seq + 1} ↔ {partner.outlet} ¶{partner.seq + 1}\n", "bold")
+        if info is None:
+            out.append(
+                "The aligner did not score this pair: the two joined the event through other "
+                "passages.\n",
+                style="dim",
+            )
+            evidence = {}
+        else:
+            evidence = info.evidence
+            out.append_text(shared_line(evidence))
+            out.append("\n")
+        mine, theirs = ("a", "b") if me.id <= partner.id else ("b", "a")
+        for passage, side in ((me, mine), (partner, theirs)):
+            out.append(f"\n{passage.outlet} ¶{passage.seq + 1}", style="bold")
+            span = claim_span(evidence, side)
+            out.append("  (the matched sentence is marked)\n" if span else "\n", style="dim")
+            out.append_text(marked_passage(passage.text, span))
+            out.append("\n")
+        return out
+
+
+class TitleScreen(ModalScreen[str | None]):
+    """The annotator's title for an event (empty: the aligner's label again)."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="title.cancel")]
+
+    def __init__(self, label: str, title: str) -> None:
+        super().__init__()
+        self.label, self.title_text = label, title
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="title-dialog", classes="dialog"):
+            yield Label("Title of this event", classes="dialog-title")
+            yield Label(Text.assemble(("aligner's label: ", "dim"), self.label))
+            yield Input(self.title_text, placeholder="e.g. Rutte: €40 billion pledge on track")
+            yield Label("Enter save · Esc cancel · empty: the aligner's label", classes="dim")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,92 @@
+"""Why two passages are in one event: the score and the evidence, compact (the bar under the
+columns, the columns' headers) and in full (the ``w`` dialog, with the matched sentence marked
+inside each passage).
+
+Scores are the aligner's calibrated probability, in percent, that the two passages report the
+same event; they are shown as such ("82% same event"). A pair the aligner never scored directly
+(the two joined the event through others) says so.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from ...store.judgements import EVENT_VERDICT_NAMES
+
+LINK_MARKS = {"same": ("✓ accepted", "bold green"), "different": ("✗ rejected", "bold red")}
+
+
+def score_text(score: float | None) -> Text:
+    if score is None:
+        return Text("not scored", style="dim")
+    style = "bold green" if score >= 70 else "yellow" if score >= 40 else "red"
+    return Text(f"{score:.0f}%", style=style)
+
+
+def header_mark(score: float | None, verdict: str | None) -> str:
+    """A column header's few cells: the pair's score and the annotator's verdict on it."""
+    text = "–" if score is None else f"{score:.0f}%"
+    if verdict == "same":
+        text += " ✓"
+    elif verdict == "different":
+        text += " ✗"
+    return text
+
+
+def shared_line(evidence: dict, width: int | None = None) -> Text:
+    """Shared amounts, names and words, the strongest evidence first."""
+    parts = []
+    for key, name, style in (
+        ("shared_numbers", "amounts", "bold magenta"),
+        ("shared_entities", "names", "bold cyan"),
+        ("shared_words", "words", ""),
+    ):
+        values = [str(v) for v in evidence.get(key, [])]
+        if values:
+            parts.append(Text.assemble((f"{name}: ", "dim"), (", ".join(values), style)))
+    if evidence.get("number_conflict"):
+        parts.append(Text("amounts differ", style="bold red"))
+    if not parts:
+        return Text("no shared amounts, names or words recorded", style="dim italic")
+    line = Text(" · ").join(parts)
+    if width:
+        line.truncate(width, overflow="ellipsis")
+    return line
+
+
+def claim_span(evidence: dict, side: str) -> tuple[int, int] | None:
+    """The matched sentence's offsets in passage ``side`` ("a" or "b"), if the pair has one."""
+    claim = evidence.get(f"claim_{side}")
+    if isinstance(claim, dict) and isinstance(claim.get("start"), int):
+        end = claim.get("end")
+        if isinstance(end, int) and end > claim["start"]:
+            return claim["start"], end
+    return None
+
+
+def marked_passage(text: str, span: tuple[int, int] | None) -> Text:
+    """A passage with the matched sentence marked (reverse video and underlined)."""
+    shown = Text(text)
+    if span is not None:
+        start, end = max(0, span[0]), min(len(text), span[1])
+        if start < end:
+            shown.stylize("reverse underline", start, end)
+    return shown
+
+
+def matched_sentence(evidence: dict, side: str, text: str) -> str | None:
+    span = claim_span(evidence, side)
+    return text[span[0] : span[1]] if span else None
+
+
+def verdict_name(verdict: str | None) -> str:
+    return EVENT_VERDICT_NAMES.get(verdict or "", "not reviewed")
+
+
+class EvidenceBar(Static):
+    """Under the columns: the focused passage's link to the partner the link keys act on."""
+
+    DEFAULT_CSS = """
+    EvidenceBar { height: auto; max-height: 4; padding: 0 1; background: $panel; }
+    """
