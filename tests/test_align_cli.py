@@ -427,9 +427,9 @@ def test_per_article_one_keeps_one_passage_of_an_article_per_event(seed_db: Path
             "JOIN passages p ON p.id = ep.passage_id GROUP BY ep.event_id, p.article_id)",
         )[0][0]
 
-    assert run("--db", str(seed_db)).exit_code == 0
+    assert run("--db", str(seed_db), *LOOSE).exit_code == 0
     assert most_passages_of_one_article() == 2  # the default: two consecutive paragraphs
-    assert run("--db", str(seed_db), "--per-article", "1").exit_code == 0
+    assert run("--db", str(seed_db), *LOOSE, "--per-article", "1").exit_code == 0
     ((params,),) = rows(seed_db, "SELECT params FROM align_runs ORDER BY id DESC LIMIT 1")
     assert json.loads(params)["per_article"] == 1
     assert most_passages_of_one_article() == 1

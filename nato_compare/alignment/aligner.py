@@ -37,6 +37,8 @@ from .claims import (
     Sentences,
     best_per_sentence,
     candidate_sentence_pairs,
+    common_words,
+    without,
     join_sentences,
     numbers_conflict,
     score_sentence_pairs,
@@ -51,6 +53,7 @@ from .stories import StoryArticle, link_stories
 Progress = Callable[[int, int, str], None]
 STAGES = ("sentences", "stories", "score", "select", "events", "evidence")
 LABEL_WORDS = 14  # words of the best claim shown as an event's label
+COMMON_MIN_SENTENCES = 5  # a word in at most this many sentences is never set aside as common
 SUGGESTION_FLOOR = 20.0  # a left-out claim below this probability is not worth an analyst's look
 
 
@@ -62,8 +65,13 @@ class AlignParams:
       from which they are paired. Chosen for precision: below it, "no counterpart".
     - ``neighbours`` — how many most similar articles of other outlets an article considers
       for its story (linked only when each is among the other's).
+    - ``lone_neighbours`` — an article left with no link is linked to its most similar
+      article when it is among that article's this many most similar ones.
     - ``min_story_similarity`` — the least whole-article similarity (cosine, 0–1) of a link.
     - ``date_window`` — articles whose known dates lie more days apart are never linked.
+    - ``common_share`` — words found in more than this share of all sentences (and in more than
+      :data:`COMMON_MIN_SENTENCES`) name the corpus's subject ("nato", "ukrain" in the seeds),
+      not a fact; they are set aside before sentences are compared (1 = keep every word).
     - ``one_per`` — ``"article"``: an event holds at most ``per_article`` passages of one
       article; ``"outlet"``: at most one per outlet.
     - ``per_article`` — with ``one_per="article"``, how many consecutive paragraphs of one
@@ -78,8 +86,10 @@ class AlignParams:
 
     threshold: float = 40.0
     neighbours: int = 5
+    lone_neighbours: int = 12
     min_story_similarity: float = 0.1
     date_window: int = 7
+    common_share: float = 0.05
     one_per: str = "article"
     per_article: int = 2
     with_evidence: bool = True
@@ -89,8 +99,15 @@ class AlignParams:
     def __post_init__(self) -> None:
         if not 0 <= self.threshold <= 100:
             raise NatoCompareError(f"threshold must be between 0 and 100, not {self.threshold}")
-        if self.neighbours < 1:
-            raise NatoCompareError(f"neighbours must be at least 1, not {self.neighbours}")
+        if self.neighbours < 1 or self.lone_neighbours < 1:
+            raise NatoCompareError(
+                f"neighbours and lone_neighbours must be at least 1, not "
+                f"{self.neighbours} and {self.lone_neighbours}"
+            )
+        if not 0 < self.common_share <= 1:
+            raise NatoCompareError(
+                f"common_share must be above 0 and at most 1, not {self.common_share}"
+            )
         if not 0 <= self.min_story_similarity <= 1:
             raise NatoCompareError(
                 f"min_story_similarity must be between 0 and 1, not {self.min_story_similarity}"
@@ -329,6 +346,7 @@ def _align(
     links = link_stories(
         _story_articles(data, sentences, article_passages),
         neighbours=params.neighbours,
+        lone_neighbours=params.lone_neighbours,
         min_similarity=params.min_story_similarity,
         date_window=params.date_window,
     )
@@ -336,8 +354,13 @@ def _align(
     lap("stories")
 
     candidates, owners = candidate_sentence_pairs(sentences, article_passages, links)
+    common = common_words(sentences, params.common_share, COMMON_MIN_SENTENCES)
     scores = score_sentence_pairs(
-        sentences, candidates, workers=params.workers, report=lambda d, t: report(d, t, "score")
+        sentences,
+        candidates,
+        common=common,
+        workers=params.workers,
+        report=lambda d, t: report(d, t, "score"),
     )
     report(len(candidates), len(candidates), "score")
     lap("score")
@@ -403,12 +426,13 @@ def _align(
 
     report(0, len(pairs), "evidence")
     claim_rows = [candidates[c] for c in pair_claims.tolist()]
+    compared = without(common, sentences.normalized)  # what the scores compared
     rows = [
         (
             data.texts[int(sentences.of[sa])][int(sentences.start[sa]) : int(sentences.end[sa])],
             data.texts[int(sentences.of[sb])][int(sentences.start[sb]) : int(sentences.end[sb])],
-            sentences.normalized[sa],
-            sentences.normalized[sb],
+            compared[sa],
+            compared[sb],
             float(sentences.lengths[sa]),
             float(sentences.lengths[sb]),
         )
@@ -441,6 +465,7 @@ def _align(
         "outlets": len(set(data.outlet_codes.tolist())),
         "articles": len(article_passages),
         "story_links": len(links),
+        "common_words": sorted(common),
         "candidates": int(len(candidates)),
         "above_threshold": int(len(kept)),
         "pairs": len(result_pairs),

@@ -14,6 +14,7 @@ sentences are kept as the pair's evidence (``claim_a`` / ``claim_b`` offsets).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -90,16 +91,38 @@ def candidate_sentence_pairs(
     return np.concatenate(parts), np.concatenate(owners)
 
 
+def common_words(sentences: Sentences, share: float, at_least: int) -> frozenset[str]:
+    """Normalised words found in more than ``share`` of the sentences and in more than
+    ``at_least`` of them: the corpus's subject ("nato", "ukrain"), set aside before comparing."""
+    if share >= 1 or not sentences.normalized:
+        return frozenset()
+    frequency = Counter(t for text in sentences.normalized for t in set(text.split()))
+    limit = max(share * len(sentences.normalized), at_least)
+    return frozenset(t for t, n in frequency.items() if n > limit)
+
+
+def without(common: frozenset[str], normalized: Sequence[str]) -> list[str]:
+    """Normalised texts with the ``common`` words taken out."""
+    if not common:
+        return list(normalized)
+    return [
+        t if common.isdisjoint(t.split()) else " ".join(w for w in t.split() if w not in common)
+        for t in normalized
+    ]
+
+
 def score_sentence_pairs(
     sentences: Sentences,
     pairs: np.ndarray,
     *,
+    common: frozenset[str] = frozenset(),
     workers: int = -1,
     report: Callable[[int, int], None] = lambda done, total: None,
 ) -> np.ndarray:
-    """The similarity (0–100) of every sentence pair; 0 where their numbers conflict."""
+    """The similarity (0–100) of every sentence pair, ``common`` words set aside (the shortness
+    gate still measures whole sentences)."""
     scores = np.zeros(len(pairs))
-    text = sentences.normalized
+    text = without(common, sentences.normalized)
     for start in range(0, len(pairs), SCORE_CHUNK):
         chunk = pairs[start : start + SCORE_CHUNK]
         scores[start : start + len(chunk)] = similarity_many_normalized(

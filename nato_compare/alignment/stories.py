@@ -1,7 +1,9 @@
 """Stories: which articles report the same story, decided on whole articles before any passage.
 
 Two articles of different outlets are linked when each is among the other's ``neighbours`` most
-similar articles (mutual nearest neighbours) and their similarity reaches ``min_similarity``.
+similar articles (mutual nearest neighbours) and their similarity reaches ``min_similarity``; an
+article left with no link gets one more look: its most similar article, if it counts the article
+among its ``lone_neighbours`` best.
 Similarity is the cosine of TF-IDF vectors (scikit-learn, sublinear term frequency) over the
 articles' normalised words (:func:`nato_compare.alignment.normalize`: stems, amounts in one
 form), so names, places and numbers that only one story has weigh most, and words every story
@@ -91,10 +93,17 @@ def link_stories(
     articles: Sequence[StoryArticle],
     *,
     neighbours: int = 5,
+    lone_neighbours: int = 12,
     min_similarity: float = 0.1,
     date_window: int = 7,
 ) -> list[tuple[int, int, float]]:
-    """Index pairs ``(i, j, similarity)`` (i < j) of the articles that report the same story."""
+    """Index pairs ``(i, j, similarity)`` (i < j) of the articles that report the same story.
+
+    ``neighbours``: two articles are linked when each is among the other's that many most
+    similar articles. ``lone_neighbours``: an article left with no link is linked to its most
+    similar article when it is among that article's that many most similar ones (a story that
+    several outlets report crowds the lists of its own articles).
+    """
     n = len(articles)
     if n < 2:
         return []
@@ -102,7 +111,7 @@ def link_stories(
     dates = [date_range(a.date) for a in articles]
     declared = [a.story for a in articles]
     vectors = article_vectors([a.text for a in articles])
-    k = max(1, min(neighbours, n - 1))
+    k = max(1, min(max(neighbours, lone_neighbours), n - 1))
     best = np.zeros((n, k), dtype=np.int64)
     best_similarity = np.zeros((n, k))
     for start in range(0, n, ROW_CHUNK):
@@ -112,14 +121,29 @@ def link_stories(
         block[rows, rows + start] = -1.0  # not itself
         block[outlets[start:stop, None] == outlets[None, :]] = -1.0  # nor its own outlet
         top = np.argpartition(-block, k - 1, axis=1)[:, :k]
-        best[start:stop] = top
-        best_similarity[start:stop] = np.take_along_axis(block, top, axis=1)
-    neighbour_sets = [set(best[i][best_similarity[i] >= min_similarity].tolist()) for i in range(n)]
+        similarity = np.take_along_axis(block, top, axis=1)
+        order = np.lexsort((top, -similarity), axis=1)  # best first, ties by index
+        best[start:stop] = np.take_along_axis(top, order, axis=1)
+        best_similarity[start:stop] = np.take_along_axis(similarity, order, axis=1)
+    rank = [
+        {
+            j: r
+            for r, (j, s) in enumerate(zip(best[i].tolist(), best_similarity[i].tolist()))
+            if s >= min_similarity
+        }
+        for i in range(n)
+    ]
     links: dict[tuple[int, int], float] = {}
     for i in range(n):
-        for j, similarity in zip(best[i].tolist(), best_similarity[i].tolist()):
-            if i < j and i in neighbour_sets[j] and j in neighbour_sets[i]:
-                links[(i, j)] = similarity
+        for j, r in rank[i].items():
+            if i < j and r < neighbours and rank[j].get(i, k) < neighbours:
+                links[(i, j)] = float(best_similarity[i, r])
+    linked = {x for pair in links for x in pair}
+    for i in range(n):
+        if i not in linked and rank[i]:
+            j = int(best[i, 0])
+            if rank[i].get(j) == 0 and rank[j].get(i, k) < lone_neighbours:
+                links[(min(i, j), max(i, j))] = float(best_similarity[i, 0])
     # declared stories: equal stories are linked, different ones never
     by_story: dict[str, list[int]] = {}
     for i, story in enumerate(declared):

@@ -8,6 +8,7 @@ import threading
 
 from helpers import focused_passage, labels_of, painted_text, screen, settle
 from rich.color import Color
+from rich.style import Style
 from textual.widgets._footer import FooterKey
 
 from nato_compare.store import open_db
@@ -181,6 +182,7 @@ async def test_the_focused_passage_is_shaded_not_painted_white(event_db):
             if segment.text.strip() and segment.style and segment.style.bgcolor
         }
         column_background = column.background_colors[1].hex.lower()
+        backgrounds -= {Style.parse(AMOUNT_STYLE).bgcolor.get_truecolor().hex}  # amounts marked
         assert "#ffffff" not in backgrounds
         assert len(backgrounds - {column_background}) == 1  # the focused passage: a shade
         shade = (backgrounds - {column_background}).pop()
