@@ -281,3 +281,12 @@ async def test_the_app_says_when_an_event_was_split_since_last_seen(review_db: P
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert "⚠" not in bar_text(app)  # seen as it is now
+
+
+def test_reviewing_page_documents_every_review_key() -> None:
+    from nato_compare.tui.bindings import REVIEW_BINDINGS
+
+    page = (Path(__file__).resolve().parents[2] / "docs" / "reviewing.md").read_text("utf-8")
+    table = page.split("## Keys", 1)[1].split("## ", 1)[0]
+    for binding in REVIEW_BINDINGS:
+        assert f"`{binding.key_display or binding.key}`" in table, binding
