@@ -10,6 +10,7 @@ from .errors import NatoCompareError
 from .ingest import read_sources
 from .store import open_db
 from .store.articles import IngestSummary, write_articles
+from .safe_text import control_characters
 from .store.failures import database_errors
 
 
@@ -22,7 +23,8 @@ def ingest_sources(
 
     Every source is read and checked before the database is touched, so a bad
     file leaves the database as it was. ``progress(done, total)`` reports the
-    articles written.
+    articles written. Text is stored as it came; the terminal control characters it holds
+    are listed in ``summary.control_characters`` (the interface shows them as symbols).
     """
     articles = list(read_sources([Path(p) for p in paths]))
     duplicates = sorted(i for i, n in Counter(a.id for a in articles).items() if n > 1)
@@ -31,6 +33,13 @@ def ingest_sources(
     db = open_db(db_path)
     try:
         with database_errors(db_path):
-            return write_articles(db, articles, progress)
+            summary = write_articles(db, articles, progress)
     finally:
         db.close()
+    for article in articles:
+        found = control_characters(
+            "\n".join(str(v or "") for v in (article.outlet, article.title, article.cleaned_text))
+        )
+        if found:
+            summary.control_characters[article.id] = dict(found)
+    return summary

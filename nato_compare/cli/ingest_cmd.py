@@ -5,6 +5,7 @@ from pathlib import Path
 import click
 
 from ..pipeline import ingest_sources
+from ..safe_text import terminal_safe
 from .common import db_option, reports_errors, stderr_progress
 
 
@@ -32,6 +33,13 @@ def ingest(sources: tuple[Path, ...], db: str) -> None:
     paths = list(sources) or [Path("sources")]
     with stderr_progress("Writing articles") as progress:
         summary = ingest_sources(paths, db, progress)
+    for article_id, found in summary.control_characters.items():
+        names = ", ".join(f"{name} x{count}" for name, count in sorted(found.items()))
+        click.echo(
+            f"warning: {terminal_safe(article_id)} holds terminal control characters ({names}): "
+            "stored as they are, shown as symbols",
+            err=True,
+        )
     click.echo(
         f"{summary.articles} articles: {len(summary.added)} added, {len(summary.updated)} updated, "
         f"{len(summary.unchanged)} unchanged; {summary.passages_added} passages added, "

@@ -39,6 +39,9 @@ class IngestSummary:
     unchanged: list[str] = field(default_factory=list)
     passages_added: int = 0
     passages_superseded: int = 0
+    #: article id → the terminal control characters its text holds, by name (kept as they
+    #: are in the database; the interface shows them as symbols, see nato_compare.safe_text)
+    control_characters: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
     def articles(self) -> int:

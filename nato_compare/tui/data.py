@@ -10,6 +10,7 @@ through the store (one transaction) and reads back what the screen needs.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import sqlite3
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -23,6 +24,7 @@ from textual.content import Content
 
 import nato_compare.store.annotations as annotations_store
 from ..codebook import Dimension
+from ..safe_text import terminal_safe
 from ..store import get_setting, open_db, set_setting
 from ..store.failures import is_busy
 from ..store.worklist import (
@@ -145,6 +147,46 @@ class Change:
     review: bool = False
 
 
+# --- text is data: what the screen shows of the database goes through terminal_safe ----------
+
+#: Characters of a passage shown at most; a longer one (a page with no paragraph breaks) is cut
+#: for display, with a note saying so: the database keeps it whole, exports give all of it.
+DISPLAY_LIMIT = 20_000
+
+
+def _shown_passage(passage: EventPassage) -> EventPassage:
+    text = passage.text
+    if len(text) > DISPLAY_LIMIT:
+        text = (
+            f"{text[:DISPLAY_LIMIT]} … [cut for display: {len(text) - DISPLAY_LIMIT:,} more "
+            "characters; the database keeps the whole passage]"
+        )
+    return dataclasses.replace(
+        passage,
+        text=terminal_safe(text),
+        outlet=terminal_safe(passage.outlet),
+        title=terminal_safe(passage.title) if passage.title else passage.title,
+        date=terminal_safe(passage.date) if passage.date else passage.date,
+    )
+
+
+def _shown_summary(summary: EventSummary | None) -> EventSummary | None:
+    if summary is None:
+        return None
+    return dataclasses.replace(summary, label=terminal_safe(summary.label))
+
+
+def _shown_labels(labels: annotations_store.PassageLabels) -> annotations_store.PassageLabels:
+    return dataclasses.replace(
+        labels,
+        labels={
+            terminal_safe(d): [terminal_safe(v) for v in values]
+            for d, values in labels.labels.items()
+        },
+        note=terminal_safe(labels.note),
+    )
+
+
 def remembered_annotator(db) -> str | None:
     return get_setting(db, ANNOTATOR_SETTING)
 
@@ -189,7 +231,7 @@ def load_events(
     db, annotator: str, flt: EventFilter | None, required: tuple[str, ...] = ()
 ) -> tuple[list[EventSummary], int]:
     """The filtered events and the number of events with no filter."""
-    events = list_events(db, annotator, flt, required)
+    events = [_shown_summary(e) for e in list_events(db, annotator, flt, required)]
     if flt is None or not flt.active:
         return events, len(events)
     return events, event_count(db)
@@ -199,14 +241,18 @@ def load_event(
     db, annotator: str, event_id: str, layout: ColumnLayout | None = None, codebook=None
 ) -> EventView | None:
     required = codebook.required if codebook is not None else ()
-    summary = get_event(db, annotator, event_id, required)
+    summary = _shown_summary(get_event(db, annotator, event_id, required))
     if summary is None:
         return None
-    passages = event_passages(db, event_id)
-    labels = annotations_store.labels_for_passages(db, annotator, [p.id for p in passages])
-    view = EventView(
-        summary, passages, labels, annotations_store.event_note(db, annotator, event_id)
-    )
+    passages = [_shown_passage(p) for p in event_passages(db, event_id)]
+    labels = {
+        pid: _shown_labels(found)
+        for pid, found in annotations_store.labels_for_passages(
+            db, annotator, [p.id for p in passages]
+        ).items()
+    }
+    note = terminal_safe(annotations_store.event_note(db, annotator, event_id))
+    view = EventView(summary, passages, labels, note)
     by_column: dict[str, list[EventPassage]] = {}
     for passage in passages:
         by_column.setdefault(passage.column, []).append(passage)
@@ -244,7 +290,13 @@ def _passage_change(
 ) -> Change:
     labels = annotations_store.labels_for_passages(db, annotator, [passage_id])[passage_id]
     summary = get_event(db, annotator, event_id, required) if event_id else None
-    return Change(description, event_id, passage_id, labels, summary)
+    return Change(
+        terminal_safe(description),
+        event_id,
+        passage_id,
+        _shown_labels(labels),
+        _shown_summary(summary),
+    )
 
 
 def apply_label(
@@ -280,7 +332,7 @@ def apply_event_note(db, annotator: str, event_id: str, text: str) -> Change:
     return Change(
         action["description"],
         event_id,
-        event_note=annotations_store.event_note(db, annotator, event_id),
+        event_note=terminal_safe(annotations_store.event_note(db, annotator, event_id)),
     )
 
 
@@ -296,7 +348,7 @@ def apply_undo(
         return Change(
             action["description"],
             event_id,
-            event_note=annotations_store.event_note(db, annotator, event_id),
+            event_note=terminal_safe(annotations_store.event_note(db, annotator, event_id)),
         )
     if action["kind"] == "judgements":
         event_id = action["event_id"] or None
@@ -338,8 +390,10 @@ def compare_labels(
             db, annotator, passage_id, required, adjudicator=adjudicator
         )
     except annotations_store.BlindCoding as refusal:
-        return Comparison(passage_id, None, str(refusal))
-    return Comparison(passage_id, labels)
+        return Comparison(passage_id, None, terminal_safe(str(refusal)))
+    return Comparison(
+        passage_id, {terminal_safe(name): _shown_labels(found) for name, found in labels.items()}
+    )
 
 
 def log_adjudicator(db, annotator: str) -> None:

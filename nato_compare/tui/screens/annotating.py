@@ -103,7 +103,7 @@ class AnnotatingMixin:
             self._review_changed(change, message.verb)
             return
         if message.verb:
-            self.notify(f"{message.verb}: {change.description}")
+            self.notify(f"{message.verb}: {change.description}", markup=False)
         if change.summary is not None:
             self.event_list.update_event(change.summary)
         in_view = self.view is not None and change.event_id == self.view.summary.id

@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from ...codebook import Codebook
+from ...safe_text import safe_markup
 from ...store.worklist import EventFilter
 from .. import data
 from ..bindings import COMMAND_BINDINGS, label_bindings
@@ -162,7 +163,7 @@ class EventScreen(ReviewMixin, AnnotatingMixin, Screen):
         self.outlets = message.outlets
         self.event_index = {e.id: i for i, e in enumerate(self.events)}
         self.event_list.border_subtitle = (
-            f"{len(self.events)} of {message.total} · {self.filter.describe()}"
+            f"{len(self.events)} of {message.total} · {safe_markup(self.filter.describe())}"
             if self.filter.active
             else f"{message.total}"
         )

@@ -8,6 +8,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, TextArea
 
+from ...safe_text import terminal_safe
+
 
 class NoteScreen(ModalScreen[str | None]):
     """Returns the note's new text (empty: remove the note), or None when cancelled."""
@@ -24,7 +26,7 @@ class NoteScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="note-dialog", classes="dialog"):
-            yield Label(self.note_title, classes="dialog-title")
+            yield Label(terminal_safe(self.note_title), classes="dialog-title", markup=False)
             yield TextArea(self.text, id="note-text", soft_wrap=True)
             yield Label("Ctrl+S save · Esc cancel · an empty note is removed", classes="dim")
             with Horizontal(classes="buttons"):

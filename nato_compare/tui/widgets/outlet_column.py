@@ -24,6 +24,7 @@ from textual.style import Style
 from textual.visual import RenderOptions
 
 from ...codebook import Codebook
+from ...safe_text import safe_markup, terminal_safe
 from ...store.annotations import PassageLabels
 from ...store.worklist import EventPassage
 
@@ -112,7 +113,7 @@ def column_titles(passages: list[EventPassage]) -> Text:
     for passage in {p.article_id: p for p in reversed(passages)}.values():
         if titles:
             titles.append("\n")
-        titles.append(passage.title or passage.article_id, style="bold italic")
+        titles.append(terminal_safe(passage.title or passage.article_id), style="bold italic")
         if passage.date:
             titles.append(f"  {passage.date}", style="dim")
     return titles
@@ -281,7 +282,7 @@ class OutletColumn(ScrollView, can_focus=True, inherit_bindings=False):
         """Show an event's passages of this column; ``width`` is the column's outer width, and
         ``prepared`` the lines the database thread laid out for it (used if they still fit)."""
         self.key = key
-        self.border_title = passages[0].outlet
+        self.border_title = safe_markup(passages[0].outlet)  # a border title is markup
         self._titles = column_titles(passages)
         self.refs = [PassageRef(self, row, p, labels.get(p.id)) for row, p in enumerate(passages)]
         self._bodies = [bodies[p.id] for p in passages]
