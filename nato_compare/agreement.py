@@ -30,16 +30,26 @@ on fewer than :data:`FEW_UNITS` (10) pairable units carries a ``warning``.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .errors import NatoCompareError
-from .store import open_db
 from .store import exchange as sql
+
+if TYPE_CHECKING:
+    from .codebook import Codebook
+
+if TYPE_CHECKING:
+    from .codebook import Codebook
+from .store import open_db
+
+if TYPE_CHECKING:
+    from .codebook import Codebook
 
 ALL_OUTLETS = "all"
 POOLED = "*"
@@ -88,7 +98,7 @@ def krippendorff_alpha(matrix: np.ndarray) -> float | None:
     )
 
 
-def cohen_kappa(a: Sequence, b: Sequence) -> float | None:
+def cohen_kappa(a: Sequence[Hashable], b: Sequence[Hashable]) -> float | None:
     """Cohen's kappa of two coders' codes for the same units; ``None`` when ``p_e == 1``."""
     if len(a) != len(b):
         raise ValueError("both coders need a code for every unit")
@@ -96,14 +106,15 @@ def cohen_kappa(a: Sequence, b: Sequence) -> float | None:
     if n == 0:
         return None
     observed = sum(x == y for x, y in zip(a, b)) / n
-    count_a, count_b = defaultdict(int), defaultdict(int)
+    count_a: defaultdict[Hashable, int] = defaultdict(int)
+    count_b: defaultdict[Hashable, int] = defaultdict(int)
     for x, y in zip(a, b):
         count_a[x] += 1
         count_b[y] += 1
     expected = sum(count_a[k] * count_b[k] for k in count_a) / (n * n)
     if expected >= 1.0:
         return None
-    return (observed - expected) / (1.0 - expected)
+    return float((observed - expected) / (1.0 - expected))
 
 
 def _why_undefined(coders: int, pairable: int) -> str:
@@ -115,7 +126,11 @@ def _why_undefined(coders: int, pairable: int) -> str:
 
 
 def _figures(
-    dimension: str, label: str, outlet: str, codes: dict[str, dict], units: list
+    dimension: str,
+    label: str,
+    outlet: str,
+    codes: Mapping[str, Mapping[Any, Any]],
+    units: list[Any],
 ) -> list[Figure]:
     """Alpha and pairwise kappas for ``codes`` (coder → unit → code) over ``units``."""
     coders = sorted(c for c in codes if any(u in codes[c] for u in units))
@@ -166,7 +181,9 @@ def _figures(
 
 
 def compute_agreement(
-    rows: Iterable[dict], multi: Iterable[str] = ("frame",), label_order: Sequence[str] = ()
+    rows: Iterable[dict[str, Any]],
+    multi: Iterable[str] = ("frame",),
+    label_order: Sequence[str] = (),
 ) -> list[Figure]:
     """Figures for coded rows (``annotator``, ``passage_id``, ``dimension``, ``label``, ``outlet_key``).
 
@@ -193,11 +210,11 @@ def compute_agreement(
             names = sorted(set().union(*coded.values()), key=lambda n: (rank.get(n, len(rank)), n))
             for outlet, units in groups:
                 for name in names:
-                    codes = defaultdict(dict)
+                    codes: defaultdict[str, dict[str, int]] = defaultdict(dict)
                     for (coder, passage), given in coded.items():
                         codes[coder][passage] = int(name in given)
                     figures += _figures(dimension, name, outlet, codes, units)
-                pooled = defaultdict(dict)
+                pooled: defaultdict[str, dict[tuple[str, str], int]] = defaultdict(dict)
                 for (coder, passage), given in coded.items():
                     for name in names:
                         pooled[coder][(passage, name)] = int(name in given)
@@ -205,15 +222,17 @@ def compute_agreement(
                     dimension, POOLED, outlet, pooled, [(p, n) for p in units for n in names]
                 )
         else:
-            codes = defaultdict(dict)
+            single: defaultdict[str, dict[str, str]] = defaultdict(dict)
             for (coder, passage), given in coded.items():
-                codes[coder][passage] = next(iter(given))
+                single[coder][passage] = next(iter(given))
             for outlet, units in groups:
-                figures += _figures(dimension, "", outlet, codes, units)
+                figures += _figures(dimension, "", outlet, single, units)
     return figures
 
 
-def agreement(db_path: str | Path, dimension: str | None = None, codebook=None) -> list[Figure]:
+def agreement(
+    db_path: str | Path, dimension: str | None = None, codebook: Codebook | None = None
+) -> list[Figure]:
     """Agreement figures for the annotations in ``db_path`` (all coded dimensions, or one).
 
     ``codebook`` (a :class:`~nato_compare.codebook.Codebook`; default: the default one) says

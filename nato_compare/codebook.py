@@ -28,6 +28,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .errors import NatoCompareError
 
@@ -97,7 +98,7 @@ def default_codebook_path() -> Path:
     return Path(__file__).with_name("codebooks") / "default.toml"
 
 
-def _read_toml(path: Path) -> tuple[dict | None, list[str]]:
+def _read_toml(path: Path) -> tuple[dict[str, Any] | None, list[str]]:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -112,7 +113,7 @@ def _read_toml(path: Path) -> tuple[dict | None, list[str]]:
         return None, [f"{path}: not valid TOML: {exc}"]
 
 
-def _problems(data: dict) -> list[str]:
+def _problems(data: dict[str, Any]) -> list[str]:
     problems: list[str] = []
     header = data.get("codebook")
     if not isinstance(header, dict):

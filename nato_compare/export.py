@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING, Any
 
 from .csv_safe import neutralise, restore, write_csv  # noqa: F401  (neutralise: re-exported)
 from .errors import NatoCompareError
@@ -33,6 +33,11 @@ from .store import exchange as sql
 from .store import open_db
 from .store.failures import database_errors
 from .store.judgement_exchange import JudgementsResult, all_judgements, insert_judgements
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+    from .codebook import Codebook
 from .store.judgements import reviewed_events
 
 #: Export columns, in order (docs/exporting.md documents each one).
@@ -66,7 +71,7 @@ REQUIRED_COLUMNS = (
 FORMATS = ("csv", "jsonl")
 
 
-def single_label_dimensions(codebook=None) -> frozenset[str]:
+def single_label_dimensions(codebook: Codebook | None = None) -> frozenset[str]:
     """Dimensions where an annotator gives one label per passage (from ``codebook``, a
     :class:`~nato_compare.codebook.Codebook`; default: the default codebook)."""
     from .codebook import load_codebook
@@ -91,7 +96,7 @@ def _open_output(
             yield out
 
 
-def write_jsonl(rows: Iterable[dict], stream: IO[str]) -> int:
+def write_jsonl(rows: Iterable[dict[str, Any]], stream: IO[str]) -> int:
     count = 0
     for row in rows:
         stream.write(json.dumps(row, ensure_ascii=False) + "\n")
@@ -200,7 +205,7 @@ def export_coverage(
 # ---------------------------------------------------------------- reading
 
 
-def read_annotation_file(path: Path) -> list[dict]:
+def read_annotation_file(path: Path) -> list[dict[str, Any]]:
     """Read and check an export (CSV or JSONL); rows use the ``annotations`` column names.
 
     Raises :class:`NatoCompareError` naming the line of the first bad row.
@@ -223,7 +228,7 @@ def read_annotation_file(path: Path) -> list[dict]:
     return [_checked(path, line, record) for line, record in records]
 
 
-def _csv_records(path: Path, text: str) -> Iterator[tuple[int, dict]]:
+def _csv_records(path: Path, text: str) -> Iterator[tuple[int, dict[str, Any]]]:
     # StringIO(newline="") splits lines at \n, \r and \r\n only, as the csv module
     # expects (str.splitlines would also split at U+2028, U+0085 ... inside a cell)
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -244,7 +249,7 @@ def _csv_records(path: Path, text: str) -> Iterator[tuple[int, dict]]:
         raise NatoCompareError(f"{path} line {reader.line_num}: malformed CSV ({exc})") from None
 
 
-def _jsonl_records(path: Path, text: str) -> Iterator[tuple[int, dict]]:
+def _jsonl_records(path: Path, text: str) -> Iterator[tuple[int, dict[str, Any]]]:
     for number, line in enumerate(text.split("\n"), 1):  # not splitlines(): see _csv_records
         if not line.strip():
             continue
@@ -260,7 +265,7 @@ def _jsonl_records(path: Path, text: str) -> Iterator[tuple[int, dict]]:
         yield number, record
 
 
-def _checked(path: Path, line: int, record: dict) -> dict:
+def _checked(path: Path, line: int, record: dict[str, Any]) -> dict[str, Any]:
     where = f"{path} line {line}"
     for column in REQUIRED_COLUMNS:
         if not isinstance(record[column], str):
@@ -288,7 +293,7 @@ def _checked(path: Path, line: int, record: dict) -> dict:
 
 
 def import_annotations(
-    path: Path, db_path: str | Path, *, strict: bool = False, codebook=None
+    path: Path, db_path: str | Path, *, strict: bool = False, codebook: Codebook | None = None
 ) -> sql.InsertResult:
     """Insert the annotations of an export into ``db_path`` in one transaction.
 
@@ -369,7 +374,7 @@ def merge_databases(others: list[Path], db_path: str | Path) -> MergeResult:
         db.close()
 
 
-def _open_existing(db_path: str | Path):
+def _open_existing(db_path: str | Path) -> Database:
     if not Path(db_path).is_file():
         raise NatoCompareError(f"database not found: {db_path} (run 'nato-compare ingest' first)")
     return open_db(db_path)

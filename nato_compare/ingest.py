@@ -26,9 +26,10 @@ import re
 import unicodedata
 import warnings
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date as Date
 from pathlib import Path
+from typing import Any
 
 from . import clean
 from .errors import NatoCompareError, require
@@ -168,7 +169,7 @@ def load_manifest(folder: Path) -> dict[str, dict[str, str]]:
 
 
 def article_from_text(
-    article_id: str, source: str, raw: str, overrides: dict[str, str] | None = None
+    article_id: str, source: str, raw: str, overrides: Mapping[str, str | None] | None = None
 ) -> Article:
     lines = clean.paragraph_lines(raw)
     meta = extract_metadata(lines)
@@ -197,14 +198,14 @@ def article_from_text(
 
 
 def article_from_html(
-    article_id: str, source: str, html: str, overrides: dict[str, str]
+    article_id: str, source: str, html: str, overrides: Mapping[str, str | None]
 ) -> Article:
     trafilatura = require("trafilatura", "html", f"{source}: reading HTML")
     text = trafilatura.extract(html, include_comments=False, include_tables=False)
     if not text:
         raise NatoCompareError(f"{source}: no article text found in the HTML")
     meta = trafilatura.extract_metadata(html)
-    found = {
+    found: dict[str, str | None] = {
         "title": meta.title if meta else None,
         "date": meta.date if meta else None,
         "outlet": meta.sitename if meta else None,
@@ -216,7 +217,7 @@ def article_from_html(
     return article
 
 
-def article_from_row(row: dict, source: str) -> Article:
+def article_from_row(row: dict[str, Any], source: str) -> Article:
     missing = [f for f in ("id", "text") if not str(row.get(f) or "").strip()]
     if missing:
         raise NatoCompareError(f"{source}: row without {' and '.join(missing)}")

@@ -13,7 +13,8 @@ from typing import IO
 
 from .adjudication import final_rows
 from .errors import NatoCompareError
-from .export import _check_format, _open_output, write_csv, write_jsonl
+from .csv_safe import write_csv
+from .export import _check_format, _open_output, write_jsonl
 from .output_files import check_output
 from .store import open_db
 from .store import adjudication as sql

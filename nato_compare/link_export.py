@@ -15,10 +15,11 @@ import io
 import json
 from datetime import datetime
 from pathlib import Path
-from typing import IO
+from typing import Any, IO
 
 from .errors import NatoCompareError
-from .export import _check_format, _open_output, restore, write_csv, write_jsonl
+from .csv_safe import restore, write_csv
+from .export import _check_format, _open_output, write_jsonl
 from .output_files import check_output
 from .store import open_db
 from .store.judgement_exchange import JudgementsResult, insert_judgements, link_rows
@@ -62,7 +63,7 @@ def looks_like_links(path: Path) -> bool:
     return "passage_a" in first and "verdict" in first
 
 
-def read_link_file(path: Path) -> list[dict]:
+def read_link_file(path: Path) -> list[dict[str, Any]]:
     """Read and check a links file (CSV or JSONL); raises naming the first bad line."""
     if not path.is_file():
         raise NatoCompareError(f"file not found: {path}")
@@ -99,7 +100,7 @@ def read_link_file(path: Path) -> list[dict]:
     return [_checked(path, line, record) for line, record in records]
 
 
-def _checked(path: Path, line: int, record: dict) -> dict:
+def _checked(path: Path, line: int, record: dict[str, Any]) -> dict[str, Any]:
     where = f"{path} line {line}"
     missing = [c for c in LINK_COLUMNS if c not in record and c != "score"]
     if missing:

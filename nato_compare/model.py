@@ -68,7 +68,7 @@ class AlignedPair:
     b: str
     score: float
     event_id: str | None = None
-    evidence: dict = field(default_factory=dict)
+    evidence: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from .errors import NatoCompareError
 
@@ -128,7 +128,7 @@ class PendingOutput:
         self.target = self.path if self.in_place else _resolved(self.path)
         self.temp: Path | None = None
 
-    def open(self, *, binary: bool = False, encoding: str = "utf-8") -> IO:
+    def open(self, *, binary: bool = False, encoding: str = "utf-8") -> IO[Any]:
         """The stream to write to (a text stream with no newline translation, or bytes)."""
         try:
             if self.in_place:
@@ -168,7 +168,7 @@ class PendingOutput:
 @contextmanager
 def atomic_output(
     path: Path, *, excel: bool = False, binary: bool = False, databases: Iterable[Path] = ()
-) -> Iterator[IO]:
+) -> Iterator[IO[Any]]:
     """A stream to ``path`` that is put in place only when the block ends without an error
     (text streams are UTF-8, with a byte-order mark when ``excel``)."""
     check_output(path, databases=databases)

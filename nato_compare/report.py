@@ -20,6 +20,8 @@ this module (and the core) stays light.
 
 from __future__ import annotations
 
+from typing import Any
+
 import io
 import textwrap
 from collections import Counter, defaultdict
@@ -36,7 +38,7 @@ _MARKERS = ["#", "=", ".", "+", "*", "o", "x", "%", "@", "~", ":", "/", "\\", "&
 
 def distribution(
     db_path: str | Path, *, labels: str = ALL, annotator: str | None = None
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Rows ``labels, dimension, outlet, label, count, share, n, passages`` ordered by
     dimension, outlet, coder and label order. ``annotator`` is the same as ``labels=NAME``."""
     if annotator is not None:
@@ -91,10 +93,10 @@ def open_disagreements(db_path: str | Path) -> int:
         _, bases = label_rows(db, "adjudicated")
     finally:
         db.close()
-    return bases["open"]
+    return bases["open"] if bases is not None else 0
 
 
-def _label_order(rows: list[dict]) -> dict[str, list[str]]:
+def _label_order(rows: list[dict[str, Any]]) -> dict[str, list[str]]:
     """Labels per dimension in codebook order when the codebook knows them, then by frequency."""
     from .codebook import load_codebook
 
@@ -109,7 +111,9 @@ def _label_order(rows: list[dict]) -> dict[str, list[str]]:
     return order
 
 
-def _series(table: list[dict]) -> dict[str, tuple[list[str], list[str], list[list[float]]]]:
+def _series(
+    table: list[dict[str, Any]],
+) -> dict[str, tuple[list[str], list[str], list[list[float]]]]:
     """Per dimension: bar names (outlet, and the coder when there are several, with n), labels
     and shares[label][bar] for stacked bars."""
     out = {}
@@ -133,7 +137,7 @@ def _series(table: list[dict]) -> dict[str, tuple[list[str], list[str], list[lis
     return out
 
 
-def terminal_chart(table: list[dict], width: int = 100, height: int | None = None) -> str:
+def terminal_chart(table: list[dict[str, Any]], width: int = 100, height: int | None = None) -> str:
     """Stacked horizontal bars of label shares per outlet (and coder), one chart per dimension
     (plain text). Bars are numbered; the names, never cut, are listed under each chart."""
     import plotext as plt
@@ -191,7 +195,7 @@ def dimension_colours(index: int, count: int) -> list[str]:
     return [palette[i % len(palette)] for i in range(count)]
 
 
-def render_image(table: list[dict]) -> bytes:
+def render_image(table: list[dict[str, Any]]) -> bytes:
     """A PNG with one stacked bar chart per dimension (matplotlib, Agg backend)."""
     matplotlib = require("matplotlib", "plot", "the report's PNG")
     matplotlib.use("Agg")
@@ -228,7 +232,7 @@ def render_image(table: list[dict]) -> bytes:
     return buffer.getvalue()
 
 
-def write_image(table: list[dict], path: Path) -> None:
+def write_image(table: list[dict[str, Any]], path: Path) -> None:
     """Render the PNG and write it atomically (a temp file beside ``path``, then a rename)."""
     from .output_files import atomic_output
 

@@ -53,4 +53,4 @@ def control_characters(text: str) -> Counter[str]:
 def _name(char: str) -> str:
     names = {0x1B: "ESC", 0x07: "BEL", 0x0D: "CR", 0x08: "BS", 0x00: "NUL", 0x7F: "DEL"}
     code = ord(char)
-    return names.get(code) or unicodedata.name(char, f"U+{code:04X}")
+    return names.get(code) or str(unicodedata.name(char, f"U+{code:04X}"))

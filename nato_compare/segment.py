@@ -106,10 +106,10 @@ def split_paragraph(paragraph: str, max_chars: int = MAX_PASSAGE_CHARS) -> list[
             chunk_start, chunk_end = s, e
         elif e - chunk_start <= max_chars:
             chunk_end = e
-        else:
+        elif chunk_end is not None:
             chunks.append((chunk_start, chunk_end))
             chunk_start, chunk_end = s, e
-    if chunk_start is not None:
+    if chunk_start is not None and chunk_end is not None:
         chunks.append((chunk_start, chunk_end))
     return chunks
 

@@ -25,7 +25,7 @@ Every parameter is a field of :class:`AlignParams`.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -253,7 +253,9 @@ def _article_passages(data: _Input) -> list[np.ndarray]:
     return [order[bounds[k] : bounds[k + 1]] for k in range(len(bounds) - 1)]
 
 
-def _story_articles(data: _Input, sentences: Sentences, article_passages: list[np.ndarray]):
+def _story_articles(
+    data: _Input, sentences: Sentences, article_passages: list[np.ndarray]
+) -> list[StoryArticle]:
     articles = []
     for passages in article_passages:
         first = int(passages[0])
@@ -302,8 +304,8 @@ def _claim(sentences: Sentences, texts: list[str], sentence: int) -> dict[str, A
 
 
 def _evidence_chunk(
-    workers: int, chunk: list[tuple[str, str, str, str, float, float]]
-) -> list[dict]:
+    workers: int, chunk: Sequence[tuple[str, str, str, str, float, float]]
+) -> list[dict[str, Any]]:
     if not chunk:
         return []
     a, b, normalized_a, normalized_b, lengths_a, lengths_b = (list(c) for c in zip(*chunk))
@@ -496,5 +498,7 @@ class _EvidenceTask:
 
     threads: int
 
-    def __call__(self, chunk: list[tuple[str, str, str, str, float, float]]) -> list[dict]:
+    def __call__(
+        self, chunk: Sequence[tuple[str, str, str, str, float, float]]
+    ) -> list[dict[str, Any]]:
         return _evidence_chunk(self.threads, chunk)

@@ -67,9 +67,10 @@ def _ranges(first: np.ndarray, passages: np.ndarray) -> np.ndarray:
     """All sentence indices of ``passages`` (in order)."""
     starts, stops = first[passages], first[passages + 1]
     sizes = stops - starts
-    return np.repeat(starts, sizes) + (
+    indices: np.ndarray = np.repeat(starts, sizes) + (
         np.arange(sizes.sum()) - np.repeat(np.cumsum(sizes) - sizes, sizes)
     )
+    return indices
 
 
 def candidate_sentence_pairs(

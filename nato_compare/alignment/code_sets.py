@@ -43,7 +43,7 @@ def _points(codes: np.ndarray) -> np.ndarray:
     return np.where(codes >= _SURROGATES.start, codes + len(_SURROGATES), codes)
 
 
-class _ContentPoints(dict):
+class _ContentPoints(dict[str, int]):
     """token -> ``2 × code point + (1 if it is a number)``, or -1 for a token without
     content (stop word): one lookup gives all the batch needs of a token."""
 

@@ -17,10 +17,10 @@ import json
 import sys
 import warnings
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 from collections.abc import Iterable
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from .aligner import AlignParams, Progress, align
 from ..csv_safe import write_csv
@@ -32,6 +32,11 @@ from ..store.articles import current_passages, current_passages_signature, passa
 from ..store.failures import database_errors
 from ..store.events import ALIGNMENT_COLUMNS, alignment_rows, save_run
 from ..store.judgements import constraints
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+    from ..model import AlignmentResult
 
 FORMATS = ("csv", "jsonl")
 #: Alignments tried when another program keeps changing the passages while one runs.
@@ -54,7 +59,7 @@ class AlignSummary:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def write_alignments(rows: list[dict[str, Any]], stream: IO[str], fmt: str) -> None:
@@ -72,7 +77,7 @@ def write_alignments(rows: list[dict[str, Any]], stream: IO[str], fmt: str) -> N
         raise NatoCompareError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
 
 
-def _open_for_alignment(db_path: Path):
+def _open_for_alignment(db_path: Path) -> Database:
     if not db_path.exists():
         raise NatoCompareError(f"database not found: {db_path} (run 'nato-compare ingest' first)")
     if db_path.is_file() and db_path.stat().st_size == 0:
@@ -86,7 +91,7 @@ class _PassagesChanged(Exception):
     """The live passages differ from those aligned: storing the run would store stale events."""
 
 
-def _live_passages(db, db_path: Path) -> list[dict]:
+def _live_passages(db: Database, db_path: Path) -> list[dict[str, Any]]:
     passages = current_passages(db)
     if not passages:
         raise NatoCompareError(
@@ -101,7 +106,15 @@ def _live_passages(db, db_path: Path) -> list[dict]:
     return passages
 
 
-def _store(db, result, started: str, passages, stream, output, fmt: str) -> int:
+def _store(
+    db: Database,
+    result: AlignmentResult,
+    started: str,
+    passages: list[dict[str, Any]],
+    stream: IO[str] | None,
+    output: Path | str | None,
+    fmt: str,
+) -> int:
     """Store the run and write the pairs, in one write transaction; raises
     :class:`_PassagesChanged` (nothing stored) if another program changed the passages since
     they were read."""

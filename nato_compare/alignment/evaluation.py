@@ -17,6 +17,7 @@ with ``--ignore-judgements`` for an independent figure (:attr:`Evaluation.steere
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -95,7 +96,8 @@ def evaluate_run(db_path: str | Path) -> Evaluation:
         run["id"], steered=(steering.get("must_link", 0), steering.get("cannot_link", 0))
     )
     for pair in sorted(verdicts):
-        key = tuple(sorted(outlets.get(p, "?") for p in pair))
+        first, second = sorted(outlets.get(p, "?") for p in pair)
+        key = (first, second)
         counts = result.by_outlets.setdefault(key, Counts())
         for c in (counts, result.total):
             if verdicts[pair] == SAME:
@@ -140,7 +142,7 @@ def evaluation_table(result: Evaluation) -> str:
         )
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
 
-    def line(cells) -> str:
+    def line(cells: Sequence[str]) -> str:
         return "  ".join(
             cell.ljust(w) if i == 0 else cell.rjust(w)
             for i, (cell, w) in enumerate(zip(cells, widths))

@@ -93,7 +93,7 @@ def group_events(
 
     for i, j in sorted(must):
         union(i, j)
-    order = np.lexsort((pairs[:, 1], pairs[:, 0], -scores)) if len(pairs) else []
+    order = np.lexsort((pairs[:, 1], pairs[:, 0], -scores)) if len(pairs) else np.zeros(0, int)
     for k in order:
         union(int(pairs[k, 0]), int(pairs[k, 1]))
     groups = [sorted(m) for m in members.values() if len(m) >= 2]

@@ -8,8 +8,9 @@ the score (:mod:`nato_compare.alignment.similarity`). Not part of the score itse
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
-from typing import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -86,7 +87,7 @@ def _name_words(text: str) -> dict[str, str]:
     return words
 
 
-def evidence(a: str, b: str, weights: SimilarityWeights = DEFAULT_WEIGHTS) -> dict:
+def evidence(a: str, b: str, weights: SimilarityWeights = DEFAULT_WEIGHTS) -> dict[str, Any]:
     """Why ``a`` and ``b`` score as they do.
 
     Keys: ``score`` (= :func:`similarity`); ``log_odds`` (the MRPC log-odds z the
@@ -111,7 +112,7 @@ def evidence_many(
     weights: SimilarityWeights = DEFAULT_WEIGHTS,
     lengths_a: Sequence[float] | None = None,
     lengths_b: Sequence[float] | None = None,
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """:func:`evidence` of every pair ``(a[i], b[i])``; the scores in one vectorised call,
     names and amounts once per distinct text. Pass ``normalized_a`` / ``normalized_b``
     (:func:`normalize` of the texts) when you have them, and ``lengths_a`` / ``lengths_b``

@@ -181,7 +181,7 @@ def _token_form(token: str) -> str:
     return _word_form(word)
 
 
-class _FormCache(dict):
+class _FormCache(dict[str, str]):
     """token -> :func:`_token_form`, filled on first sight. A dict lookup per token is
     several times cheaper than an ``lru_cache`` call; emptied when it grows past
     :data:`_FORM_CACHE_SIZE` so that a large corpus cannot grow it without bound."""

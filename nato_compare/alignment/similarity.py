@@ -39,7 +39,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from itertools import chain, count
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -163,7 +163,8 @@ def _shared(
     indel = process.cpdist(
         sets[ia].tolist(), sets[ib].tolist(), scorer=Indel.distance, workers=workers, dtype=np.int32
     )
-    return (sizes[ia] + sizes[ib] - indel) / 2.0
+    shared: np.ndarray = (sizes[ia] + sizes[ib] - indel) / 2.0
+    return shared
 
 
 def content_counts(normalized: Sequence[str]) -> np.ndarray:
@@ -286,7 +287,8 @@ def pair_features(
 
 def log_odds(features: np.ndarray, weights: SimilarityWeights = DEFAULT_WEIGHTS) -> np.ndarray:
     """The MRPC log-odds of "same content" (before the BASIL calibration)."""
-    return weights.intercept + features @ weights.coefficients()
+    odds: np.ndarray = weights.intercept + features @ weights.coefficients()
+    return odds
 
 
 def _combine(features: np.ndarray, weights: SimilarityWeights) -> np.ndarray:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Sequence
+from typing import Any
 from dataclasses import dataclass
 from datetime import date
 
@@ -70,7 +71,7 @@ def _too_far(a: tuple[int, int] | None, b: tuple[int, int] | None, window: int) 
     return a[0] - b[1] > window or b[0] - a[1] > window
 
 
-def article_vectors(texts: Sequence[str]):  # -> scipy.sparse.csr_matrix
+def article_vectors(texts: Sequence[str]) -> Any:  # scipy.sparse.csr_matrix (untyped)
     """L2-normalised TF-IDF rows of the articles' normalised texts."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 

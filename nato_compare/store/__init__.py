@@ -315,7 +315,9 @@ class StoreDatabase(sqlite_utils.Database):
             self.conn.execute(f"PRAGMA busy_timeout = {int(timeout)}")
 
 
-def write_transaction(db: sqlite_utils.Database, *, timeout: float | None = None):
+def write_transaction(
+    db: sqlite_utils.Database, *, timeout: float | None = None
+) -> contextlib.AbstractContextManager[sqlite_utils.Database]:
     """One write transaction on ``db``; ``timeout`` (seconds) overrides the busy timeout
     for it (0: give up at once if another program is writing)."""
     if timeout is None:
@@ -324,7 +326,7 @@ def write_transaction(db: sqlite_utils.Database, *, timeout: float | None = None
 
 
 @contextlib.contextmanager
-def _with_timeout(db: sqlite_utils.Database, timeout: float):
+def _with_timeout(db: sqlite_utils.Database, timeout: float) -> Generator[sqlite_utils.Database]:
     previous = db.execute("PRAGMA busy_timeout").fetchone()[0]
     db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
     try:

@@ -8,9 +8,11 @@ A decision is the final label set of one passage in one dimension (one row per l
 
 from __future__ import annotations
 
+from typing import Any
+
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 import sqlite_utils
 
@@ -18,7 +20,7 @@ from ..model import outlet_key
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 @dataclass
@@ -77,9 +79,9 @@ def codings(db: sqlite_utils.Database, dimension: str | None = None) -> list[Pas
             chunk,
         ):
             notes[passage_id][annotator] = note
-    for (passage_id, dim), coding in found.items():
+    for (passage_id, _dimension), coding in found.items():
         coding.notes = notes.get(passage_id, {})
-    decided: dict[tuple[str, str], list] = {}
+    decided: dict[tuple[str, str], list[Any]] = {}
     for passage_id, dim, label, adjudicator, reason, decided_at in db.execute(
         "SELECT passage_id, dimension, label, adjudicator, reason, decided_at FROM adjudications "
         "ORDER BY passage_id, dimension, label"
@@ -139,11 +141,11 @@ def passage_exists(db: sqlite_utils.Database, passage_id: str) -> bool:
     return db.execute("SELECT 1 FROM passages WHERE id = ?", [passage_id]).fetchone() is not None
 
 
-def passage_details(db: sqlite_utils.Database, passage_ids: list[str]) -> dict[str, dict]:
+def passage_details(db: sqlite_utils.Database, passage_ids: list[str]) -> dict[str, dict[str, Any]]:
     """Text, article, outlet, title, date and best event of each passage, for exports."""
     from .exchange import _BEST_EVENT
 
-    found: dict[str, dict] = {}
+    found: dict[str, dict[str, Any]] = {}
     for start in range(0, len(passage_ids), 500):
         chunk = passage_ids[start : start + 500]
         for row in db.query(
@@ -161,7 +163,9 @@ def passage_details(db: sqlite_utils.Database, passage_ids: list[str]) -> dict[s
     return found
 
 
-def event_note_rows(db: sqlite_utils.Database, annotator: str | None = None) -> list[dict]:
+def event_note_rows(
+    db: sqlite_utils.Database, annotator: str | None = None
+) -> list[dict[str, Any]]:
     """Every annotator's event notes with the event's label, in event order."""
     where, params = ("WHERE n.annotator = ?", [annotator]) if annotator else ("", [])
     return list(

@@ -23,9 +23,10 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from typing import Any
 
 import sqlite_utils
 
@@ -36,13 +37,15 @@ _COLUMNS = ("id", "annotator", "passage_id", "dimension", "label", "note", "crea
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 # --- writing -----------------------------------------------------------------
 
 
-def _rows(db: sqlite_utils.Database, annotator: str, passage_id: str, dimension: str) -> list[dict]:
+def _rows(
+    db: sqlite_utils.Database, annotator: str, passage_id: str, dimension: str
+) -> list[dict[str, Any]]:
     return [
         dict(zip(_COLUMNS, row))
         for row in db.execute(
@@ -53,7 +56,13 @@ def _rows(db: sqlite_utils.Database, annotator: str, passage_id: str, dimension:
     ]
 
 
-def _put_rows(db, annotator: str, passage_id: str, dimension: str, rows: list[dict]) -> None:
+def _put_rows(
+    db: sqlite_utils.Database,
+    annotator: str,
+    passage_id: str,
+    dimension: str,
+    rows: list[dict[str, Any]],
+) -> None:
     db.execute(
         "DELETE FROM annotations WHERE annotator = ? AND passage_id = ? AND dimension = ?",
         [annotator, passage_id, dimension],
@@ -65,7 +74,9 @@ def _put_rows(db, annotator: str, passage_id: str, dimension: str, rows: list[di
         )
 
 
-def _event_note_row(db, annotator: str, event_id: str) -> dict | None:
+def _event_note_row(
+    db: sqlite_utils.Database, annotator: str, event_id: str
+) -> dict[str, Any] | None:
     row = db.execute(
         "SELECT note, updated_at FROM event_notes WHERE annotator = ? AND event_id = ?",
         [annotator, event_id],
@@ -73,7 +84,9 @@ def _event_note_row(db, annotator: str, event_id: str) -> dict | None:
     return {"note": row[0], "updated_at": row[1]} if row else None
 
 
-def _put_event_note(db, annotator: str, event_id: str, row: dict | None) -> None:
+def _put_event_note(
+    db: sqlite_utils.Database, annotator: str, event_id: str, row: dict[str, Any] | None
+) -> None:
     db.execute(
         "DELETE FROM event_notes WHERE annotator = ? AND event_id = ?", [annotator, event_id]
     )
@@ -84,22 +97,31 @@ def _put_event_note(db, annotator: str, event_id: str, row: dict | None) -> None
         )
 
 
-def _check_passage(db, passage_id: str) -> None:
+def _check_passage(db: sqlite_utils.Database, passage_id: str) -> None:
     if not db.execute("SELECT 1 FROM passages WHERE id = ?", [passage_id]).fetchone():
         raise NatoCompareError(f"no passage {passage_id} in the database")
 
 
-def _log(db, annotator: str, action: dict) -> int:
+def _log(db: sqlite_utils.Database, annotator: str, action: dict[str, Any]) -> int:
     # A new action makes the undone ones unreachable: drop the redo stack.
     db.execute("DELETE FROM action_log WHERE annotator = ? AND undone = 1", [annotator])
     cursor = db.execute(
         "INSERT INTO action_log (annotator, action, at, undone) VALUES (?, ?, ?, 0)",
         [annotator, json.dumps(action, ensure_ascii=False), _now()],
     )
+    assert cursor.lastrowid is not None  # an INSERT sets it
+    assert cursor.lastrowid is not None  # an INSERT sets it
     return cursor.lastrowid
 
 
-def _change_rows(db, annotator, passage_id, dimension, description, make_after) -> dict:
+def _change_rows(
+    db: sqlite_utils.Database,
+    annotator: str,
+    passage_id: str,
+    dimension: str,
+    description: str,
+    make_after: Callable[[list[dict[str, Any]]], list[dict[str, Any]]],
+) -> dict[str, Any]:
     """Apply ``make_after(before_rows) -> after_rows`` in one logged transaction."""
     with db.atomic():
         _check_passage(db, passage_id)
@@ -118,7 +140,9 @@ def _change_rows(db, annotator, passage_id, dimension, description, make_after) 
     return action
 
 
-def _new_row(annotator: str, passage_id: str, dimension: str, label: str, note: str = "") -> dict:
+def _new_row(
+    annotator: str, passage_id: str, dimension: str, label: str, note: str = ""
+) -> dict[str, Any]:
     return {
         "id": uuid.uuid4().hex,
         "annotator": annotator,
@@ -130,10 +154,12 @@ def _new_row(annotator: str, passage_id: str, dimension: str, label: str, note: 
     }
 
 
-def toggle_label(db, annotator: str, passage_id: str, dimension: str, label: str) -> dict:
+def toggle_label(
+    db: sqlite_utils.Database, annotator: str, passage_id: str, dimension: str, label: str
+) -> dict[str, Any]:
     """Add ``label`` to a multi-label dimension, or remove it if present (one action)."""
 
-    def after(before: list[dict]) -> list[dict]:
+    def after(before: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if any(r["label"] == label for r in before):
             return [r for r in before if r["label"] != label]
         return before + [_new_row(annotator, passage_id, dimension, label)]
@@ -150,11 +176,11 @@ def toggle_label(db, annotator: str, passage_id: str, dimension: str, label: str
 
 
 def set_single_label(
-    db, annotator: str, passage_id: str, dimension: str, label: str | None
-) -> dict:
+    db: sqlite_utils.Database, annotator: str, passage_id: str, dimension: str, label: str | None
+) -> dict[str, Any]:
     """Set the one label of a single-label dimension (stance); ``None`` clears it."""
 
-    def after(before: list[dict]) -> list[dict]:
+    def after(before: list[dict[str, Any]]) -> list[dict[str, Any]]:
         kept = [r for r in before if r["label"] == label]
         if kept or label is None:
             return kept
@@ -170,11 +196,13 @@ def set_single_label(
     )
 
 
-def set_passage_note(db, annotator: str, passage_id: str, text: str) -> dict:
+def set_passage_note(
+    db: sqlite_utils.Database, annotator: str, passage_id: str, text: str
+) -> dict[str, Any]:
     """Set the annotator's note on a passage; empty text removes it."""
     text = text.strip()
 
-    def after(before: list[dict]) -> list[dict]:
+    def after(before: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if not text:
             return []
         if before:
@@ -184,7 +212,9 @@ def set_passage_note(db, annotator: str, passage_id: str, text: str) -> dict:
     return _change_rows(db, annotator, passage_id, NOTE, "passage note", after)
 
 
-def set_event_note(db, annotator: str, event_id: str, text: str) -> dict:
+def set_event_note(
+    db: sqlite_utils.Database, annotator: str, event_id: str, text: str
+) -> dict[str, Any]:
     """Set the annotator's note on an event; empty text removes it."""
     text = text.strip()
     with db.atomic():
@@ -204,7 +234,7 @@ def set_event_note(db, annotator: str, event_id: str, text: str) -> dict:
     return action
 
 
-def _apply(db, annotator: str, action: dict, state: str) -> None:
+def _apply(db: sqlite_utils.Database, annotator: str, action: dict[str, Any], state: str) -> None:
     if action["kind"] == "annotations":
         _put_rows(db, annotator, action["passage_id"], action["dimension"], action[state])
     elif action["kind"] == "event_note":
@@ -217,7 +247,7 @@ def _apply(db, annotator: str, action: dict, state: str) -> None:
         raise NatoCompareError(f"cannot undo an action of unknown kind {action['kind']!r}")
 
 
-def undo(db, annotator: str) -> dict | None:
+def undo(db: sqlite_utils.Database, annotator: str) -> dict[str, Any] | None:
     """Undo the annotator's latest action; returns it, or ``None`` when there is nothing to undo."""
     with db.atomic():
         row = db.execute(
@@ -227,13 +257,13 @@ def undo(db, annotator: str) -> dict | None:
         ).fetchone()
         if row is None:
             return None
-        action = json.loads(row[1])
+        action: dict[str, Any] = json.loads(row[1])
         _apply(db, annotator, action, "before")
         db.execute("UPDATE action_log SET undone = 1 WHERE seq = ?", [row[0]])
     return action
 
 
-def redo(db, annotator: str) -> dict | None:
+def redo(db: sqlite_utils.Database, annotator: str) -> dict[str, Any] | None:
     """Redo the annotator's most recently undone action; ``None`` when there is none."""
     with db.atomic():
         row = db.execute(
@@ -243,7 +273,7 @@ def redo(db, annotator: str) -> dict | None:
         ).fetchone()
         if row is None:
             return None
-        action = json.loads(row[1])
+        action: dict[str, Any] = json.loads(row[1])
         _apply(db, annotator, action, "after")
         db.execute("UPDATE action_log SET undone = 0 WHERE seq = ?", [row[0]])
     return action
@@ -273,7 +303,9 @@ class PassageLabels:
         return not self.missing(required) if required else self.annotated
 
 
-def labels_for_passages(db, annotator: str, passage_ids: list[str]) -> dict[str, PassageLabels]:
+def labels_for_passages(
+    db: sqlite_utils.Database, annotator: str, passage_ids: list[str]
+) -> dict[str, PassageLabels]:
     """The annotator's labels and notes for these passages (every id gets an entry)."""
     result = {pid: PassageLabels({}) for pid in passage_ids}
     for start in range(0, len(passage_ids), 500):
@@ -293,7 +325,9 @@ def labels_for_passages(db, annotator: str, passage_ids: list[str]) -> dict[str,
     return result
 
 
-def event_labels(db, annotator: str, event_id: str) -> dict[str, PassageLabels]:
+def event_labels(
+    db: sqlite_utils.Database, annotator: str, event_id: str
+) -> dict[str, PassageLabels]:
     """The annotator's labels for every passage of an event."""
     ids = [
         r[0]
@@ -302,7 +336,7 @@ def event_labels(db, annotator: str, event_id: str) -> dict[str, PassageLabels]:
     return labels_for_passages(db, annotator, ids)
 
 
-def all_annotators_labels(db, passage_id: str) -> dict[str, PassageLabels]:
+def all_annotators_labels(db: sqlite_utils.Database, passage_id: str) -> dict[str, PassageLabels]:
     """Every annotator's labels on a passage (the adjudication view), by annotator name.
     Blind coding: show them to an annotator only through :func:`compare_labels`."""
     names = [
@@ -315,7 +349,7 @@ def all_annotators_labels(db, passage_id: str) -> dict[str, PassageLabels]:
     return {name: labels_for_passages(db, name, [passage_id])[passage_id] for name in names}
 
 
-def event_note(db, annotator: str, event_id: str) -> str:
+def event_note(db: sqlite_utils.Database, annotator: str, event_id: str) -> str:
     row = _event_note_row(db, annotator, event_id)
     return row["note"] if row else ""
 
@@ -325,7 +359,12 @@ class BlindCoding(NatoCompareError):
 
 
 def compare_labels(
-    db, annotator: str, passage_id: str, required: Sequence[str], *, adjudicator: bool = False
+    db: sqlite_utils.Database,
+    annotator: str,
+    passage_id: str,
+    required: Sequence[str],
+    *,
+    adjudicator: bool = False,
 ) -> dict[str, PassageLabels]:
     """Every annotator's labels on a passage, for ``annotator`` to compare with their own.
 
@@ -342,7 +381,7 @@ def compare_labels(
     return all_annotators_labels(db, passage_id)
 
 
-def log_role(db, annotator: str, role: str, via: str) -> None:
+def log_role(db: sqlite_utils.Database, annotator: str, role: str, via: str) -> None:
     """Record that ``annotator`` opened the database in ``role`` (e.g. adjudicator)."""
     with db.atomic():
         db.execute(

@@ -9,10 +9,12 @@ exports. A passage that comes back in a later version is revived.
 
 from __future__ import annotations
 
+from typing import Any
+
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 import sqlite_utils
 
@@ -20,7 +22,7 @@ from ..model import Article, Passage
 
 
 def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def content_hash(article: Article) -> str:
@@ -70,10 +72,10 @@ def write_article(db: sqlite_utils.Database, article: Article, summary: IngestSu
         "updated_at": stamp,
     }
     if existing:
-        db["articles"].update(article.id, row)
+        db.table("articles").update(article.id, row)
         summary.updated.append(article.id)
     else:
-        db["articles"].insert({**row, "ingested_at": stamp})
+        db.table("articles").insert({**row, "ingested_at": stamp})
         summary.added.append(article.id)
 
     old_ids = {
@@ -91,10 +93,10 @@ def write_article(db: sqlite_utils.Database, article: Article, summary: IngestSu
             "superseded_at": None,
         }
         if passage.id in old_ids:
-            db["passages"].update(passage.id, values)
+            db.table("passages").update(passage.id, values)
         else:
             fresh.append({"id": passage.id, **values, "created_at": stamp})
-    db["passages"].insert_all(fresh)
+    db.table("passages").insert_all(fresh)
     summary.passages_added += len(fresh)
     gone = old_ids - new_ids
     if gone:
@@ -124,7 +126,7 @@ def write_articles(
     return summary
 
 
-def current_passages(db: sqlite_utils.Database) -> list[dict]:
+def current_passages(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     """Live (not superseded) passages with their article's outlet, in reading order."""
     return list(
         db.query(
@@ -139,7 +141,7 @@ def current_passages(db: sqlite_utils.Database) -> list[dict]:
     )
 
 
-def passages_signature(rows: Iterable[dict] | Iterable[tuple[str, str]]) -> str:
+def passages_signature(rows: Iterable[dict[str, Any]] | Iterable[tuple[str, str]]) -> str:
     """A digest of which passages are live and their outlets: what an alignment depends on.
 
     Passage ids derive from their text, so an edited passage is another id."""
@@ -160,12 +162,14 @@ def current_passages_signature(db: sqlite_utils.Database) -> str:
     )
 
 
-def to_passage(row: dict) -> Passage:
+def to_passage(row: dict[str, Any]) -> Passage:
     return Passage(row["id"], row["article_id"], row["seq"], row["start"], row["end"], row["text"])
 
 
 def counts(db: sqlite_utils.Database) -> dict[str, int]:
-    q = lambda sql: db.execute(sql).fetchone()[0]  # noqa: E731
+    def q(sql: str) -> int:
+        return int(db.execute(sql).fetchone()[0])
+
     return {
         "articles": q("SELECT count(*) FROM articles"),
         "passages": q("SELECT count(*) FROM passages WHERE superseded_at IS NULL"),

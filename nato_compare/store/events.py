@@ -50,6 +50,9 @@ def save_run(
                 len(result.events),
             ],
         )
+        assert cursor.lastrowid is not None  # an INSERT sets it
+        assert cursor.lastrowid is not None  # an INSERT sets it
+        assert cursor.lastrowid is not None  # an INSERT sets it
         run_id = int(cursor.lastrowid)
         db.execute("DELETE FROM alignments")
         db.execute("DELETE FROM suggestions")

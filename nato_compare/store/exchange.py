@@ -26,7 +26,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from typing import Any
 
 import sqlite_utils
 
@@ -49,7 +50,7 @@ _BEST_EVENT = """
 
 def export_rows(
     db: sqlite_utils.Database, *, annotator: str | None = None, outlet: str | None = None
-) -> Iterator[dict]:
+) -> Iterator[dict[str, Any]]:
     """Annotations joined with passage, article and best event, in a stable order."""
     where, params = [], []
     if annotator is not None:
@@ -88,7 +89,7 @@ def dimensions(db: sqlite_utils.Database) -> list[str]:
     return [r[0] for r in db.execute("SELECT DISTINCT dimension FROM annotations ORDER BY 1")]
 
 
-def coded_rows(db: sqlite_utils.Database, dimension: str | None = None) -> list[dict]:
+def coded_rows(db: sqlite_utils.Database, dimension: str | None = None) -> list[dict[str, Any]]:
     """Every (annotator, passage, dimension, label) with the passage's outlet key.
 
     Notes (dimension ``note``) are free text, not codes, and are left out.
@@ -120,13 +121,13 @@ class InsertResult:
     already_present: int = 0
     replaced: int = 0  # stored rows replaced by the same annotator's later decision
     outdated: int = 0  # incoming rows older than the annotator's stored decision
-    unknown: list[dict] = field(default_factory=list)
-    conflicts: list[tuple[dict, str]] = field(default_factory=list)
+    unknown: list[dict[str, Any]] = field(default_factory=list)
+    conflicts: list[tuple[dict[str, Any], str]] = field(default_factory=list)
     notes_inserted: int = 0
     notes_present: int = 0
     notes_replaced: int = 0
     notes_outdated: int = 0
-    note_conflicts: list[tuple[dict, str]] = field(default_factory=list)
+    note_conflicts: list[tuple[dict[str, Any], str]] = field(default_factory=list)
 
 
 # plain SQL: Table.insert() introspects the table on every call, 10x slower on a big merge
@@ -141,7 +142,7 @@ def _stamp(value: str) -> datetime | None:
         stamp = datetime.fromisoformat(value)
     except (TypeError, ValueError):
         return None
-    return stamp if stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
 
 
 def _newer(incoming: str, stored: str) -> bool | None:
@@ -154,7 +155,7 @@ def _newer(incoming: str, stored: str) -> bool | None:
 
 def insert_annotations(
     db: sqlite_utils.Database,
-    rows: Iterable[dict],
+    rows: Iterable[dict[str, Any]],
     single_label: frozenset[str],
     result: InsertResult | None = None,
 ) -> InsertResult:
@@ -209,7 +210,11 @@ _KEY = ("annotator", "passage_id", "dimension", "label")
 
 
 def _settle(
-    db: sqlite_utils.Database, row: dict, stored: list[dict], result: InsertResult, tie: str
+    db: sqlite_utils.Database,
+    row: dict[str, Any],
+    stored: list[dict[str, Any]],
+    result: InsertResult,
+    tie: str,
 ) -> None:
     """The annotator's later decision wins; an earlier one is skipped; a tie is a conflict."""
     newer = _newer(row["created_at"], max(r["created_at"] for r in stored))
@@ -224,18 +229,18 @@ def _settle(
         result.outdated += 1
 
 
-def all_annotations(db: sqlite_utils.Database) -> list[dict]:
+def all_annotations(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     return list(db.query(f"SELECT {', '.join(ANNOTATION_FIELDS)} FROM annotations ORDER BY id"))
 
 
-def all_event_notes(db: sqlite_utils.Database) -> list[dict]:
+def all_event_notes(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     return list(
         db.query("SELECT annotator, event_id, note, updated_at FROM event_notes ORDER BY 1, 2")
     )
 
 
 def insert_event_notes(
-    db: sqlite_utils.Database, notes: Iterable[dict], result: InsertResult
+    db: sqlite_utils.Database, notes: Iterable[dict[str, Any]], result: InsertResult
 ) -> None:
     """Copy event notes keyed by (annotator, event_id); the later ``updated_at`` wins."""
     for note in notes:
@@ -284,10 +289,10 @@ def passage_article(db: sqlite_utils.Database, passage_ids: Iterable[str]) -> di
 
 
 def has_align_runs(db: sqlite_utils.Database) -> bool:
-    return db.execute("SELECT EXISTS (SELECT 1 FROM align_runs)").fetchone()[0] == 1
+    return bool(db.execute("SELECT EXISTS (SELECT 1 FROM align_runs)").fetchone()[0] == 1)
 
 
-def event_coverage(db: sqlite_utils.Database) -> tuple[list[str], list[dict]]:
+def event_coverage(db: sqlite_utils.Database) -> tuple[list[str], list[dict[str, Any]]]:
     """Events × outlets: for each event of the latest run, passages per outlet key.
 
     Returns the outlet keys of every article in the database (so an outlet that

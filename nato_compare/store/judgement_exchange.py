@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
+
+from sqlite_utils import Database
 
 from .exchange import _newer
-from .judgements import FIELDS, _get, _INSERT, _key_of, _put, new_row
+from .judgements import _INSERT, FIELDS, _get, _key_of, _put, new_row
 
 
-def link_rows(db, annotator: str | None = None) -> list[dict]:
+def link_rows(db: Database, annotator: str | None = None) -> list[dict[str, Any]]:
     """Link judgements for ``export --links``, in a stable order."""
     sql = (
         "SELECT passage_a, passage_b, verdict, annotator, created_at, score FROM judgements "
@@ -24,7 +27,7 @@ def link_rows(db, annotator: str | None = None) -> list[dict]:
     return list(db.query(sql.format(extra=extra), params))
 
 
-def all_judgements(db) -> list[dict]:
+def all_judgements(db: Database) -> list[dict[str, Any]]:
     return list(db.query(f"SELECT {', '.join(FIELDS)} FROM judgements ORDER BY id"))
 
 
@@ -37,7 +40,9 @@ class JudgementsResult:
     unknown: int = 0  # rows naming a passage this database lacks
 
 
-def insert_judgements(db, rows: Iterable[dict], result: JudgementsResult | None = None):
+def insert_judgements(
+    db: Database, rows: Iterable[dict[str, Any]], result: JudgementsResult | None = None
+) -> JudgementsResult:
     """Bring judgement rows in (caller holds the transaction): by key, the annotator's later
     decision (``created_at``) wins; the same decision is skipped, so doing it twice changes
     nothing. Rows on passages this database lacks are counted, not inserted."""

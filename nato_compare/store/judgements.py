@@ -25,6 +25,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import sqlite_utils
 
@@ -62,7 +63,7 @@ def ordered(a: str, b: str) -> tuple[str, str]:
     return (a, b) if a <= b else (b, a)
 
 
-def new_row(annotator: str, kind: str, verdict: str, **values) -> dict:
+def new_row(annotator: str, kind: str, verdict: str, **values: Any) -> dict[str, Any]:
     row = {
         "id": uuid.uuid4().hex,
         "annotator": annotator,
@@ -83,11 +84,11 @@ def new_row(annotator: str, kind: str, verdict: str, **values) -> dict:
 # --- the rows an action changes, and putting them back --------------------------------
 
 
-def _key_of(row: dict) -> list:
+def _key_of(row: dict[str, Any]) -> list[Any]:
     return [row[k] for k in _KEY]
 
 
-def _get(db, key: list) -> dict | None:
+def _get(db: sqlite_utils.Database, key: list[Any]) -> dict[str, Any] | None:
     row = db.execute(
         f"SELECT {', '.join(FIELDS)} FROM judgements WHERE "
         + " AND ".join(f"{k} = ?" for k in _KEY),
@@ -96,14 +97,14 @@ def _get(db, key: list) -> dict | None:
     return dict(zip(FIELDS, row)) if row else None
 
 
-def _put(db, keys: list[list], rows: list[dict]) -> None:
+def _put(db: sqlite_utils.Database, keys: list[list[Any]], rows: list[dict[str, Any]]) -> None:
     for key in keys:
         db.execute("DELETE FROM judgements WHERE " + " AND ".join(f"{k} = ?" for k in _KEY), key)
     for row in rows:
         db.execute(_INSERT, [row[k] for k in FIELDS])
 
 
-def _membership(db, event_id: str, passage_id: str) -> float | None:
+def _membership(db: sqlite_utils.Database, event_id: str, passage_id: str) -> float | None:
     row = db.execute(
         "SELECT score FROM event_passages WHERE event_id = ? AND passage_id = ?",
         [event_id, passage_id],
@@ -111,7 +112,9 @@ def _membership(db, event_id: str, passage_id: str) -> float | None:
     return row[0] if row else None
 
 
-def _put_membership(db, event_id: str, passage_id: str, score: float | None) -> None:
+def _put_membership(
+    db: sqlite_utils.Database, event_id: str, passage_id: str, score: float | None
+) -> None:
     db.execute(
         "DELETE FROM event_passages WHERE event_id = ? AND passage_id = ?", [event_id, passage_id]
     )
@@ -133,22 +136,22 @@ def _put_membership(db, event_id: str, passage_id: str, score: float | None) -> 
 
 
 def _change(
-    db,
+    db: sqlite_utils.Database,
     annotator: str,
     description: str,
-    after_rows: list[dict],
+    after_rows: list[dict[str, Any]],
     *,
-    removed: Iterable[list] = (),
+    removed: Iterable[list[Any]] = (),
     event_id: str = "",
     passage_id: str = "",
     membership: tuple[str, str, float | None] | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """Write ``after_rows`` (replacing rows of the same keys) and remove the ``removed`` keys,
     and set one membership, in one logged transaction (caller holds it)."""
     keys = [_key_of(r) for r in after_rows] + [list(k) for k in removed]
     before = [row for key in keys if (row := _get(db, key)) is not None]
     _put(db, keys, after_rows)
-    action = {
+    action: dict[str, Any] = {
         "kind": "judgements",
         "description": description,
         "event_id": event_id,
@@ -170,7 +173,7 @@ def _change(
     return action
 
 
-def restore(db, action: dict, state: str) -> None:
+def restore(db: sqlite_utils.Database, action: dict[str, Any], state: str) -> None:
     """Put an action's ``state`` ("before" or "after") back (undo/redo; caller holds the
     transaction)."""
     _put(db, action["keys"], action[state])
@@ -179,18 +182,18 @@ def restore(db, action: dict, state: str) -> None:
         _put_membership(db, membership["event_id"], membership["passage_id"], membership[state])
 
 
-def _check_passages(db, *ids: str) -> None:
+def _check_passages(db: sqlite_utils.Database, *ids: str) -> None:
     for passage_id in ids:
         if not db.execute("SELECT 1 FROM passages WHERE id = ?", [passage_id]).fetchone():
             raise NatoCompareError(f"no passage {passage_id} in the database")
 
 
-def _check_event(db, event_id: str) -> None:
+def _check_event(db: sqlite_utils.Database, event_id: str) -> None:
     if not db.execute("SELECT 1 FROM events WHERE id = ?", [event_id]).fetchone():
         raise NatoCompareError(f"no event {event_id} in the database")
 
 
-def pair_score(db, a: str, b: str) -> float | None:
+def pair_score(db: sqlite_utils.Database, a: str, b: str) -> float | None:
     """The pair's score in the latest run (an aligned pair or a suggestion), or None."""
     a, b = ordered(a, b)
     row = db.execute(
@@ -212,7 +215,7 @@ def judge_link(
     verdict: str,
     *,
     event_id: str = "",
-) -> dict:
+) -> dict[str, Any]:
     """Accept (``same``) or reject (``different``) the link between two passages; giving the
     stored verdict again clears it (a toggle, like a label key). Returns the logged action."""
     if verdict not in LINK_VERDICTS:
@@ -248,7 +251,9 @@ def judge_link(
         return _change(db, annotator, f"link {word}", [row], event_id=event_id, passage_id=focus)
 
 
-def detach(db: sqlite_utils.Database, annotator: str, event_id: str, passage_id: str) -> dict:
+def detach(
+    db: sqlite_utils.Database, annotator: str, event_id: str, passage_id: str
+) -> dict[str, Any]:
     """Take a passage out of an event: ``different`` from each other member, and out of the
     event's members now (the next alignment keeps it apart from them)."""
     with db.atomic():
@@ -289,7 +294,7 @@ def detach(db: sqlite_utils.Database, annotator: str, event_id: str, passage_id:
 
 def attach(
     db: sqlite_utils.Database, annotator: str, event_id: str, passage_id: str, anchor_id: str
-) -> dict:
+) -> dict[str, Any]:
     """Add a passage to an event as the ``same`` as ``anchor_id`` (the member it was suggested
     for, or the focused one): it joins the event's members now, and the next alignment keeps
     the two together."""
@@ -314,7 +319,9 @@ def attach(
         )
 
 
-def judge_event(db: sqlite_utils.Database, annotator: str, event_id: str, verdict: str) -> dict:
+def judge_event(
+    db: sqlite_utils.Database, annotator: str, event_id: str, verdict: str
+) -> dict[str, Any]:
     """Mark the whole event ``same_fact``, ``same_theme`` or ``unrelated``; the same verdict
     again clears it."""
     if verdict not in EVENT_VERDICTS:
@@ -332,7 +339,9 @@ def judge_event(db: sqlite_utils.Database, annotator: str, event_id: str, verdic
         return _change(db, annotator, f"event: {name}", [row], event_id=event_id)
 
 
-def set_event_title(db: sqlite_utils.Database, annotator: str, event_id: str, title: str) -> dict:
+def set_event_title(
+    db: sqlite_utils.Database, annotator: str, event_id: str, title: str
+) -> dict[str, Any]:
     """The annotator's title for an event; an empty title goes back to the aligner's."""
     title = " ".join(title.split())
     with db.atomic():
@@ -347,11 +356,13 @@ def set_event_title(db: sqlite_utils.Database, annotator: str, event_id: str, ti
 # --- reading ----------------------------------------------------------------------------
 
 
-def link_verdicts(db, annotator: str | None = None) -> dict[tuple[str, str], str]:
+def link_verdicts(
+    db: sqlite_utils.Database, annotator: str | None = None
+) -> dict[tuple[str, str], str]:
     """Link verdicts by pair. With several annotators, a pair anyone judged ``different`` is
     ``different`` (a rejection is not outvoted), otherwise ``same``."""
     sql = "SELECT passage_a, passage_b, verdict FROM judgements WHERE kind = 'link'"
-    params: list = []
+    params: list[Any] = []
     if annotator is not None:
         sql, params = sql + " AND annotator = ?", [annotator]
     verdicts: dict[tuple[str, str], str] = {}
@@ -361,7 +372,7 @@ def link_verdicts(db, annotator: str | None = None) -> dict[tuple[str, str], str
     return verdicts
 
 
-def constraints(db) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+def constraints(db: sqlite_utils.Database) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """(must_link, cannot_link) pairs for the aligner, from every annotator's link verdicts."""
     verdicts = link_verdicts(db)
     must = sorted(pair for pair, v in verdicts.items() if v == SAME)
@@ -369,7 +380,9 @@ def constraints(db) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     return must, cannot
 
 
-def together_pairs(db, pairs) -> set[tuple[str, str]]:
+def together_pairs(
+    db: sqlite_utils.Database, pairs: Iterable[tuple[str, str]]
+) -> set[tuple[str, str]]:
     """Those of ``pairs`` (ordered passage id pairs) that one event of the latest run holds."""
     events: dict[str, set[str]] = {}
     for passage_id, event_id in db.execute("SELECT passage_id, event_id FROM event_passages"):
@@ -377,7 +390,7 @@ def together_pairs(db, pairs) -> set[tuple[str, str]]:
     return {(a, b) for a, b in pairs if events.get(a, set()) & events.get(b, set())}
 
 
-def passage_outlet_keys(db, passage_ids) -> dict[str, str]:
+def passage_outlet_keys(db: sqlite_utils.Database, passage_ids: Iterable[str]) -> dict[str, str]:
     """Each passage's outlet key (unknown outlets count per article, as alignment does)."""
     ids = sorted(set(passage_ids))
     found: dict[str, str] = {}
@@ -402,7 +415,9 @@ class EventJudgements:
     links: dict[tuple[str, str], str]
 
 
-def event_judgements(db, annotator: str, event_id: str, passage_ids: list[str]) -> EventJudgements:
+def event_judgements(
+    db: sqlite_utils.Database, annotator: str, event_id: str, passage_ids: list[str]
+) -> EventJudgements:
     verdict = title = None
     for kind, value, note in db.execute(
         "SELECT kind, verdict, note FROM judgements WHERE annotator = ? AND event_id = ? "
@@ -425,7 +440,7 @@ def event_judgements(db, annotator: str, event_id: str, passage_ids: list[str]) 
     return EventJudgements(verdict, title, links)
 
 
-def reviewed_events(db, annotator: str | None = None) -> set[str]:
+def reviewed_events(db: sqlite_utils.Database, annotator: str | None = None) -> set[str]:
     """Events with a verdict on the whole (by ``annotator``, or by anyone)."""
     sql = "SELECT DISTINCT event_id FROM judgements WHERE kind = 'event'"
     params = []
@@ -434,7 +449,7 @@ def reviewed_events(db, annotator: str | None = None) -> set[str]:
     return {r[0] for r in db.execute(sql, params)}
 
 
-def event_titles(db, annotator: str) -> dict[str, str]:
+def event_titles(db: sqlite_utils.Database, annotator: str) -> dict[str, str]:
     return {
         r[0]: r[1]
         for r in db.execute(

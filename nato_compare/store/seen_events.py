@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 
+from sqlite_utils import Database
+
 from .annotations import _now
 
 
-def event_changes(db, annotator: str, event_id: str, members: list[str]) -> str | None:
+def event_changes(db: Database, annotator: str, event_id: str, members: list[str]) -> str | None:
     """How the event differs from what the annotator last saw of its passages (split, merged,
     grown), or None when it is new to them or unchanged; records what they see now."""
     members = sorted(members)

@@ -14,6 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
+
+from sqlite_utils import Database
 
 from ..model import outlet_key
 
@@ -26,7 +29,7 @@ _HAS_LABEL = (
 )
 
 
-def _complete_sql(required: Sequence[str], params: dict, ep: str = "ep") -> str:
+def _complete_sql(required: Sequence[str], params: dict[str, Any], ep: str = "ep") -> str:
     """SQL true when the annotator coded passage ``{ep}.passage_id`` completely; adds the
     required dimensions to ``params`` (as :req0, :req1 ...)."""
     if not required:
@@ -104,7 +107,7 @@ class EventPassage:
         return outlet_key(self.outlet, self.article_id)
 
 
-def _filter_sql(flt: EventFilter | None, params: dict) -> str:
+def _filter_sql(flt: EventFilter | None, params: dict[str, Any]) -> str:
     if flt is None:
         return ""
     clauses = []
@@ -136,7 +139,7 @@ def _filter_sql(flt: EventFilter | None, params: dict) -> str:
     return "".join(f" AND {c}" for c in clauses)
 
 
-def _latest_run(db) -> int | None:
+def _latest_run(db: Database) -> int | None:
     row = db.execute("SELECT max(run_id) FROM events").fetchone()
     return row[0] if row else None
 
@@ -151,13 +154,13 @@ _JUDGED = """
 
 
 def list_events(
-    db, annotator: str, flt: EventFilter | None = None, required: Sequence[str] = ()
+    db: Database, annotator: str, flt: EventFilter | None = None, required: Sequence[str] = ()
 ) -> list[EventSummary]:
     """The latest run's events in order, with the annotator's progress, restricted by ``flt``."""
     run = _latest_run(db)
     if run is None:
         return []
-    params: dict = {"annotator": annotator, "run": run}
+    params: dict[str, Any] = {"annotator": annotator, "run": run}
     where = _filter_sql(flt, params)
     complete = _complete_sql(required, params)
     sql = f"""
@@ -177,14 +180,16 @@ def list_events(
 
 
 def event_progress(
-    db, annotator: str, event_id: str, required: Sequence[str] = ()
+    db: Database, annotator: str, event_id: str, required: Sequence[str] = ()
 ) -> tuple[int, int]:
     """(completely coded passages, all passages) of one event for this annotator."""
     done, _, total = _progress(db, annotator, event_id, required)
     return done, total
 
 
-def _progress(db, annotator: str, event_id: str, required: Sequence[str]) -> tuple[int, int, int]:
+def _progress(
+    db: Database, annotator: str, event_id: str, required: Sequence[str]
+) -> tuple[int, int, int]:
     """(complete, partial, all) passages of one event for this annotator."""
     params = {"annotator": annotator, "event": event_id}
     complete = _complete_sql(required, params)
@@ -197,7 +202,7 @@ def _progress(db, annotator: str, event_id: str, required: Sequence[str]) -> tup
     return row[1], row[2] - row[1], row[0]
 
 
-def event_passages(db, event_id: str) -> list[EventPassage]:
+def event_passages(db: Database, event_id: str) -> list[EventPassage]:
     """An event's passages, grouped by outlet column, in reading order within each article."""
     rows = db.execute(
         """
@@ -210,13 +215,16 @@ def event_passages(db, event_id: str) -> list[EventPassage]:
         """,
         [event_id],
     ).fetchall()
-    passages = [EventPassage(*row[:8], bool(row[8])) for row in rows]
+    passages = [
+        EventPassage(passage_id, article_id, seq, text, outlet, title, date, score, bool(old))
+        for passage_id, article_id, seq, text, outlet, title, date, score, old in rows
+    ]
     passages.sort(key=lambda p: (p.column.casefold(), p.article_id, p.seq))
     return passages
 
 
 def next_unannotated_event(
-    db,
+    db: Database,
     annotator: str,
     after_seq: int,
     flt: EventFilter | None = None,
@@ -227,7 +235,7 @@ def next_unannotated_event(
     run = _latest_run(db)
     if run is None:
         return None
-    params: dict = {"annotator": annotator, "run": run, "after": after_seq}
+    params: dict[str, Any] = {"annotator": annotator, "run": run, "after": after_seq}
     # The status filter is moot here: the event found has unannotated passages by definition.
     status_free = EventFilter(flt.outlet, flt.label, None, flt.text) if flt else None
     where = _filter_sql(status_free, params)
@@ -243,24 +251,24 @@ def next_unannotated_event(
             params,
         ).fetchone()
         if row:
-            return row[0]
+            return str(row[0])
     return None
 
 
-def outlets(db) -> list[str]:
+def outlets(db: Database) -> list[str]:
     """Every outlet name in the database, for the outlet filter."""
     return [r[0] for r in db.execute("SELECT DISTINCT outlet FROM articles ORDER BY outlet")]
 
 
-def event_count(db) -> int:
+def event_count(db: Database) -> int:
     run = _latest_run(db)
     if run is None:
         return 0
-    return db.execute("SELECT count(*) FROM events WHERE run_id = ?", [run]).fetchone()[0]
+    return int(db.execute("SELECT count(*) FROM events WHERE run_id = ?", [run]).fetchone()[0])
 
 
 def get_event(
-    db, annotator: str, event_id: str, required: Sequence[str] = ()
+    db: Database, annotator: str, event_id: str, required: Sequence[str] = ()
 ) -> EventSummary | None:
     """One event with the annotator's progress; ``None`` if there is no such event."""
     row = db.execute(
@@ -270,12 +278,21 @@ def get_event(
     if row is None:
         return None
     done, partial, total = _progress(db, annotator, event_id, required)
+    event_id_, seq, label, outlets, verdict, title = row
     return EventSummary(
-        *row[:4], total=total, done=done, partial=partial, verdict=row[4], title=row[5]
+        event_id_,
+        seq,
+        label,
+        outlets,
+        total=total,
+        done=done,
+        partial=partial,
+        verdict=verdict,
+        title=title,
     )
 
 
-def event_of_passage(db, passage_id: str) -> str | None:
+def event_of_passage(db: Database, passage_id: str) -> str | None:
     """The first event of the latest run that holds this passage."""
     row = db.execute(
         "SELECT e.id FROM event_passages ep JOIN events e ON e.id = ep.event_id "
@@ -286,7 +303,7 @@ def event_of_passage(db, passage_id: str) -> str | None:
     return row[0] if row else None
 
 
-def first_event_id(db) -> str | None:
+def first_event_id(db: Database) -> str | None:
     """The latest run's first event (cheap: for showing something before the list is ready)."""
     row = db.execute(
         "SELECT id FROM events WHERE run_id = (SELECT max(run_id) FROM events) ORDER BY seq LIMIT 1"

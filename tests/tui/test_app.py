@@ -41,7 +41,7 @@ async def test_opens_on_the_first_event_with_one_column_per_outlet(event_db):
         columns = list(view.query(OutletColumn))
         assert [c.key for c in columns] == list(dict.fromkeys(p.column for p in passages[first.id]))
         assert focused_passage(app).passage.id == passages[first.id][0].id
-        assert "0/%d" % first.total in view.query_one(EventList).prompt_at(0)
+        assert f"0/{first.total}" in view.query_one(EventList).prompt_at(0)
 
 
 async def test_moving_between_events_and_passages(event_db):

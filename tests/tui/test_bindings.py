@@ -46,7 +46,7 @@ def test_label_bindings_follow_the_codebook():
     # The keys Textual binds (it names single characters: "+" -> "plus").
     bound = BindingsMap(bindings).key_to_bindings
     assert [key_to_character(key) for key in bound] == [
-        l.key for d in book.dimensions for l in d.labels
+        label.key for d in book.dimensions for label in d.labels
     ]
     assert len({b.id for b in bindings}) == len(bindings)
     assert bindings[0].action == "label('frame', 'Economic')"

@@ -8,17 +8,52 @@ key-press order; a worker waits for the result and posts :class:`~..messages.Cha
 from __future__ import annotations
 
 from concurrent.futures import Future
+from typing import TYPE_CHECKING
 
 from textual import work
+from textual.screen import Screen
 
+from ...codebook import Codebook
 from .. import data
 from ..messages import AdjudicationLoaded, Changed
 from ..widgets.label_bar import AdjudicationPanel
 
+if TYPE_CHECKING:
+    from ..app import AnnotateApp
+    from ..widgets.event_list import EventList
+    from ..widgets.outlet_column import PassageRef
+
 _NOTHING_TO = {"Undone": "Nothing to undo.", "Redone": "Nothing to redo."}
 
 
-class AnnotatingMixin:
+class AnnotatingMixin(Screen[None]):
+    # What the mixin uses of the EventScreen it is part of, declared for the type checker.
+    codebook: Codebook
+    view: data.EventView | None
+    grid: list[list[PassageRef]]
+    show_all: bool
+    _prefetched: dict[str, data.EventView]
+    _generation: int
+
+    if TYPE_CHECKING:
+        app: AnnotateApp  # Textual types it App[object]
+
+        @property
+        def annotator(self) -> str: ...
+
+        @property
+        def event_list(self) -> EventList: ...
+
+        @property
+        def focused_passage(self) -> PassageRef | None: ...
+
+        def open_event(self, event_id: str, focus_passage: str | None = None) -> None: ...
+
+        def _update_header(self) -> None: ...
+
+        def _focus_passage_id(self, passage_id: str) -> bool: ...
+
+        def _after_focus(self) -> None: ...
     # --- annotating ------------------------------------------------------------
 
     def action_label(self, dimension: str, label: str) -> None:
@@ -106,24 +141,25 @@ class AnnotatingMixin:
             self.notify(f"{message.verb}: {change.description}", markup=False)
         if change.summary is not None:
             self.event_list.update_event(change.summary)
-        in_view = self.view is not None and change.event_id == self.view.summary.id
+        shown = self.view
+        in_view = shown is not None and change.event_id == shown.summary.id
         if change.passage_id is not None:
-            if in_view:
+            if shown is not None and in_view:
                 if change.summary is not None:
-                    self.view.summary = change.summary
-                for view in (v for column in self.grid for v in column):
-                    if view.passage.id == change.passage_id:
-                        view.set_labels(change.labels)
-                        self.view.labels[change.passage_id] = change.labels
-                        self.view.prepared.pop(view.column.key, None)  # painted before the change
+                    shown.summary = change.summary
+                for ref in (r for column in self.grid for r in column):
+                    if ref.passage.id == change.passage_id and change.labels is not None:
+                        ref.set_labels(change.labels)
+                        shown.labels[change.passage_id] = change.labels
+                        shown.prepared.pop(ref.column.key, None)  # painted before the change
                 if message.verb:
                     self._focus_passage_id(change.passage_id)
                 self._after_focus()
             elif change.event_id is not None and message.verb:
                 self.open_event(change.event_id, focus_passage=change.passage_id)
         elif change.event_note is not None:
-            if in_view:
-                self.view.note = change.event_note
+            if shown is not None and in_view:
+                shown.note = change.event_note
             elif message.verb and change.event_id:
                 self.open_event(change.event_id)
         self._update_header()

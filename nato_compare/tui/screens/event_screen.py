@@ -19,7 +19,7 @@ from textual.widgets import Header, Static
 
 from ...codebook import Codebook
 from ...safe_text import safe_markup
-from ...store.worklist import EventFilter
+from ...store.worklist import EventFilter, EventSummary
 from .. import data
 from ..bindings import COMMAND_BINDINGS, label_bindings
 from ..messages import EventLoaded, EventsLoaded, NextUnannotatedFound
@@ -36,7 +36,7 @@ from .filter_screen import FilterScreen
 from .help_screen import HelpScreen
 
 
-class EventScreen(ReviewMixin, AnnotatingMixin, Screen):
+class EventScreen(ReviewMixin, AnnotatingMixin, Screen[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
 
     @classmethod
@@ -49,7 +49,7 @@ class EventScreen(ReviewMixin, AnnotatingMixin, Screen):
     def __init__(self, codebook: Codebook) -> None:
         super().__init__()
         self.codebook = codebook
-        self.events = []
+        self.events: list[EventSummary] = []
         self.event_index: dict[str, int] = {}
         self.view: data.EventView | None = None
         self.wanted_event: str | None = None
@@ -89,7 +89,10 @@ class EventScreen(ReviewMixin, AnnotatingMixin, Screen):
 
     @property
     def annotator(self) -> str:
-        return self.app.annotator
+        annotator = self.app.annotator
+        if annotator is None:  # the screen asks for a name before anything needs it
+            raise RuntimeError("no annotator chosen yet")
+        return annotator
 
     def on_mount(self) -> None:
         self.start()
@@ -103,7 +106,9 @@ class EventScreen(ReviewMixin, AnnotatingMixin, Screen):
             return
         self.app.annotator = opening.annotator
         self._set_sub_title()
-        if opening.view is not None:  # already read: shown as an event read ahead is
+        if (
+            opening.view is not None and opening.event_id is not None
+        ):  # already read: shown as an event read ahead is
             opening.view.generation = self._generation
             self._prefetched[opening.event_id] = opening.view
         self._show_first(opening.event_id)
@@ -177,7 +182,7 @@ class EventScreen(ReviewMixin, AnnotatingMixin, Screen):
         gc.freeze()
         if not self.events:
             self._show_empty(message.total)
-        elif current != self.wanted_event:
+        elif current is not None and current != self.wanted_event:
             self.open_event(current)
         else:
             self.call_after_refresh(self._prefetch_neighbours)

@@ -79,7 +79,7 @@ class FilterScreen(ModalScreen[EventFilter | None]):
         label = self._value("#filter-label")
         return EventFilter(
             outlet=self._value("#filter-outlet"),
-            label=tuple(label.split("\x1f", 1)) if label else None,
+            label=label_pair(label) if label else None,
             status=self._value("#filter-status"),
             text=self.query_one("#filter-text", Input).value.strip() or None,
         )
@@ -97,3 +97,9 @@ class FilterScreen(ModalScreen[EventFilter | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def label_pair(value: str) -> tuple[str, str]:
+    """(dimension, label) from the label filter's option value."""
+    dimension, _, label = value.partition("\x1f")
+    return dimension, label

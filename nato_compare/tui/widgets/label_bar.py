@@ -28,7 +28,7 @@ class LabelBar(Static):
         if max(1, width - 2) == self._width:
             return
         full = sum(
-            len(dim.title) + 4 + sum(len(l.name) + 5 for l in dim.labels)
+            len(dim.title) + 4 + sum(len(label.name) + 5 for label in dim.labels)
             for dim in self.codebook.dimensions
         )
         self._width = max(1, width - 2)  # the bar's padding is one cell on each side

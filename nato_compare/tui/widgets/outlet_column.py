@@ -171,6 +171,7 @@ def paint_line(column: ColumnLines, index: int, focused: bool, annotated: list[b
     """A line as the terminal shows it: the passage mark (focused, annotated or neither) and
     the column's colours, padded to the column's width."""
     look = column.look
+    assert look is not None, "a column is painted once its colours are known"
     width = column.width + 3
     base = look.base
     row, strip = column.lines[index]
@@ -190,7 +191,7 @@ def paint_line(column: ColumnLines, index: int, focused: bool, annotated: list[b
 class PassageRef:
     """A passage as shown in a column (row ``row`` of ``column``); what the focus is on."""
 
-    column: "OutletColumn"
+    column: OutletColumn
     row: int
     passage: EventPassage
     labels: PassageLabels | None
@@ -248,7 +249,7 @@ class OutletColumn(ScrollView, can_focus=True, inherit_bindings=False):
 
     @dataclass
     class PassageClicked(Message):
-        column: "OutletColumn"
+        column: OutletColumn
         row: int
 
     class Painted(Message):
