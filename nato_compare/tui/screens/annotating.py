@@ -8,52 +8,18 @@ key-press order; a worker waits for the result and posts :class:`~..messages.Cha
 from __future__ import annotations
 
 from concurrent.futures import Future
-from typing import TYPE_CHECKING
 
 from textual import work
-from textual.screen import Screen
 
-from ...codebook import Codebook
 from .. import data
 from ..messages import AdjudicationLoaded, Changed
 from ..widgets.label_bar import AdjudicationPanel
-
-if TYPE_CHECKING:
-    from ..app import AnnotateApp
-    from ..widgets.event_list import EventList
-    from ..widgets.outlet_column import PassageRef
+from .event_screen_parts import EventScreenParts
 
 _NOTHING_TO = {"Undone": "Nothing to undo.", "Redone": "Nothing to redo."}
 
 
-class AnnotatingMixin(Screen[None]):
-    # What the mixin uses of the EventScreen it is part of, declared for the type checker.
-    codebook: Codebook
-    view: data.EventView | None
-    grid: list[list[PassageRef]]
-    show_all: bool
-    _prefetched: dict[str, data.EventView]
-    _generation: int
-
-    if TYPE_CHECKING:
-        app: AnnotateApp  # Textual types it App[object]
-
-        @property
-        def annotator(self) -> str: ...
-
-        @property
-        def event_list(self) -> EventList: ...
-
-        @property
-        def focused_passage(self) -> PassageRef | None: ...
-
-        def open_event(self, event_id: str, focus_passage: str | None = None) -> None: ...
-
-        def _update_header(self) -> None: ...
-
-        def _focus_passage_id(self, passage_id: str) -> bool: ...
-
-        def _after_focus(self) -> None: ...
+class AnnotatingMixin(EventScreenParts):
     # --- annotating ------------------------------------------------------------
 
     def action_label(self, dimension: str, label: str) -> None:

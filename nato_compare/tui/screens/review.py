@@ -13,12 +13,13 @@ order), saved at once and undone with ``u`` like a label.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
 from textual.message import Message
 
-from .. import review_data
+from .. import data, review_data
 from ..widgets.evidence import (
     LINK_MARKS,
     EvidenceBar,
@@ -28,6 +29,10 @@ from ..widgets.evidence import (
     shared_line,
     verdict_name,
 )
+from .event_screen_parts import EventScreenParts
+
+if TYPE_CHECKING:
+    from ..widgets.outlet_column import PassageRef
 
 
 @dataclass
@@ -40,7 +45,7 @@ class CandidatesLoaded(Message):
     candidates: list[review_data.Candidate]
 
 
-class ReviewMixin:
+class ReviewMixin(EventScreenParts):
     review: review_data.ReviewView | None = None
     #: (focused passage, the partner chosen for it with , and .); otherwise the best scored
     chosen_partner: tuple[str, str] | None = None
@@ -103,9 +108,12 @@ class ReviewMixin:
         if not partners:
             self.notify("No other passage in this event.", severity="warning")
             return
+        focused, partner = self.focused_passage, self._partner()
+        if focused is None or partner is None:
+            return
         ids = [p.id for p in partners]
-        current = ids.index(self._partner().id)
-        self.chosen_partner = (self.focused_passage.passage.id, ids[(current + step) % len(ids)])
+        current = ids.index(partner.id)
+        self.chosen_partner = (focused.passage.id, ids[(current + step) % len(ids)])
         self._show_review()
 
     # --- showing ------------------------------------------------------------------------------
@@ -185,15 +193,20 @@ class ReviewMixin:
 
     # --- judging ------------------------------------------------------------------------------
 
-    def _can_judge(self) -> bool:
-        if self.view is None or self.focused_passage is None:
+    def _judged(self) -> tuple[data.EventView, PassageRef] | None:
+        """The event and the focused passage a judgement is about; ``None``, with a warning,
+        when there is none."""
+        view, focused = self.view, self.focused_passage
+        if view is None or focused is None:
             self.notify("No passage to judge here.", severity="warning")
-            return False
-        return True
+            return None
+        return view, focused
 
     def action_judge_link(self, verdict: str) -> None:
-        if not self._can_judge():
+        judged = self._judged()
+        if judged is None:
             return
+        view, focused = judged
         partner = self._partner()
         if partner is None:
             self.notify("No other passage in this event to link to.", severity="warning")
@@ -202,18 +215,20 @@ class ReviewMixin:
             "Saved",
             review_data.judge_link,
             self.annotator,
-            self.view.summary.id,
-            self.focused_passage.passage.id,
+            view.summary.id,
+            focused.passage.id,
             partner.id,
             verdict,
             self.codebook.required,
         )
 
     def action_detach(self) -> None:
-        if not self._can_judge():
+        judged = self._judged()
+        if judged is None:
             return
-        passage = self.focused_passage.passage
-        event_id, required = self.view.summary.id, self.codebook.required
+        view, focused = judged
+        passage = focused.passage
+        event_id, required = view.summary.id, self.codebook.required
         self._write("Saved", review_data.detach, self.annotator, event_id, passage.id, required)
 
     def action_judge_event(self, verdict: str) -> None:
@@ -244,11 +259,13 @@ class ReviewMixin:
         self.app.push_screen(TitleScreen(self.view.summary.label, current), save)
 
     def action_attach(self) -> None:
-        if not self._can_judge():
+        judged = self._judged()
+        if judged is None:
             return
-        event_id = self.view.summary.id
-        members = [p.id for p in self.view.passages]
-        anchor = self.focused_passage.passage
+        view, focused = judged
+        event_id = view.summary.id
+        members = [p.id for p in view.passages]
+        anchor = focused.passage
 
         def chosen(choice: tuple[str, str] | None) -> None:
             if choice is not None:
@@ -268,11 +285,13 @@ class ReviewMixin:
         self.app.push_screen(AttachScreen(event_id, members, anchor), chosen)
 
     def action_why(self) -> None:
-        if not self._can_judge():
+        judged = self._judged()
+        if judged is None:
             return
+        view, focused = judged
         from .review_dialogs import EvidenceScreen
 
-        me = self.focused_passage.passage
+        me = focused.passage
         others = self._partners()
         self.app.push_screen(EvidenceScreen(me, others, self._partner(), self.review))
 

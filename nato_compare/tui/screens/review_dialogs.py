@@ -3,6 +3,8 @@ the event's title."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -20,6 +22,9 @@ from ..widgets.evidence import (
     score_text,
     shared_line,
 )
+
+if TYPE_CHECKING:
+    from ..app import AnnotateApp
 
 
 def _widen(dialog) -> None:
@@ -41,6 +46,9 @@ class AttachScreen(ModalScreen[tuple[str, str] | None]):
     DEFAULT_CSS = """
     #attach-dialog OptionList { height: 1fr; }
     """
+    if TYPE_CHECKING:
+        app: AnnotateApp  # Textual types it App[object]
+
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="attach.cancel"),
         Binding("down", "move(1)", "Next", show=False),
@@ -49,7 +57,7 @@ class AttachScreen(ModalScreen[tuple[str, str] | None]):
 
     def __init__(self, event_id: str, members: list[str], anchor) -> None:
         super().__init__()
-        self.event_id, self.members, self.anchor = event_id, members, anchor
+        self.event_id, self.members, self.anchor_passage = event_id, members, anchor
         self.candidates: list[review_data.Candidate] = []
 
     def compose(self) -> ComposeResult:
@@ -57,7 +65,7 @@ class AttachScreen(ModalScreen[tuple[str, str] | None]):
             yield Label(
                 Text(
                     "Attach a passage to this event (a search result joins it as the same as "
-                    f"{self.anchor.outlet} ¶{self.anchor.seq + 1})"
+                    f"{self.anchor_passage.outlet} ¶{self.anchor_passage.seq + 1})"
                 ),
                 classes="dialog-title",
             )
@@ -78,7 +86,7 @@ class AttachScreen(ModalScreen[tuple[str, str] | None]):
         db = self.app.db
         if words.strip():
             found = await db.call(
-                review_data.search, self.event_id, self.members, self.anchor.id, words
+                review_data.search, self.event_id, self.members, self.anchor_passage.id, words
             )
         else:
             found = await db.call(review_data.candidates, self.event_id, self.members)
