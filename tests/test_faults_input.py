@@ -8,7 +8,6 @@ import sqlite3
 
 from click.testing import CliRunner
 
-from conftest import dump
 from hostile import PASSAGE
 from nato_compare.cli import main
 

@@ -112,6 +112,7 @@ def test_align_at_its_defaults_pairs_what_the_seed_gold_says(passages) -> None:
     assert precision >= CLAIM_PRECISION_FLOOR, f"precision {precision:.2f}"
     assert recall >= CLAIM_RECALL_FLOOR, f"recall {recall:.2f}"
 
+
 def test_true_counterparts_rank_first_far_more_often_than_with_token_set_ratio(
     passages, gold
 ) -> None:

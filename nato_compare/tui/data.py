@@ -171,10 +171,12 @@ def _shown_passage(passage: EventPassage) -> EventPassage:
     )
 
 
-def _shown_summary(summary: EventSummary | None) -> EventSummary | None:
-    if summary is None:
-        return None
+def _shown(summary: EventSummary) -> EventSummary:
     return dataclasses.replace(summary, label=terminal_safe(summary.label))
+
+
+def _shown_summary(summary: EventSummary | None) -> EventSummary | None:
+    return None if summary is None else _shown(summary)
 
 
 def _shown_labels(labels: annotations_store.PassageLabels) -> annotations_store.PassageLabels:
@@ -232,7 +234,7 @@ def load_events(
     db, annotator: str, flt: EventFilter | None, required: tuple[str, ...] = ()
 ) -> tuple[list[EventSummary], int]:
     """The filtered events and the number of events with no filter."""
-    events = [_shown_summary(e) for e in list_events(db, annotator, flt, required)]
+    events = [_shown(e) for e in list_events(db, annotator, flt, required)]
     if flt is None or not flt.active:
         return events, len(events)
     return events, event_count(db)

@@ -52,7 +52,7 @@ def painted(app) -> str:
 def test_the_real_terminal_gets_no_escape_sequence_from_the_data(tmp_path, terminal):  # noqa: F811
     db = build_hostile_db(tmp_path)
     app = terminal([*nato_compare_command(), "tui", "--db", str(db), "--annotator", "=bob"])
-    app.wait_until(lambda: app.shows("Second paragraph".encode()), "the first event", 60)
+    app.wait_until(lambda: app.shows(b"Second paragraph"), "the first event", 60)
     app.press("]")  # the second event
     app.wait_until(lambda: "␛]0;TITLE␇" in painted(app), "the hostile passage", 30)
     assert not app.shows(rb"\x1b\]0;TITLE")  # the window title is left alone
