@@ -4,10 +4,14 @@ or merged since (events are re-made by every alignment run; passages keep their 
 from __future__ import annotations
 
 import json
+import sqlite3
 
 from sqlite_utils import Database
 
+from . import write_transaction
 from .annotations import _now
+
+SEEN_WAIT = 0.2  # seconds the record of what was seen may wait for another program's write
 
 
 def event_changes(db: Database, annotator: str, event_id: str, members: list[str]) -> str | None:
@@ -44,12 +48,18 @@ def event_changes(db: Database, annotator: str, event_id: str, members: list[str
         elif new and seen:
             parts.append(f"{len(new)} passage(s) new to you")
         notice = "; ".join(parts) or None
-    with db.atomic():
-        stamp = _now()
-        db.conn.executemany(
-            "INSERT INTO seen_events (annotator, passage_id, event_id, members, seen_at) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT(annotator, passage_id) DO UPDATE SET "
-            "event_id = excluded.event_id, members = excluded.members, seen_at = excluded.seen_at",
-            [(annotator, m, event_id, json.dumps(members), stamp) for m in members],
-        )
+    try:
+        # a convenience, not worth holding up the reads queued behind it: while another
+        # program writes (an alignment being saved) it is left for next time
+        with write_transaction(db, timeout=SEEN_WAIT):
+            stamp = _now()
+            db.conn.executemany(
+                "INSERT INTO seen_events (annotator, passage_id, event_id, members, seen_at) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT(annotator, passage_id) DO UPDATE SET "
+                "event_id = excluded.event_id, members = excluded.members, "
+                "seen_at = excluded.seen_at",
+                [(annotator, m, event_id, json.dumps(members), stamp) for m in members],
+            )
+    except sqlite3.OperationalError:
+        pass
     return notice

@@ -43,10 +43,15 @@ class ReviewView:
 
 
 def _pairs(db, where: str, params: list) -> dict[tuple[str, str], PairInfo]:
+    # the tables hold the latest run only; naming it lets SQLite use their primary key
+    # (run_id, passage_a, passage_b) instead of reading every row
+    run = db.execute("SELECT max(id) FROM align_runs").fetchone()[0]
     found: dict[tuple[str, str], PairInfo] = {}
     for table, kept in (("suggestions", False), ("alignments", True)):  # a kept pair wins
         for a, b, score, evidence in db.execute(
-            f"SELECT passage_a, passage_b, score, evidence FROM {table} WHERE {where}", params
+            f"SELECT passage_a, passage_b, score, evidence FROM {table} "
+            f"WHERE run_id = ? AND ({where})",
+            [run, *params],
         ):
             found[(a, b)] = PairInfo(score, json.loads(evidence or "{}"), kept)
     return found

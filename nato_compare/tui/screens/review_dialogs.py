@@ -3,6 +3,7 @@ the event's title."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -25,6 +26,9 @@ from ..widgets.evidence import (
 
 if TYPE_CHECKING:
     from ..app import AnnotateApp
+
+
+SEARCH_PAUSE = 0.15  # seconds of no typing before the passages are searched
 
 
 def _widen(dialog) -> None:
@@ -85,6 +89,7 @@ class AttachScreen(ModalScreen[tuple[str, str] | None]):
     async def _find(self, words: str) -> None:
         db = self.app.db
         if words.strip():
+            await asyncio.sleep(SEARCH_PAUSE)  # a key typed meanwhile cancels this search
             found = await db.call(
                 review_data.search, self.event_id, self.members, self.anchor_passage.id, words
             )
