@@ -239,3 +239,19 @@ def test_links_survive_reingest(judged_db: Path, tmp_path: Path) -> None:
     assert db.execute("SELECT * FROM judgements ORDER BY id").fetchall() == before
     live = {r[0] for r in db.execute("SELECT id FROM passages WHERE superseded_at IS NULL")}
     assert {p for pair in J.link_verdicts(db) for p in pair} <= live
+
+
+def test_what_was_seen_is_not_waited_for_while_another_program_writes(events_db: Path) -> None:
+    import sqlite3
+
+    other = sqlite3.connect(events_db, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # e.g. an alignment being saved
+    try:
+        db = open_db(events_db)
+        assert event_changes(db, "alice", "e-0001", members(db, "e-0001")) is None
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert db.execute("SELECT count(*) FROM seen_events").fetchone()[0] == 0  # next time
+    event_changes(db, "alice", "e-0001", members(db, "e-0001"))
+    assert db.execute("SELECT count(*) FROM seen_events").fetchone()[0] == 4

@@ -48,7 +48,8 @@ _SHOWN = 10  # rows listed one by one in a warning before "... and N more"
     "--events",
     is_flag=True,
     help="Export events x outlets instead: one row per event, one column per outlet "
-    "holding its number of passages in the event (0 = the outlet omitted it).",
+    "holding its number of passages in the event (0 = none), and whether an analyst reviewed "
+    "it: its 0s listed as not_reported (reviewed) or not_aligned (not reviewed).",
 )
 @click.option(
     "--event-notes",

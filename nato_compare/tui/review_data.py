@@ -86,6 +86,7 @@ class Candidate:
     text: str
     score: float | None
     evidence: dict
+    anchor: str = ""  # the member it joins, as the screen names it ("ICARO Media Group ¶2")
 
 
 def _describe(db, ids: list[str]) -> dict[str, tuple[str, int, str]]:
@@ -123,7 +124,19 @@ def candidates(db, event_id: str, members: list[str], limit: int = 30) -> list[C
     for pid, (score, anchor, evidence) in best.items():
         if pid in described and described[pid][0] != described[anchor][0]:
             outlet, seq, text = described[pid]
-            found.append(Candidate(pid, anchor, outlet, seq, text, score, evidence))
+            anchor_outlet, anchor_seq, _ = described[anchor]
+            found.append(
+                Candidate(
+                    pid,
+                    anchor,
+                    outlet,
+                    seq,
+                    text,
+                    score,
+                    evidence,
+                    f"{anchor_outlet} ¶{anchor_seq + 1}",
+                )
+            )
     found.sort(key=lambda c: (-(c.score or 0), c.passage_id))
     return found[:limit]
 

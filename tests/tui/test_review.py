@@ -234,7 +234,8 @@ async def test_attach_from_the_suggestions_and_from_a_search(review_db: Path) ->
         first = dialog.candidates[0]
         assert (first.passage_id, first.anchor_id, first.score) == (rutte, icaro, 47.0)
         option = dialog.query_one("#candidates").get_option_at_index(0).prompt.plain
-        assert option.startswith("47%  unknown ¶1: ") and "names: Rutte" in option
+        assert option.startswith("47%  unknown ¶1: ")
+        assert "with ICARO Media Group ¶1 · names: Rutte" in option
         await pilot.press("enter")
         await settle(pilot)
         assert rutte in members(review_db, "e-0001")

@@ -120,8 +120,14 @@ class AttachScreen(ModalScreen[tuple[str, str] | None]):
             )
             head.truncate(width, overflow="ellipsis")
             lines = [head]
+            detail = Text("   ")
+            if candidate.anchor:
+                detail.append(f"with {candidate.anchor} · ", style="dim")
             if candidate.evidence:
-                lines.append(Text("   ") + shared_line(candidate.evidence, width - 3))
+                detail.append_text(shared_line(candidate.evidence))
+            if candidate.anchor or candidate.evidence:
+                detail.truncate(width, overflow="ellipsis")
+                lines.append(detail)
             options.add_option(Option(Text("\n").join(lines), id=candidate.passage_id))
         options.highlighted = 0
 
@@ -168,10 +174,11 @@ class EvidenceScreen(ModalScreen[None]):
             )
             with VerticalScroll():
                 yield Static(self._body(), id="evidence-body")
-            yield Label("Esc close", classes="dim")
+            yield Label("↑↓ PgUp PgDn scroll · Esc close", classes="dim")
 
     def on_mount(self) -> None:
         _widen(self.query_one("#evidence-dialog"))
+        self.query_one(VerticalScroll).focus()  # the arrow keys scroll a long evidence
 
     def _body(self) -> Text:
         me, review = self.me, self.review
