@@ -337,8 +337,7 @@ def merge_databases(others: list[Path], db_path: str | Path) -> MergeResult:
     sources and merge again (merging is idempotent).
     """
     target = Path(db_path)
-    if not target.is_file():
-        raise NatoCompareError(f"database not found: {target} (run 'nato-compare ingest' first)")
+    open_db(target, create=False, migrate=True).close()  # refused before the others are read
     loaded = []
     for other in dict.fromkeys(Path(o) for o in others):  # a database named twice is merged once
         if not other.is_file():
@@ -375,6 +374,4 @@ def merge_databases(others: list[Path], db_path: str | Path) -> MergeResult:
 
 
 def _open_existing(db_path: str | Path) -> Database:
-    if not Path(db_path).is_file():
-        raise NatoCompareError(f"database not found: {db_path} (run 'nato-compare ingest' first)")
-    return open_db(db_path)
+    return open_db(db_path, create=False, migrate=True)

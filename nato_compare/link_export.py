@@ -145,9 +145,7 @@ def import_links(path: Path, db_path: str | Path, *, strict: bool = False) -> Ju
     """Read a links file into the database in one transaction (the file is checked first).
     With ``strict``, a row on a passage the database lacks refuses the whole file."""
     rows = read_link_file(Path(path))
-    if not Path(db_path).is_file():
-        raise NatoCompareError(f"database not found: {db_path} (run 'nato-compare ingest' first)")
-    db = open_db(db_path)
+    db = open_db(db_path, create=False, migrate=True)
     try:
         with db.atomic():
             result = insert_judgements(db, rows)

@@ -154,7 +154,8 @@ def test_an_empty_database_file_is_refused_and_left_empty(tmp_path: Path) -> Non
     result = run("--db", str(db))
     assert result.exit_code == 1
     assert result.stderr == (
-        f"Error: {db} is empty: run 'nato-compare ingest SOURCES --db {db}' first\n"
+        f"Error: {db} is empty (zero bytes), not a database: "
+        f"run 'nato-compare ingest SOURCES --db {db}' first\n"
     )
     assert db.read_bytes() == b""
 

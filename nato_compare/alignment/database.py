@@ -78,13 +78,7 @@ def write_alignments(rows: list[dict[str, Any]], stream: IO[str], fmt: str) -> N
 
 
 def _open_for_alignment(db_path: Path) -> Database:
-    if not db_path.exists():
-        raise NatoCompareError(f"database not found: {db_path} (run 'nato-compare ingest' first)")
-    if db_path.is_file() and db_path.stat().st_size == 0:
-        raise NatoCompareError(
-            f"{db_path} is empty: run 'nato-compare ingest SOURCES --db {db_path}' first"
-        )
-    return open_db(db_path)
+    return open_db(db_path, create=False, migrate=True)
 
 
 class _PassagesChanged(Exception):

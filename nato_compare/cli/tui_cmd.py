@@ -32,7 +32,6 @@ def import_sqlite_utils_without_dataframe_types() -> None:
 # Before the store (and so sqlite-utils) is imported: this module runs `nato-compare tui`.
 import_sqlite_utils_without_dataframe_types()
 
-from ..errors import NatoCompareError  # noqa: E402
 from ..store import open_db  # noqa: E402
 from .codebook_cmd import codebook_option  # noqa: E402
 from .common import db_option, reports_errors  # noqa: E402
@@ -69,11 +68,10 @@ def tui(db: str, annotator: str | None, codebook_path: str | None, adjudicator: 
       nato-compare tui --codebook my-codebook.toml
     """
     path = Path(db)
-    if not path.exists():
-        raise NatoCompareError(f"database not found: {path} (run 'nato-compare ingest' first)")
     if annotator is not None and not annotator.strip():
         raise click.BadParameter("must not be empty", param_hint="--annotator")
-    open_db(path).close()  # refuses a file that is not a nato-compare database, migrates an old one
+    # refuses a missing file or one that is not a nato-compare database, migrates an old one
+    open_db(path, create=False, migrate=True).close()
     from ..tui.app import make_app  # Textual is imported only when the interface opens
 
     app = make_app(path, annotator, codebook_path, adjudicator=adjudicator)

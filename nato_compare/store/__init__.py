@@ -348,9 +348,18 @@ def connect(path: str | Path, *, timeout: float | None = None) -> StoreDatabase:
 
 
 def open_db(
-    path: str | Path = DEFAULT_DB, *, create: bool = True, timeout: float | None = None
+    path: str | Path = DEFAULT_DB,
+    *,
+    create: bool = True,
+    migrate: bool | None = None,
+    timeout: float | None = None,
 ) -> StoreDatabase:
     """Open (and, with ``create``, create or migrate) a nato-compare database.
+
+    Every command opens its database here, so the checks are made once: without ``create``
+    a missing or empty file is refused with one line saying to ingest first. ``migrate``
+    (default: ``create``) brings an older schema up to date; a command that only reads
+    passes neither and refuses an old database instead of changing it.
 
     WAL journal mode and foreign keys are switched on; writes wait up to ``timeout``
     seconds (default :func:`busy_timeout`) for another writer. Raises
@@ -389,7 +398,7 @@ def open_db(
         db.close()
         raise NatoCompareError(f"{path} is a SQLite database but not a nato-compare one")
     if version < SCHEMA_VERSION:
-        if not create:
+        if not (create if migrate is None else migrate):
             db.close()
             raise NatoCompareError(
                 f"{path} has schema version {version}; open it with a writing command to migrate"
