@@ -115,12 +115,12 @@ def test_adjudicate_command_lists_records_and_report_uses_it(coded):
         ],
     )  # fmt: skip
     assert recorded.exit_code == 0, recorded.output
-    as_json = runner.invoke(main, ["adjudicate", "--db", str(db), "--format", "json"])
+    as_json = runner.invoke(main, ["adjudicate", "--db", str(db), "--format", "jsonl"])
     first = json.loads(as_json.stdout.splitlines()[0])
     assert first["decision"] == ["AGAINST"] and first["adjudicator"] == "carol"
     assert first["reason"] == "ironic"
     report = runner.invoke(
-        main, ["report", "--db", str(db), "--labels", "adjudicated", "--format", "json"]
+        main, ["report", "--db", str(db), "--labels", "adjudicated", "--format", "jsonl"]
     )
     assert report.exit_code == 0, report.output
     stance = [json.loads(line) for line in report.stdout.splitlines()]

@@ -275,7 +275,7 @@ def test_agreement_command_reads_multi_label_dimensions_from_the_given_codebook(
 
     def alpha_labels(*options):
         result = runner.invoke(
-            main, ["agreement", "--db", str(seed_db), "--format", "json", *options]
+            main, ["agreement", "--db", str(seed_db), "--format", "jsonl", *options]
         )
         assert result.exit_code == 0, result.output
         return [

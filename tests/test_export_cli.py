@@ -343,7 +343,7 @@ def test_report_command_prints_table_and_chart_and_writes_png(two_coders, tmp_pa
     assert "stance: share of labels per outlet" in result.stdout
     assert result.stderr == f"chart written -> {out}\n"
     assert out.read_bytes().startswith(b"\x89PNG")
-    result = run("report", "--db", two_coders, "--format", "json", "--annotator", "bob")
+    result = run("report", "--db", two_coders, "--format", "jsonl", "--annotator", "bob")
     assert [json.loads(line)["label"] for line in result.stdout.splitlines()] == [
         "Economic",
         "FAVOR",

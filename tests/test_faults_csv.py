@@ -91,7 +91,10 @@ COMMANDS = {
         ["export", "--labels", "adjudicated", "--format", "jsonl"],
     ),
     "report --format csv": (["report", "--format", "csv"], None),
-    "agreement --format csv": (["agreement", "--format", "csv"], ["agreement", "--format", "json"]),
+    "agreement --format csv": (
+        ["agreement", "--format", "csv"],
+        ["agreement", "--format", "jsonl"],
+    ),
 }
 
 

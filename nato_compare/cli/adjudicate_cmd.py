@@ -10,7 +10,7 @@ import click
 from ..adjudication import PassageCoding, decide, disagreements
 from ..codebook import Codebook, load_codebook
 from .codebook_cmd import codebook_option
-from .common import db_option, reports_errors
+from .common import db_option, format_option, reports_errors
 
 
 def _shown(text: str) -> str:
@@ -113,14 +113,7 @@ def _interactive(db: str, units: list[PassageCoding], by: str, book: Codebook) -
 @db_option
 @click.option("--dimension", help="Only this dimension (e.g. frame or stance).")
 @click.option("--undecided", is_flag=True, help="List only the units nobody has decided yet.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Output format of the list.",
-)
+@format_option("text", "jsonl", default="text", note="(the list of disagreements)")
 @click.option("--by", "adjudicator", metavar="NAME", help="Who decides (records decisions).")
 @click.option("--passage", metavar="ID", help="The passage to decide (with --by, --label).")
 @click.option(
@@ -180,7 +173,7 @@ def adjudicate(
         decided = _interactive(db, units, adjudicator, book)
         click.echo(f"\n{decided} of {len(units)} undecided units decided.", err=True)
         return
-    if fmt == "json":
+    if fmt == "jsonl":
         for unit in units:
             click.echo(json.dumps(_record(unit), ensure_ascii=False))
         return

@@ -17,7 +17,7 @@ from ..csv_safe import write_csv
 from ..output_files import check_output
 from ..report import distribution, open_disagreements, terminal_chart, write_image
 from .codebook_cmd import codebook_option
-from .common import db_option, reports_errors
+from .common import db_option, format_option, reports_errors
 
 _AGREEMENT_COLUMNS = (
     "dimension",
@@ -45,14 +45,7 @@ def _text_table(rows: list[list[str]], header: list[str]) -> str:
 @click.command(name="agreement")
 @db_option
 @click.option("--dimension", help="Only this dimension (e.g. frame or stance).")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "csv", "json"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+@format_option("text", "csv", "jsonl", default="text")
 @codebook_option("that says which dimensions are multi-label, and the order of their labels")
 @reports_errors
 def agreement_command(db: str, dimension: str | None, fmt: str, codebook_path: str | None) -> None:
@@ -93,7 +86,7 @@ def agreement_command(db: str, dimension: str | None, fmt: str, codebook_path: s
             "(see the warning column); read them as anecdotes, not estimates",
             err=True,
         )
-    if fmt == "json":
+    if fmt == "jsonl":
         for record in records:
             click.echo(json.dumps(record, ensure_ascii=False))
         return
@@ -141,14 +134,7 @@ def labels_option(func):
 )
 @labels_option
 @click.option("--annotator", help="Only this annotator's labels (the same as --labels NAME).")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "csv", "json"]),
-    default="text",
-    show_default=True,
-    help="text: table and terminal chart; csv/json: the table only.",
-)
+@format_option("text", "csv", "jsonl", default="text", note="text adds a terminal chart.")
 @click.option("--no-chart", is_flag=True, help="Text format without the terminal chart.")
 @reports_errors
 def report(
@@ -192,7 +178,7 @@ def report(
                 "labels (decide them with 'nato-compare adjudicate')",
                 err=True,
             )
-    if fmt == "json":
+    if fmt == "jsonl":
         for row in table:
             click.echo(json.dumps(row, ensure_ascii=False))
     elif fmt == "csv":

@@ -4,7 +4,7 @@ import click
 
 from ..alignment.aligner import AlignParams
 from ..alignment.database import FORMATS, align_db
-from .common import db_option, reports_errors, stderr_progress
+from .common import db_option, format_option, reports_errors, stderr_progress
 
 DEFAULTS = AlignParams()
 
@@ -66,14 +66,7 @@ class NumberRange(click.FloatRange):
     type=click.Path(dir_okay=False, allow_dash=True),
     help="Write the aligned pairs to this file ('-' = stdout).",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="csv",
-    show_default=True,
-    help="Format of --output.",
-)
+@format_option(*FORMATS, default="csv", note="(of --output)")
 @click.option(
     "--ignore-judgements",
     is_flag=True,

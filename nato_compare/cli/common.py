@@ -15,7 +15,25 @@ from ..errors import NatoCompareError
 from ..store import DEFAULT_DB
 from ..store.failures import explain
 
-__all__ = ["DEFAULT_DB", "db_option", "reports_errors", "stderr_progress"]
+__all__ = [
+    "DEFAULT_DB",
+    "FORMATS",
+    "db_option",
+    "exchange_summary",
+    "format_option",
+    "reports_errors",
+    "stderr_progress",
+    "warn_rows",
+]
+
+#: The one ``--format`` vocabulary of every command, and what each name means.
+FORMATS = {
+    "text": "a table to read",
+    "csv": "spreadsheets, pandas, R",
+    "jsonl": "one JSON object per line, exact values",
+}
+
+_SHOWN = 10  # rows listed one by one in a warning before "... and N more"
 
 
 def db_option(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -27,6 +45,48 @@ def db_option(func: Callable[..., Any]) -> Callable[..., Any]:
         show_default=True,
         help="SQLite database file to use.",
     )(func)
+
+
+def format_option(
+    *formats: str, default: str, note: str = ""
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--format``, with the names and meanings of :data:`FORMATS` (a command offers those it
+    can write); ``note`` says more, e.g. what a format leaves out."""
+    unknown = set(formats) - set(FORMATS)
+    if unknown:
+        raise ValueError(f"not in the --format vocabulary: {', '.join(sorted(unknown))}")
+    help_text = "; ".join(f"{name}: {FORMATS[name]}" for name in formats) + "."
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(formats),
+        default=default,
+        show_default=True,
+        help=f"{help_text} {note}".strip(),
+    )
+
+
+def warn_rows(
+    rows: list[dict[str, Any]],
+    problem: str,
+    describe: Callable[[dict[str, Any]], str],
+    reasons: list[str] | None = None,
+) -> None:
+    """One 'warning:' line per annotation ``describe`` names (the first ten, then a count)."""
+    for i, row in enumerate(rows[:_SHOWN]):
+        why = f" ({reasons[i]})" if reasons else ""
+        click.echo(f"warning: annotation {row['id']} ({describe(row)}) {problem}{why}", err=True)
+    if len(rows) > _SHOWN:
+        click.echo(f"warning: ... and {len(rows) - _SHOWN} more", err=True)
+
+
+def exchange_summary(result: Any) -> str:
+    """The counts of an import or merge (an ``InsertResult``), beyond the rows added."""
+    return (
+        f"{result.already_present} already present, {result.replaced} replaced by a later "
+        f"version, {result.outdated} older than the stored one, {len(result.unknown)} on "
+        f"unknown passages, {len(result.conflicts)} conflict(s)"
+    )
 
 
 def reports_errors(func: Callable[..., Any]) -> Callable[..., Any]:

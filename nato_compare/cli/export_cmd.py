@@ -9,21 +9,12 @@ import click
 from ..codebook import load_codebook
 from ..export import FORMATS, export_annotations, export_coverage, import_annotations
 from .codebook_cmd import codebook_option
-from .common import db_option, reports_errors
-
-_SHOWN = 10  # rows listed one by one in a warning before "... and N more"
+from .common import db_option, exchange_summary, format_option, reports_errors, warn_rows
 
 
 @click.command()
 @db_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="csv",
-    show_default=True,
-    help="csv (spreadsheets, pandas, R) or jsonl (one JSON object per line, exact values).",
-)
+@format_option(*FORMATS, default="csv")
 @click.option(
     "-o",
     "--output",
@@ -198,32 +189,17 @@ def import_(file: Path, db: str, strict: bool, codebook_path: str | None) -> Non
         return
     book = load_codebook(codebook_path) if codebook_path else None
     result = import_annotations(file, db, strict=strict, codebook=book)
-    _warn_rows(
+    warn_rows(
         result.unknown,
         "matches no passage in the database (ingest the same sources first)",
         lambda r: f"passage {r['passage_id']}",
     )
-    _warn_rows(
+    warn_rows(
         [r for r, _ in result.conflicts],
         "conflicts with a stored annotation, not imported",
         lambda r: f"{r['annotator']} {r['dimension']}={r['label']!r} on {r['passage_id']}",
         reasons=[why for _, why in result.conflicts],
     )
-    click.echo(f"{result.inserted} annotations imported, {summary(result)} -> {db}", err=True)
-
-
-def summary(result) -> str:
-    """The counts of an import or merge, beyond the rows added."""
-    return (
-        f"{result.already_present} already present, {result.replaced} replaced by a later "
-        f"version, {result.outdated} older than the stored one, {len(result.unknown)} on "
-        f"unknown passages, {len(result.conflicts)} conflict(s)"
+    click.echo(
+        f"{result.inserted} annotations imported, {exchange_summary(result)} -> {db}", err=True
     )
-
-
-def _warn_rows(rows: list[dict], problem: str, describe, reasons: list[str] | None = None) -> None:
-    for i, row in enumerate(rows[:_SHOWN]):
-        why = f" ({reasons[i]})" if reasons else ""
-        click.echo(f"warning: annotation {row['id']} ({describe(row)}) {problem}{why}", err=True)
-    if len(rows) > _SHOWN:
-        click.echo(f"warning: ... and {len(rows) - _SHOWN} more", err=True)

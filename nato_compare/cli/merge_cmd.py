@@ -7,8 +7,7 @@ from pathlib import Path
 import click
 
 from ..export import merge_databases
-from .common import db_option, reports_errors
-from .export_cmd import _warn_rows, summary
+from .common import db_option, exchange_summary, reports_errors, warn_rows
 
 
 @click.command()
@@ -34,7 +33,7 @@ def merge(others: tuple[Path, ...], db: str) -> None:
     """
     merged = merge_databases(list(others), db)
     for other, result in merged.per_database.items():
-        _warn_rows(
+        warn_rows(
             [r for r, _ in result.conflicts],
             "conflicts with a stored annotation, not copied",
             lambda r: f"{r['annotator']} {r['dimension']}={r['label']!r} on {r['passage_id']}",
@@ -47,7 +46,7 @@ def merge(others: tuple[Path, ...], db: str) -> None:
                 err=True,
             )
         click.echo(
-            f"{other}: {result.inserted} annotations copied, {summary(result)}; "
+            f"{other}: {result.inserted} annotations copied, {exchange_summary(result)}; "
             f"{result.notes_inserted} event notes copied, {result.notes_present} already present, "
             f"{result.notes_replaced} replaced by a later version",
             err=True,
