@@ -155,12 +155,14 @@ def align_db(
     db_path = Path(db_path)
     if target is not None:
         check_output(target, databases=[db_path])
+    report = progress or (lambda done, total, stage: None)
     db = _open_for_alignment(db_path)
     pending = PendingOutput(target) if target is not None else None
     stream = None
     try:
         with database_errors(db_path, os_errors=False):
             for attempt in range(1, ATTEMPTS + 1):
+                report(0, 1, "read passages")
                 passages = _live_passages(db, db_path)
                 started = _now()
                 must, cannot = list(must_link), list(cannot_link)
@@ -180,7 +182,9 @@ def align_db(
                     # opened before the database is locked: a named pipe waits here for its reader
                     stream = pending.open()
                 try:
+                    report(0, 1, "store")
                     run_id = _store(db, result, started, passages, stream, output, fmt)
+                    report(1, 1, "store")
                     break
                 except _PassagesChanged:
                     if attempt == ATTEMPTS:

@@ -7,13 +7,16 @@ import functools
 import sqlite3
 import warnings
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from ..errors import NatoCompareError
 from ..store import DEFAULT_DB
 from ..store.failures import explain
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, ProgressColumn, TaskID
 
 __all__ = [
     "DEFAULT_DB",
@@ -115,35 +118,60 @@ def reports_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+class StageProgress:
+    """Progress of a long run, stage by stage, on a rich ``Progress`` display: a line for the
+    whole run whose clock never stops, and a line per stage as it starts, named by the stage.
+    A stage that counts (``total`` > 1) shows a bar and done/total; one that cannot count
+    shows a spinner and a pulsing bar until it reports itself done. A finished stage keeps its
+    line with a tick and the time it took, so the run's story stays on screen."""
+
+    def __init__(self, progress: Progress, description: str) -> None:
+        self.progress = progress
+        self.run = progress.add_task(description, total=None, count="")
+        self.stages: dict[str, TaskID] = {}
+
+    def update(self, done: int, total: int, stage: str | None = None) -> None:
+        if stage is None:  # a run of one stage: counted on the run's own line
+            self.progress.update(self.run, count=f"{done:,}/{total:,}")
+            return
+        name = stage
+        task = self.stages.get(name)
+        if task is None:
+            for earlier in self.stages.values():  # a new stage: the ones before are over
+                if not self.progress.tasks[earlier].finished:
+                    self.progress.update(earlier, total=1, completed=1, count="")
+            task = self.stages[name] = self.progress.add_task(f"  {name}", total=None, count="")
+        if total > 1:
+            self.progress.update(task, total=total, completed=done, count=f"{done:,}/{total:,}")
+        elif done >= total:
+            self.progress.update(task, total=1, completed=1)
+
+
 @contextlib.contextmanager
 def stderr_progress(description: str) -> Iterator[Callable[..., None]]:
-    """A rich progress bar on stderr; yields ``update(done, total, stage=None)``.
+    """A :class:`StageProgress` on stderr; yields ``update(done, total, stage=None)``.
 
-    The bar is drawn only when stderr is a terminal, so logs and CI output stay clean.
+    Drawn only when stderr is a terminal, so logs and CI output stay clean.
     """
-    # Imported here: `nato-compare tui` loads this module and needs no progress bar.
+    # Imported here: `nato-compare tui` loads this module and needs no progress display.
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import Progress
 
     console = Console(stderr=True)
     if not console.is_terminal:
         yield lambda done, total, stage=None: None
         return
-    columns = (
+    with Progress(*progress_columns(), console=console, transient=True) as progress:
+        yield StageProgress(progress, description).update
+
+
+def progress_columns() -> tuple[ProgressColumn, ...]:
+    from rich.progress import BarColumn, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    return (
+        SpinnerColumn(finished_text="✓"),
         TextColumn("{task.description}"),
         BarColumn(),
-        MofNCompleteColumn(),
+        TextColumn("{task.fields[count]}"),
         TimeElapsedColumn(),
     )
-    with Progress(*columns, console=console, transient=True) as bar:
-        task = bar.add_task(description, total=None)
-
-        def update(done: int, total: int, stage: str | None = None) -> None:
-            bar.update(
-                task,
-                completed=done,
-                total=total,
-                description=f"{description}: {stage}" if stage else description,
-            )
-
-        yield update
