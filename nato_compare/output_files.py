@@ -17,6 +17,7 @@ import os
 import re
 import stat
 import tempfile
+import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -117,6 +118,50 @@ def _umask() -> int:
     return umask
 
 
+#: Temp files are named ``.NAME.pidPID.XXXXXXXX.tmp``: the next run can tell a killed run's
+#: file (its process is gone) from one another run is writing now.
+TEMP_MARK = "pid"
+
+
+def remove_stale_temp_files(target: Path) -> list[Path]:
+    """Remove the temp files of ``target`` whose writing process has ended (a run killed
+    between its commit and the rename), with a warning each; return them. A temp file of an
+    older version (no pid in its name) is reported, not removed."""
+    removed = []
+    pattern = re.compile(rf"^\.{re.escape(target.name)}\.(?:{TEMP_MARK}(\d+)\.)?[^.]+\.tmp$")
+    try:
+        candidates = list(target.parent.iterdir())
+    except OSError:
+        return removed
+    for path in candidates:
+        found = pattern.match(path.name)
+        if found is None:
+            continue
+        pid = found.group(1)
+        if pid is None:
+            warnings.warn(f"{path} was left by an earlier run that was stopped: remove it")
+            continue
+        if _process_running(int(pid)):
+            continue
+        try:
+            path.unlink()
+        except OSError:
+            continue
+        warnings.warn(f"removed {path}, left by an earlier run that was stopped", stacklevel=2)
+        removed.append(path)
+    return removed
+
+
+def _process_running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # it exists (another user's)
+    return True
+
+
 class PendingOutput:
     """An output file written first and put in place by :meth:`commit`, or dropped by
     :meth:`discard` (which does nothing once committed)."""
@@ -136,8 +181,11 @@ class PendingOutput:
                 name: str | int = str(self.target)
                 mode = "a"
             else:
+                remove_stale_temp_files(self.target)
                 name, temp = tempfile.mkstemp(
-                    prefix=f".{self.target.name}.", suffix=".tmp", dir=self.target.parent
+                    prefix=f".{self.target.name}.{TEMP_MARK}{os.getpid()}.",
+                    suffix=".tmp",
+                    dir=self.target.parent,
                 )
                 self.temp = Path(temp)
                 mode = "w"
