@@ -19,6 +19,7 @@ import io
 import json
 import os
 import sys
+import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ from .errors import NatoCompareError
 from .output_files import atomic_output, check_output
 from .store import exchange as sql
 from .store import open_db
+from .store.annotations import NOTE
 from .store.failures import database_errors
 from .store.judgement_exchange import JudgementsResult, all_judgements, insert_judgements
 
@@ -293,16 +295,24 @@ def _checked(path: Path, line: int, record: dict[str, Any]) -> dict[str, Any]:
 
 
 def import_annotations(
-    path: Path, db_path: str | Path, *, strict: bool = False, codebook: Codebook | None = None
+    path: Path,
+    db_path: str | Path,
+    *,
+    strict: bool = False,
+    codebook: Codebook | None = None,
+    accept_unknown_labels: bool = False,
 ) -> sql.InsertResult:
     """Insert the annotations of an export into ``db_path`` in one transaction.
 
     The file is read and checked completely before the database is opened.
     With ``strict``, a row whose passage the database lacks refuses the whole
     import; otherwise such rows are returned in ``result.unknown``. ``codebook``
-    (default: the default one) says which dimensions hold one label per passage.
+    (default: the default one) says which dimensions hold one label per passage, and which
+    dimensions and labels there are: a row with another one refuses the import, unless
+    ``accept_unknown_labels`` (then a warning says how many were imported).
     """
     rows = read_annotation_file(Path(path))
+    _check_labels(Path(path), rows, codebook, accept_unknown_labels)
     db = _open_existing(db_path)
     try:
         with database_errors(db_path), db.atomic():
@@ -315,6 +325,38 @@ def import_annotations(
         return result
     finally:
         db.close()
+
+
+def _check_labels(
+    path: Path, rows: list[dict[str, Any]], codebook: Codebook | None, accept: bool
+) -> None:
+    from .codebook import load_codebook
+
+    book = codebook or load_codebook()
+    known = {(d.name, label.name) for d in book.dimensions for label in d.labels}
+    strange = [
+        r
+        for r in rows
+        if (r["dimension"], r["label"]) not in known
+        and not (r["dimension"] == NOTE and r["label"] == "")
+    ]
+    if not strange:
+        return
+    kinds = sorted({(r["dimension"], r["label"]) for r in strange})
+    shown = ", ".join(f"{d}/{label}" for d, label in kinds[:5]) + (
+        ", ..." if len(kinds) > 5 else ""
+    )
+    if accept:
+        warnings.warn(
+            f"{len(strange)} row(s) of {path} with labels not in the codebook imported: {shown}",
+            stacklevel=3,
+        )
+        return
+    raise NatoCompareError(
+        f"{path}: {len(strange)} row(s) with labels not in the codebook ({shown}); nothing "
+        "imported: give the codebook they were made with (--codebook), or accept them "
+        "(--accept-unknown-labels)"
+    )
 
 
 @dataclass

@@ -20,6 +20,7 @@ names the outlet it is recorded as ``unknown``.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import json
 import re
@@ -87,9 +88,29 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "article"
 
 
+#: Byte-order marks of the UTF encodings besides UTF-8 (UTF-32 first: its little-endian mark
+#: begins with UTF-16's).
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
 def read_text(path: Path) -> str:
-    """Decode a file: UTF-8 (with or without BOM), else cp1252 with a warning."""
+    """Decode a file: UTF-8 (with or without BOM), UTF-16 or UTF-32 with a BOM, else cp1252
+    with a warning."""
     data = path.read_bytes()
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                data = data.decode(encoding).encode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise NatoCompareError(
+                    f"{path}: not valid {encoding.upper()} ({exc.reason} at byte {exc.start})"
+                ) from None
+            break
     if not data.strip():
         raise NatoCompareError(f"{path}: file is empty")
     if b"\x00" in data[:8192]:
@@ -239,6 +260,23 @@ def article_from_row(row: dict[str, Any], source: str) -> Article:
     return article
 
 
+def _check_types(row: dict, where: str) -> None:
+    """Refuse a corpus row whose fields are not text (a list stored as its Python repr, or
+    ``true`` as "True", is no outlet or id); an id may be a whole number."""
+    for name in (*CORPUS_FIELDS, "story"):
+        value = row.get(name)
+        if value is None or isinstance(value, str):
+            continue
+        if name == "id" and isinstance(value, int) and not isinstance(value, bool):
+            continue
+        kind = {bool: "true/false", list: "a list", dict: "an object"}.get(
+            type(value), f"a {type(value).__name__}"
+        )
+        shown = json.dumps(value, ensure_ascii=False)
+        shown = shown if len(shown) <= 40 else shown[:37] + "..."
+        raise NatoCompareError(f"{where}: field {name!r} must be text, not {kind} ({shown})")
+
+
 def read_corpus(path: Path) -> Iterator[Article]:
     text = read_text(path)
     if path.suffix.lower() == ".jsonl":
@@ -251,6 +289,7 @@ def read_corpus(path: Path) -> Iterator[Article]:
                 raise NatoCompareError(f"{path}:{number}: not valid JSON ({exc.msg})") from None
             if not isinstance(row, dict):
                 raise NatoCompareError(f"{path}:{number}: expected a JSON object per line")
+            _check_types(row, f"{path}:{number}")
             yield article_from_row(row, f"{path.name}:{number}")
     else:
         reader = csv.DictReader(text.splitlines(keepends=True))
@@ -284,6 +323,10 @@ def discover(paths: list[Path]) -> list[Path]:
                 kinds = ", ".join(sorted(SUFFIXES))
                 raise NatoCompareError(f"{path}: no article files ({kinds}) in this directory")
             files.extend(found)
+        elif not path.is_file():  # reading a named pipe would wait for a writer forever
+            raise NatoCompareError(
+                f"{path}: not a regular file (a named pipe, socket or device); give a file"
+            )
         elif path.suffix.lower() not in SUFFIXES:
             raise NatoCompareError(
                 f"{path}: unsupported file type {path.suffix or '(none)'}; "

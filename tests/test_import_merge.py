@@ -33,7 +33,7 @@ def annotated_awkward(path: Path) -> Path:
             ("alice", ids[0], "frame", "Morality"),
             ("bob", ids[0], "frame", "Economic"),
             ("bob", ids[1], "stance", "AGAINST"),
-            ("alice", ids[1], "stance", "'FAVOR"),
+            ("alice", ids[1], "stance", "FAVOR"),  # a label in the codebook: import checks
         ],
     )
     add_events(path, {"e-1": [(ids[0], 0.8125), (ids[2], 0.5)]})
@@ -351,9 +351,24 @@ def test_import_command_takes_single_label_dimensions_from_the_given_codebook(tm
     def tones(path):
         return sorted(r[4] for r in annotation_rows(path) if r[1] == "bob" and r[3] == "tone")
 
-    # the default codebook does not know "tone": the later label is added beside the first
+    # the default codebook does not know "tone": the file is refused, nothing imported ...
     result = runner.invoke(main, ["import", str(exported), "--db", str(targets["default"])])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {exported}: 1 row(s) with labels not in the codebook (tone/negative); nothing "
+        "imported: give the codebook they were made with (--codebook), or accept them "
+        "(--accept-unknown-labels)\n"
+    )
+    assert tones(targets["default"]) == ["positive"]
+    # ... unless accepted: then, not known as single-label, it is added beside the first
+    result = runner.invoke(
+        main, ["import", str(exported), "--db", str(targets["default"]), "--accept-unknown-labels"]
+    )
     assert result.exit_code == 0, result.output
+    assert (
+        f"warning: 1 row(s) of {exported} with labels not in the codebook imported: tone/negative"
+        in result.stderr.splitlines()
+    )
     assert tones(targets["default"]) == ["negative", "positive"]
     # with the annotators' codebook tone is single-label: the later label replaces the first
     result = runner.invoke(

@@ -149,9 +149,17 @@ def export(
     is_flag=True,
     help="Refuse the whole file if any row matches no passage in the database.",
 )
-@codebook_option("that says which dimensions hold one label per passage")
+@click.option(
+    "--accept-unknown-labels",
+    is_flag=True,
+    help="Import rows whose dimension or label the codebook lacks (with a warning) instead "
+    "of refusing the file.",
+)
+@codebook_option("that says which dimensions and labels there are, and which hold one label")
 @reports_errors
-def import_(file: Path, db: str, strict: bool, codebook_path: str | None) -> None:
+def import_(
+    file: Path, db: str, strict: bool, accept_unknown_labels: bool, codebook_path: str | None
+) -> None:
     """Read annotations, or link judgements, written by 'export' (CSV or JSONL).
 
     The database must hold the same sources (ingest them first): passages are
@@ -188,7 +196,9 @@ def import_(file: Path, db: str, strict: bool, codebook_path: str | None) -> Non
         )
         return
     book = load_codebook(codebook_path) if codebook_path else None
-    result = import_annotations(file, db, strict=strict, codebook=book)
+    result = import_annotations(
+        file, db, strict=strict, codebook=book, accept_unknown_labels=accept_unknown_labels
+    )
     warn_rows(
         result.unknown,
         "matches no passage in the database (ingest the same sources first)",
