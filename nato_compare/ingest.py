@@ -260,7 +260,7 @@ def article_from_row(row: dict[str, Any], source: str) -> Article:
     return article
 
 
-def _check_types(row: dict, where: str) -> None:
+def _check_types(row: dict[str, Any], where: str) -> None:
     """Refuse a corpus row whose fields are not text (a list stored as its Python repr, or
     ``true`` as "True", is no outlet or id); an id may be a whole number."""
     for name in (*CORPUS_FIELDS, "story"):

@@ -127,7 +127,7 @@ def remove_stale_temp_files(target: Path) -> list[Path]:
     """Remove the temp files of ``target`` whose writing process has ended (a run killed
     between its commit and the rename), with a warning each; return them. A temp file of an
     older version (no pid in its name) is reported, not removed."""
-    removed = []
+    removed: list[Path] = []
     pattern = re.compile(rf"^\.{re.escape(target.name)}\.(?:{TEMP_MARK}(\d+)\.)?[^.]+\.tmp$")
     try:
         candidates = list(target.parent.iterdir())
@@ -139,7 +139,9 @@ def remove_stale_temp_files(target: Path) -> list[Path]:
             continue
         pid = found.group(1)
         if pid is None:
-            warnings.warn(f"{path} was left by an earlier run that was stopped: remove it")
+            warnings.warn(
+                f"{path} was left by an earlier run that was stopped: remove it", stacklevel=2
+            )
             continue
         if _process_running(int(pid)):
             continue

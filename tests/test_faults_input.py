@@ -14,6 +14,7 @@ import pytest
 
 from click.testing import CliRunner
 
+from conftest import dump
 from hostile import PASSAGE
 from nato_compare.cli import main
 
