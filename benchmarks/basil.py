@@ -35,14 +35,13 @@ from pathlib import Path
 import numpy as np
 from rapidfuzz import fuzz, process, utils
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+from nato_compare.alignment.aligner import AlignParams, align
+from nato_compare.alignment.database import align_db
+from nato_compare.pipeline import ingest_sources
+from nato_compare.store import open_db
+from nato_compare.store.articles import current_passages
 
-from nato_compare.alignment.aligner import AlignParams, align  # noqa: E402
-from nato_compare.alignment.database import align_db  # noqa: E402
-from nato_compare.pipeline import ingest_sources  # noqa: E402
-from nato_compare.store import open_db  # noqa: E402
-from nato_compare.store.articles import current_passages  # noqa: E402
+REPO = Path(__file__).resolve().parent.parent
 
 BASIL = REPO.parent / "shared" / "eval" / "basil" / "articles"
 OUTLETS = {"fox": "Fox News", "nyt": "The New York Times", "hpo": "HuffPost"}

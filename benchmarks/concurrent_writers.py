@@ -21,9 +21,6 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-
 
 def corpus(folder: Path, articles: int = 100, paragraphs: int = 20) -> Path:
     """A JSONL corpus of ``articles`` x ``paragraphs`` passages from two outlets."""

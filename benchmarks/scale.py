@@ -37,12 +37,11 @@ from pathlib import Path
 import numpy as np
 from rapidfuzz import fuzz, process
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+from nato_compare.alignment.aligner import AlignParams, align
+from nato_compare.ingest import read_sources
+from nato_compare.segment import split_sentences
 
-from nato_compare.alignment.aligner import AlignParams, align  # noqa: E402
-from nato_compare.ingest import read_sources  # noqa: E402
-from nato_compare.segment import split_sentences  # noqa: E402
+REPO = Path(__file__).resolve().parent.parent
 
 similarity = importlib.import_module("nato_compare.alignment.similarity")
 

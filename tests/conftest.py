@@ -7,9 +7,7 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
-SOURCES = REPO / "sources"
-SHARED = REPO.parent / "shared"
+from tests.common import SOURCES
 
 
 @pytest.fixture
@@ -28,16 +26,3 @@ def seed_db(tmp_path: Path) -> Path:
     path = tmp_path / "seed.db"
     ingest_sources([SOURCES], path)
     return path
-
-
-def dump(path: Path) -> list[str]:
-    """Every row of every table, to compare a database before and after a command."""
-    import sqlite3
-
-    if not Path(path).exists():
-        return []
-    conn = sqlite3.connect(path)
-    try:
-        return list(conn.iterdump())
-    finally:
-        conn.close()

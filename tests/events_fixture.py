@@ -1,14 +1,15 @@
 """Databases with events for the annotation tests: the seed articles grouped into events.
 
 ``insert_seed_events`` writes three fixed events (deterministic, for the store
-tests); ``build_event_db`` uses the real alignment when ``nato_compare.alignment.aligner``
-provides ``align_db`` and falls back to the fixed events otherwise.
+tests); ``build_event_db`` runs the real alignment, and fails when it finds fewer events
+than the interface tests need: a fixture must not hide a broken aligner behind fixed events.
 """
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
+
+from nato_compare.alignment.database import align_db
 
 from nato_compare.pipeline import ingest_sources
 from nato_compare.store import open_db
@@ -76,25 +77,26 @@ def insert_seed_events(db_path: Path) -> list[str]:
     return [event_id for event_id, _, _ in SEED_EVENTS]
 
 
+#: Events the interface tests move between (next/previous, wrapping round).
+MIN_EVENTS = 2
+
+
+class TooFewEvents(AssertionError):
+    """The aligner found fewer events on the seed sources than the tests need."""
+
+
 def build_event_db(db_path: Path) -> Path:
-    """Seed articles ingested, then aligned (the real alignment if there is one)."""
+    """The seed articles ingested, then aligned by the real aligner at its defaults."""
     ingest_sources([SOURCES], db_path)
-    align_db = None
-    for module in ("nato_compare.alignment.database", "nato_compare.alignment.aligner"):
-        try:
-            align_db = getattr(importlib.import_module(module), "align_db", None)
-        except ImportError:
-            continue
-        if align_db is not None:
-            break
-    if align_db is not None:
-        align_db(db_path)
-        db = open_db(db_path)
-        try:
-            enough = db.execute("SELECT count(*) FROM events").fetchone()[0] >= 2
-        finally:
-            db.close()
-        if enough:
-            return db_path
-    insert_seed_events(db_path)
+    align_db(db_path)
+    db = open_db(db_path, create=False)
+    try:
+        events = db.execute("SELECT count(*) FROM events").fetchone()[0]
+    finally:
+        db.close()
+    if events < MIN_EVENTS:
+        raise TooFewEvents(
+            f"the aligner found {events} event(s) on the seed sources; the interface tests "
+            f"need at least {MIN_EVENTS}"
+        )
     return db_path

@@ -9,7 +9,7 @@ import sqlite3
 import pytest
 from click.testing import CliRunner
 
-from exchange_helpers import annotate, passage_ids
+from tests.exchange_helpers import annotate, passage_ids
 from nato_compare.adjudication import decide, disagreements
 from nato_compare.cli import main
 from nato_compare.errors import NatoCompareError

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import cohen_kappa_score
 
-from exchange_helpers import annotate, passage_ids
+from tests.exchange_helpers import annotate, passage_ids
 from nato_compare.agreement import agreement, cohen_kappa, compute_agreement, krippendorff_alpha
 from nato_compare.errors import NatoCompareError
 

@@ -304,3 +304,25 @@ def test_left_out_candidates_are_suggested_not_paired() -> None:
     assert not suggested & pair_set(strict)
     assert all(p.score >= 20 and p.event_id is None for p in strict.suggestions)
     assert not any(p.a == "p-c2" or p.b == "p-c2" for p in strict.suggestions)  # unrelated
+
+
+def test_the_event_fixture_fails_when_the_aligner_finds_too_few_events(tmp_path, monkeypatch):
+    """tests/events_fixture.py never falls back to fixed events: a broken aligner shows up as
+    failing interface tests, not as tests of events nobody aligned."""
+    from nato_compare.model import AlignmentResult
+    from tests import events_fixture
+
+    def align_nothing(db_path, *args, **kwargs):
+        from nato_compare.store import open_db
+        from nato_compare.store.events import save_run
+
+        db = open_db(db_path)
+        try:
+            empty = AlignmentResult(params=AlignParams(), pairs=[], events=[], stats={})
+            save_run(db, empty, started_at="2026-01-01", finished_at="2026-01-01")
+        finally:
+            db.close()
+
+    monkeypatch.setattr(events_fixture, "align_db", align_nothing)
+    with pytest.raises(events_fixture.TooFewEvents, match="found 0 event"):
+        events_fixture.build_event_db(tmp_path / "events.db")

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from conftest import dump
+from tests.common import dump
 from nato_compare.cli import main
 from nato_compare.pipeline import ingest_sources
 

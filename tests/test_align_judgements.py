@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from events_fixture import CGTN, HERALD, ICARO, MINISTERS, RUTTE, insert_seed_events
+from tests.events_fixture import CGTN, HERALD, ICARO, MINISTERS, RUTTE, insert_seed_events
 from nato_compare.alignment.evaluation import wilson
 from nato_compare.cli import main
 from nato_compare.store import open_db

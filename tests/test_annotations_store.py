@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from events_fixture import CGTN, HERALD, MINISTERS, insert_seed_events
+from tests.events_fixture import CGTN, HERALD, MINISTERS, insert_seed_events
 from nato_compare.errors import NatoCompareError
 from nato_compare.store import open_db
 import nato_compare.store.annotations as store

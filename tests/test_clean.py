@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import SOURCES
+from tests.common import SOURCES
 from nato_compare.clean import boilerplate_rule, clean_lines, paragraph_lines
 from nato_compare.ingest import read_text
 

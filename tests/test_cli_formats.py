@@ -8,7 +8,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from exchange_helpers import annotate, passage_ids
+from tests.exchange_helpers import annotate, passage_ids
 from nato_compare.cli import main
 from nato_compare.cli.common import FORMATS, format_option
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from exchange_helpers import AWKWARD_TEXTS, add_events, annotate, awkward_db, passage_ids
+from tests.exchange_helpers import AWKWARD_TEXTS, add_events, annotate, awkward_db, passage_ids
 from nato_compare.errors import NatoCompareError
 from nato_compare.export import (
     COLUMNS,

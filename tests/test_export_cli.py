@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import SOURCES, dump
-from exchange_helpers import annotate, annotation_rows, passage_ids, set_schema_version
+from tests.common import SOURCES, dump
+from tests.exchange_helpers import annotate, annotation_rows, passage_ids, set_schema_version
 from nato_compare.cli import main
 from nato_compare.errors import NatoCompareError
 from nato_compare.pipeline import ingest_sources

@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from hostile import build_hostile_db
+from tests.hostile import build_hostile_db
 from nato_compare.cli import main
 from nato_compare.csv_safe import restore
 

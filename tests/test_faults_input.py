@@ -14,8 +14,8 @@ import pytest
 
 from click.testing import CliRunner
 
-from conftest import dump
-from hostile import PASSAGE
+from tests.common import dump
+from tests.hostile import PASSAGE
 from nato_compare.cli import main
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import dump
+from tests.common import dump
 from nato_compare.cli import main
 from nato_compare.store import open_db
 from nato_compare.store.annotations import toggle_label

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SOURCES, dump
-from exchange_helpers import (
+from tests.common import SOURCES, dump
+from tests.exchange_helpers import (
     AWKWARD_TEXTS,
     add_events,
     annotate,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SOURCES
+from tests.common import SOURCES
 from nato_compare.errors import NatoCompareError
 from nato_compare.ingest import read_article_file, read_sources
 from nato_compare.segment import MAX_PASSAGE_CHARS, segment, split_sentences

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import dump
+from tests.common import dump
 from nato_compare.cli import main
 
 RUTTE = "unknown-2024-10-rutte-40-billion-pledge"

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import SOURCES, dump
-from events_fixture import insert_seed_events
-from exchange_helpers import passage_ids
+from tests.common import SOURCES, dump
+from tests.events_fixture import insert_seed_events
+from tests.exchange_helpers import passage_ids
 
 import nato_compare.store.annotations as store
 from nato_compare.cli import main

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 
 import pytest
 
-from exchange_helpers import annotate, passage_ids
+from tests.exchange_helpers import annotate, passage_ids
 from nato_compare.errors import NatoCompareError
 from nato_compare.report import (
     dimension_colours,
@@ -115,13 +113,3 @@ def test_image_is_a_png_written_atomically(coded, tmp_path):
     write_image(table, out)
     assert out.read_bytes().startswith(b"\x89PNG") and out.stat().st_size > 5000
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
-
-
-def test_importing_the_core_does_not_import_plotting_libraries():
-    code = (
-        "import sys, nato_compare.report, nato_compare.agreement, nato_compare.export; "
-        "print(sorted(m for m in ('matplotlib', 'plotext', 'krippendorff', 'sklearn', 'textual') "
-        "if m in sys.modules))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO
 
 from nato_compare.errors import NatoCompareError
 from nato_compare.store import SCHEMA_VERSION, open_db
@@ -45,17 +42,3 @@ def test_not_a_database_refused(tmp_path: Path) -> None:
     path.write_text("just some text, not SQLite at all " * 50)
     with pytest.raises(NatoCompareError, match="not a SQLite database"):
         open_db(path)
-
-
-def test_core_imports_without_the_user_interface() -> None:
-    """The domain core must load without Textual (in a subprocess, so nothing is cached).
-
-    (click is not checked here: sqlite-utils itself imports it. The import-linter contract in
-    pyproject.toml forbids our own core modules to import click.)
-    """
-    code = (
-        "import sys, nato_compare.ingest, nato_compare.store, nato_compare.pipeline;"
-        "bad = [m for m in ('textual',) if m in sys.modules];"
-        "sys.exit(f'core imported {bad}' if bad else 0)"
-    )
-    subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO)

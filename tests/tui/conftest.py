@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests/ helpers
-
-from events_fixture import build_event_db, insert_seed_events  # noqa: E402
+from tests.events_fixture import build_event_db, insert_seed_events
 
 
 @pytest.fixture
@@ -31,7 +28,7 @@ def long_column_db(seed_db: Path) -> Path:
     than a column shows) beside two ICARO passages."""
     from nato_compare.store import open_db
 
-    from events_fixture import CGTN, ICARO
+    from tests.events_fixture import CGTN, ICARO
 
     db = open_db(seed_db)
     try:

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from helpers import db_rows, focused_passage, labels_of, painted_text, screen, settle, widget_text
+from tests.tui.helpers import (
+    db_rows,
+    focused_passage,
+    labels_of,
+    painted_text,
+    screen,
+    settle,
+    widget_text,
+)
 
 from nato_compare.store import open_db
 from nato_compare.store.worklist import event_passages, list_events

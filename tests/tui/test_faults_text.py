@@ -6,11 +6,11 @@ header, and markup in an outlet name was interpreted in the column border.
 
 from __future__ import annotations
 
-from helpers import screen, settle, widget_text
-from test_real_terminal import ANSI, nato_compare_command, terminal  # noqa: F401  (a fixture)
+from tests.tui.helpers import screen, settle, widget_text
+from tests.tui.test_real_terminal import ANSI, nato_compare_command, terminal  # noqa: F401  (a fixture)
 from textual.content import Content
 
-from hostile import MARKUP, OUTLET_A, OUTLET_B, build_hostile_db
+from tests.hostile import MARKUP, OUTLET_A, OUTLET_B, build_hostile_db
 from nato_compare.tui.app import make_app
 from nato_compare.tui.widgets.outlet_column import OutletColumn
 

@@ -11,7 +11,7 @@ import sqlite3
 import threading
 import time
 
-from helpers import db_rows, screen, settle
+from tests.tui.helpers import db_rows, screen, settle
 
 from nato_compare.store import open_db
 from nato_compare.store.worklist import event_passages, list_events

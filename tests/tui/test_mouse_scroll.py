@@ -3,7 +3,7 @@ indicator on its right edge, and clicking the indicator's track."""
 
 from __future__ import annotations
 
-from helpers import focused_passage, screen, settle
+from tests.tui.helpers import focused_passage, screen, settle
 from textual import events
 
 from nato_compare.tui.app import make_app

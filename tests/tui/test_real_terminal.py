@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import labels_of
+from tests.tui.helpers import labels_of
 
 from nato_compare.store import open_db
 from nato_compare.store.worklist import event_passages, list_events

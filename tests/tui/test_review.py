@@ -7,9 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
-from helpers import db_rows, focused_passage, screen, settle, widget_text
+from tests.tui.helpers import db_rows, focused_passage, screen, settle, widget_text
 
-from events_fixture import CGTN, HERALD, ICARO, MINISTERS, RUTTE
+from tests.events_fixture import CGTN, HERALD, ICARO, MINISTERS, RUTTE
 from nato_compare.store import open_db
 from nato_compare.store.judgements import ordered
 from nato_compare.tui.app import make_app

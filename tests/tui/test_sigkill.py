@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import db_rows, labels_of, settle
+from tests.tui.helpers import db_rows, labels_of, settle
 
 from nato_compare.store import open_db
 from nato_compare.store.worklist import event_passages, list_events

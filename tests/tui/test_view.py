@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 
-from helpers import focused_passage, labels_of, painted_text, screen, settle
+from tests.tui.helpers import focused_passage, labels_of, painted_text, screen, settle
 from rich.color import Color
 from rich.style import Style
 from textual.widgets._footer import FooterKey
