@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 import nato_compare.store as store
-from conftest import dump
+from tests.common import dump
 from nato_compare.cli import main
 from nato_compare.export import export_annotations
 from nato_compare.store import open_db
