@@ -172,7 +172,11 @@ def _shown_passage(passage: EventPassage) -> EventPassage:
 
 
 def _shown(summary: EventSummary) -> EventSummary:
-    return dataclasses.replace(summary, label=terminal_safe(summary.label))
+    return dataclasses.replace(
+        summary,
+        label=terminal_safe(summary.label),
+        title=terminal_safe(summary.title) if summary.title else summary.title,
+    )
 
 
 def _shown_summary(summary: EventSummary | None) -> EventSummary | None:

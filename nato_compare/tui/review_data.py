@@ -10,10 +10,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+from ..safe_text import terminal_safe
 from ..store import judgements as store
 from ..store.seen_events import event_changes
 from ..store.worklist import EventSummary, get_event
-from .data import Change
+from .data import Change, _shown_summary
 
 
 @dataclass(frozen=True)
@@ -70,8 +71,12 @@ def load_review(db, annotator: str, event_id: str, passage_ids: list[str]) -> Re
         event_id,
         pairs,
         store.event_judgements(db, annotator, event_id, passage_ids),
-        event_changes(db, annotator, event_id, passage_ids),
+        _shown_notice(event_changes(db, annotator, event_id, passage_ids)),
     )
+
+
+def _shown_notice(notice: str | None) -> str | None:
+    return terminal_safe(notice) if notice else notice
 
 
 @dataclass(frozen=True)
@@ -93,8 +98,8 @@ def _describe(db, ids: list[str]) -> dict[str, tuple[str, int, str]]:
     if not ids:
         return {}
     marks = ",".join("?" * len(ids))
-    return {
-        pid: (outlet, seq, text)
+    return {  # shown on screen: text is data (see nato_compare.safe_text)
+        pid: (terminal_safe(outlet), seq, terminal_safe(text))
         for pid, outlet, seq, text in db.execute(
             f"SELECT p.id, a.outlet, p.seq, p.text FROM passages p "
             f"JOIN articles a ON a.id = p.article_id WHERE p.id IN ({marks})",
@@ -167,9 +172,9 @@ def search(
             Candidate(
                 pid,
                 anchor_id,
-                outlet,
+                terminal_safe(outlet),
                 seq,
-                text,
+                terminal_safe(text),
                 info.score if info else None,
                 info.evidence if info else {},
             )
@@ -188,10 +193,10 @@ def _review_change(db, annotator: str, action: dict, required=()) -> Change:
         get_event(db, annotator, event_id, required) if event_id else None
     )
     return Change(
-        action["description"],
+        terminal_safe(action["description"]),
         event_id,
         passage_id=action.get("passage_id") or None,
-        summary=summary,
+        summary=_shown_summary(summary),
         review=True,
     )
 

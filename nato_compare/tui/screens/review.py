@@ -73,7 +73,7 @@ class ReviewMixin(EventScreenParts):
             return
         self.review = message.view
         if message.view.notice:
-            self.notify(message.view.notice, title="This event changed", timeout=8)
+            self.notify(message.view.notice, title="This event changed", timeout=8, markup=False)
         self._update_header()
         self._show_review()
 
@@ -298,7 +298,7 @@ class ReviewMixin(EventScreenParts):
     def _review_changed(self, change, verb: str) -> None:
         """A judgement was written (or undone): show the event as it is now."""
         if verb:
-            self.notify(f"{verb}: {change.description}")
+            self.notify(f"{verb}: {change.description}", markup=False)
         if change.summary is not None:
             self.event_list.update_event(change.summary)
         if change.event_id is not None:
