@@ -59,3 +59,21 @@ def test_the_real_terminal_gets_no_escape_sequence_from_the_data(tmp_path, termi
     app.wait_until(lambda: "␛[Hand" in painted(app), "the hostile note", 10)
     assert not app.shows(rb"\x1b\[H(near|and)")  # the cursor is not sent home by the data
     assert "[red]x[/red]" in painted(app)  # markup in the text shown as written
+
+
+def test_the_reviews_suggestions_and_search_results_are_shown_as_text(tmp_path):
+    from nato_compare.store import open_db
+    from nato_compare.tui import review_data
+
+    db = open_db(build_hostile_db(tmp_path))
+    try:
+        calm = db.execute(
+            "SELECT p.id FROM passages p JOIN articles a ON a.id = p.article_id "
+            "WHERE a.outlet = ? ORDER BY p.seq LIMIT 1",
+            [OUTLET_B],
+        ).fetchone()[0]
+        found = review_data.search(db, "no-event", [calm], calm, "officials")
+    finally:
+        db.close()
+    hostile = [c for c in found if c.outlet == OUTLET_A]
+    assert hostile and hostile[0].text.startswith("Troops ␛]0;TITLE␇moved ␛[Hnear [red]x[/red]")
