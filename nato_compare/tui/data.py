@@ -359,7 +359,7 @@ def apply_undo(
         )
     if action["kind"] == "judgements":
         event_id = action["event_id"] or None
-        summary = get_event(db, annotator, event_id, required) if event_id else None
+        summary = _shown_summary(get_event(db, annotator, event_id, required)) if event_id else None
         return Change(
             action["description"], event_id, action["passage_id"] or None, None, summary, None, True
         )

@@ -43,6 +43,18 @@ class ReviewView:
         return self.judged.links.get(store.ordered(a, b)) if self.judged else None
 
 
+def _shown_evidence(evidence: dict) -> dict:
+    """Evidence with its words and sentences made safe for the terminal (text is data)."""
+    shown = dict(evidence)
+    for key in ("shared_numbers", "shared_words", "shared_entities"):
+        if isinstance(shown.get(key), list):
+            shown[key] = [terminal_safe(str(v)) for v in shown[key]]
+    for key in ("claim_a", "claim_b"):
+        if isinstance(shown.get(key), dict) and isinstance(shown[key].get("text"), str):
+            shown[key] = {**shown[key], "text": terminal_safe(shown[key]["text"])}
+    return shown
+
+
 def _pairs(db, where: str, params: list) -> dict[tuple[str, str], PairInfo]:
     # the tables hold the latest run only; naming it lets SQLite use their primary key
     # (run_id, passage_a, passage_b) instead of reading every row
@@ -54,7 +66,7 @@ def _pairs(db, where: str, params: list) -> dict[tuple[str, str], PairInfo]:
             f"WHERE run_id = ? AND ({where})",
             [run, *params],
         ):
-            found[(a, b)] = PairInfo(score, json.loads(evidence or "{}"), kept)
+            found[(a, b)] = PairInfo(score, _shown_evidence(json.loads(evidence or "{}")), kept)
     return found
 
 

@@ -291,3 +291,24 @@ def test_reviewing_page_documents_every_review_key() -> None:
     table = page.split("## Keys", 1)[1].split("## ", 1)[0]
     for binding in REVIEW_BINDINGS:
         assert f"`{binding.key_display or binding.key}`" in table, binding
+
+
+async def test_titles_and_evidence_from_the_database_are_data_not_control(review_db: Path) -> None:
+    from nato_compare.store.judgements import set_event_title
+
+    db = open_db(review_db)
+    set_event_title(db, "alice", "e-0001", "\x1b]0;pwned\x07 title")
+    run = db.execute("SELECT max(id) FROM align_runs").fetchone()[0]
+    with db.atomic():
+        db.execute(
+            "UPDATE alignments SET evidence = ? WHERE run_id = ?",
+            [json.dumps({"shared_entities": ["\x1b[2JWipe"]}), run],
+        )
+    db.close()
+    app = make_app(review_db, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        header = widget_text(screen(app).query_one("#event-header"))
+        assert "␛]0;pwned␇ title" in header and "\x1b" not in header
+        assert "␛]0;pwned␇ title" in screen(app).query_one(EventList).prompt_at(0)
+        assert "names: ␛[2JWipe" in bar_text(app) and "\x1b" not in bar_text(app)

@@ -123,13 +123,13 @@ class ReviewMixin(EventScreenParts):
         focused, partner = self.focused_passage, self._partner()
         self._column_marks()
         if focused is None or self.view is None:
-            bar.update("")
+            bar.show([])
             return
         me = focused.passage
         status = self.review_header()
         if partner is None:
             alone = Text("alone in the event: s attaches another · ", style="dim")
-            bar.update(alone + status)
+            bar.show([alone + status])
             return
         info = self.review.pair(me.id, partner.id) if self.review else None
         verdict = self.review.link(me.id, partner.id) if self.review else None
@@ -147,22 +147,19 @@ class ReviewMixin(EventScreenParts):
         line.append(" · ", style="dim")
         line.append_text(status)
         lines = [line]
-        width = max(20, bar.size.width - 2) if bar.size.width else None
         if self.review is None:
             lines.append(Text("reading the evidence …", style="dim"))
         elif info is not None:
-            lines.append(shared_line(info.evidence, width))
+            lines.append(shared_line(info.evidence))
             a_side = "a" if me.id <= partner.id else "b"
             sentence = matched_sentence(info.evidence, a_side, me.text)
             if sentence:
                 quote = Text.assemble(("matched: ", "dim"), (" ".join(sentence.split()), "italic"))
-                if width:
-                    quote.truncate(width, overflow="ellipsis")
                 lines.append(quote)
         if self.review is not None and self.review.notice:
             notice = Text("⚠ " + self.review.notice, style="bold yellow")
             lines.insert(0, notice)
-        bar.update(Text("\n").join(lines))
+        bar.show(lines)
 
     def _column_marks(self) -> None:
         """Each other column's header: its best score against the focused passage, and the

@@ -85,8 +85,23 @@ def verdict_name(verdict: str | None) -> str:
 
 
 class EvidenceBar(Static):
-    """Under the columns: the focused passage's link to the partner the link keys act on."""
+    """Under the columns: the focused passage's link to the partner the link keys act on.
 
+    Three lines, each cut to the width: a fixed height, so showing another passage's evidence
+    repaints the bar alone instead of laying the screen out again on every key press."""
+
+    LINES = 3
     DEFAULT_CSS = """
-    EvidenceBar { height: auto; max-height: 4; padding: 0 1; background: $panel; }
+    EvidenceBar { height: 3; padding: 0 1; background: $panel; }
     """
+
+    def show(self, lines: list[Text]) -> None:
+        width = max(10, self.size.width - 2) if self.size.width else None
+        shown = []
+        for line in lines[: self.LINES]:
+            line = line.copy()
+            line.no_wrap = True
+            if width:
+                line.truncate(width, overflow="ellipsis")
+            shown.append(line)
+        self.update(Text("\n").join(shown), layout=False)
