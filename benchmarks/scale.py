@@ -1,49 +1,48 @@
-"""Scale benchmark of the aligner on a seeded synthetic corpus.
+"""Scale of the aligner on a seeded synthetic corpus, and of the real command end to end.
 
-    python benchmarks/scale.py                      # 200,000 passages from 20 outlets
-    python benchmarks/scale.py --passages 20000     # a quicker run
+    python benchmarks/scale.py                        # 200,000 passages from 20 outlets
+    python benchmarks/scale.py --passages 20000 --command
+        # and: the real `nato-compare align` over a database of the same passages, against one
+        # exhaustive rapidfuzz cdist (token_sort_ratio) of every passage with every other
 
 The corpus: sentences of the seed articles (``sources/``) serve as templates. An *event* is a
 base passage of 1-3 sentences, each spliced from two template sentences, whose names, numbers
-and most content words are replaced (names by made-up proper nouns, content words by a Zipf-distributed lexicon of real
-seed words and made-up words), so that no two events share more than common words. Each outlet
-that covers the event writes a paraphrase of it: synonyms swapped, words dropped or reworded,
-amounts rewritten ("40 billion euros" / "€40 billion"), sentences reordered, a sentence of its
-own added. ``--unrelated`` of the passages report nothing anyone else reports.
+and most content words are replaced, so that no two events share more than common words. A
+*story* is 2-8 events; each outlet covering it writes one article of its paraphrases of most of
+them (synonyms swapped, words dropped, amounts rewritten, sentences reordered) and a few
+passages of its own. ``--unrelated`` of the passages are in articles nobody else's covers.
 
-Printed: passages, wall time of :func:`nato_compare.alignment.aligner.align` (all stages, evidence
-included), peak memory (resident set size of the process), pairs scored, the speed-up against
-scoring every cross-outlet pair with the same scorer (timed on a subsample, extrapolated to the
-whole corpus), and the recall of those exhaustive pairs: the subsample is made of whole events
-plus unrelated passages, and each of its cross-outlet pairs that scores at least
-``--recall-threshold`` (50: as likely as not the same event) must have been scored by the
-aligner running on the whole corpus; the recall above the aligner's own threshold (10 by
-default: faint resemblances, mostly chance ones between unrelated passages) is printed too.
-The aligner runs at its default settings unless told otherwise.
+Printed: wall and CPU time of :func:`nato_compare.alignment.align` (all stages, evidence
+included), peak memory, the stages' seconds; purity of the pairs (both passages report one
+event) and recall of the true event pairs; and the recall of the exhaustive pairs the aligner
+targets: on a sample of whole stories plus lone articles, the claim stage is run over every
+cross-outlet article pair (no story linking), and each pair it keeps between passages of one
+event must also be kept by the aligner on the whole corpus.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import importlib
+import json
 import random
 import re
 import resource
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz, process, utils
 
-from nato_compare.alignment.aligner import AlignParams, align
+from nato_compare.alignment import AlignParams, align
+from nato_compare.alignment import aligner as aligner_module
+from nato_compare.alignment.normalize import STOP_WORDS
 from nato_compare.ingest import read_sources
 from nato_compare.segment import split_sentences
 
 REPO = Path(__file__).resolve().parent.parent
-
-similarity = importlib.import_module("nato_compare.alignment.similarity")
 
 SYNONYMS = [
     ["troops", "forces", "soldiers"],
@@ -102,7 +101,7 @@ class Generator:
         ranks = np.arange(1, len(self.lexicon) + 1)
         weights = 1.0 / (ranks + 20) ** 1.05
         self.cumulative = np.cumsum(weights / weights.sum())
-        self.stop = set(similarity.STOP_WORDS) if hasattr(similarity, "STOP_WORDS") else set()
+        self.stop = set(STOP_WORDS)
 
     def _zipf_words(self, k: int) -> list[str]:
         draws = np.searchsorted(self.cumulative, [self.rng.random() for _ in range(k)])
@@ -228,8 +227,6 @@ def generate_corpus(
 
 
 def _cpu_seconds() -> float:
-    """User + system CPU time of this process, all threads (less sensitive to the machine's
-    load than the wall time)."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
 
@@ -238,137 +235,122 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _subsample(rows: list[dict], truth: dict[str, str | None], size: int, seed: int) -> list[int]:
-    """Indices of whole events (half of ``size``) plus unrelated passages."""
+def _true_pairs(rows: list[dict], truth: dict[str, str | None]) -> set[tuple[str, str]]:
+    by_event: dict[str, list[dict]] = {}
+    for row in rows:
+        if truth[row["id"]]:
+            by_event.setdefault(truth[row["id"]], []).append(row)
+    pairs = set()
+    for members in by_event.values():
+        for x in range(len(members)):
+            for y in range(x + 1, len(members)):
+                a, b = members[x], members[y]
+                if a["outlet"] != b["outlet"]:
+                    pairs.add((min(a["id"], b["id"]), max(a["id"], b["id"])))
+    return pairs
+
+
+def _sample(rows: list[dict], truth: dict[str, str | None], articles: int, seed: int) -> list[dict]:
+    """Whole stories (articles sharing an event) and lone articles, about ``articles`` of them."""
     rng = random.Random(seed)
-    members: dict[str, list[int]] = {}
-    loose = []
-    for i, row in enumerate(rows):
-        event = truth[row["id"]]
-        (members.setdefault(event, []) if event else loose).append(i)
-    chosen: list[int] = []
-    for event in rng.sample(sorted(members), len(members)):
-        if len(chosen) >= size // 2:
+    by_article: dict[str, list[dict]] = {}
+    for row in rows:
+        by_article.setdefault(row["article_id"], []).append(row)
+    events_of = {a: {truth[r["id"]] for r in rs} - {None} for a, rs in by_article.items()}
+    article_of_event: dict[str, set[str]] = {}
+    for a, events in events_of.items():
+        for e in events:
+            article_of_event.setdefault(e, set()).add(a)
+    chosen: set[str] = set()
+    names = sorted(by_article)
+    rng.shuffle(names)
+    for a in names:
+        if len(chosen) >= articles:
             break
-        chosen.extend(members[event])
-    chosen.extend(rng.sample(loose, min(len(loose), size - len(chosen))))
-    return sorted(chosen)
+        story = {a} | {b for e in events_of[a] for b in article_of_event[e]}
+        chosen |= story
+    return [r for a in sorted(chosen) for r in by_article[a]]
 
 
-def exhaustive(
-    normalized: list[str], outlets: list[str], workers: int = -1
-) -> tuple[np.ndarray, np.ndarray, float, float]:
-    """Every cross-outlet pair scored by the aligner's scorer; also time ``cdist`` on the sample.
+def exhaustive_targets(rows: list[dict], truth: dict[str, str | None], params: AlignParams) -> set:
+    """The pairs of one event the claim stage keeps when every cross-outlet article pair is
+    compared (story linking replaced by 'every pair')."""
+    original = aligner_module.link_stories
 
-    Returns (pairs, scores, seconds with the same scorer, seconds of one ``process.cdist``
-    ``token_sort_ratio`` matrix, the cheapest single rapidfuzz scorer).
-    """
-    n = len(normalized)
-    i, j = np.triu_indices(n, k=1)
-    codes = np.unique(outlets, return_inverse=True)[1]
-    cross = codes[i] != codes[j]
-    pairs = np.stack([i[cross], j[cross]], axis=1)
-    start = time.perf_counter()
-    scores = (
-        np.concatenate(
-            [
-                similarity.similarity_many_normalized(
-                    [normalized[a] for a in pairs[k : k + 200_000, 0]],
-                    [normalized[b] for b in pairs[k : k + 200_000, 1]],
-                    workers=workers,
-                )
-                for k in range(0, len(pairs), 200_000)
-            ]
-        )
-        if len(pairs)
-        else np.zeros(0)
-    )
-    same_scorer = time.perf_counter() - start
-    start = time.perf_counter()
-    process.cdist(
-        normalized, normalized, scorer=fuzz.token_sort_ratio, dtype=np.uint8, workers=workers
-    )
-    cdist_seconds = time.perf_counter() - start
-    return pairs, scores, same_scorer, cdist_seconds
+    def every_pair(articles, **_):
+        return [
+            (i, j, 1.0)
+            for i in range(len(articles))
+            for j in range(i + 1, len(articles))
+            if articles[i].outlet != articles[j].outlet
+        ]
+
+    aligner_module.link_stories = every_pair
+    try:
+        result = align(rows, params=params, with_evidence=False)
+    finally:
+        aligner_module.link_stories = original
+    return {(p.a, p.b) for p in result.pairs if truth[p.a] and truth[p.a] == truth[p.b]}
 
 
-def run(
-    passages: int,
-    outlets: int = 20,
-    seed: int = 1,
-    sample: int = 2000,
-    params: AlignParams | None = None,
-    quiet: bool = False,
-    recall_threshold: float = 50.0,
-) -> dict:
-    params = params or AlignParams()
-    say = (lambda *a: None) if quiet else (lambda *a: print(*a, file=sys.stderr, flush=True))
-    start = time.perf_counter()
-    rows, truth = generate_corpus(passages, outlets, seed)
-    say(f"generated {len(rows)} passages in {time.perf_counter() - start:.1f} s")
-    rss_before = _rss_mb()
-    load_before = os.getloadavg()[0]
-    cpu_before = _cpu_seconds()
-    start = time.perf_counter()
-    result = align(rows, params=params, return_scored=True)
-    wall = time.perf_counter() - start
-    cpu = _cpu_seconds() - cpu_before
-    load_after = os.getloadavg()[0]
-    peak = _rss_mb()
-    say(f"aligned in {wall:.1f} s: {result.stats['seconds']}")
-
-    chosen = _subsample(rows, truth, sample, seed)
-    ids = [rows[i]["id"] for i in chosen]
-    normalized = [similarity.normalize(rows[i]["text"]) for i in chosen]
-    pairs, scores, same_seconds, cdist_seconds = exhaustive(
-        normalized, [rows[i]["outlet"] for i in chosen], params.workers
-    )
-    above = {(ids[a], ids[b]) for (a, b), s in zip(pairs.tolist(), scores) if s >= recall_threshold}
-    faint = {(ids[a], ids[b]) for (a, b), s in zip(pairs.tolist(), scores) if s >= params.threshold}
-    # every pair the aligner scored (its own score may differ: it sets the corpus's common
-    # words aside, see AlignParams.common_share), so this is the recall of candidate generation
-    scored = set(result.scored)
+def run(passages: int, outlets: int, seed: int, unrelated: float, sample_articles: int) -> None:
+    started = time.perf_counter()
+    rows, truth = generate_corpus(passages, outlets=outlets, seed=seed, unrelated=unrelated)
+    print(f"corpus: {len(rows):,} passages, {len({r['article_id'] for r in rows}):,} articles, "
+          f"{outlets} outlets (made in {time.perf_counter() - started:.1f} s)")
+    params = AlignParams(processes=-1)
+    cpu, wall = _cpu_seconds(), time.perf_counter()
+    result = align(rows, params=params)
+    wall, cpu = time.perf_counter() - wall, _cpu_seconds() - cpu
     kept = {(p.a, p.b) for p in result.pairs}
-    found = len(above & scored)
+    right = sum(1 for a, b in kept if truth[a] and truth[a] == truth[b])
+    true_pairs = _true_pairs(rows, truth)
+    print(f"align: {wall:.1f} s wall, {cpu:.1f} s CPU in this process (workers not counted), "
+          f"peak {_rss_mb():,.0f} MB; stages {result.stats['seconds']}")
+    print(f"  {result.stats['story_links']:,} story links, {result.stats['candidates']:,} sentence "
+          f"pairs scored, {len(kept):,} pairs kept, {len(result.events):,} events")
+    print(f"  purity {right / max(len(kept), 1):.3f}; recall of the true event pairs "
+          f"{len(kept & true_pairs) / max(len(true_pairs), 1):.3f} ({len(true_pairs):,})")
+    sample = _sample(rows, truth, sample_articles, seed)
+    targets = exhaustive_targets(sample, truth, params)
+    found = len(targets & kept)
+    print(f"  exhaustive targets on a sample of {len(sample):,} passages: {len(targets):,}; "
+          f"found by the aligner on the whole corpus: {found / max(len(targets), 1):.3f}")
 
-    sizes = np.unique([r["outlet"] for r in rows], return_counts=True)[1].astype(np.float64)
-    full_pairs = (len(rows) ** 2 - (sizes**2).sum()) / 2
-    extrapolated = same_seconds / max(len(pairs), 1) * full_pairs
-    cdist_extrapolated = cdist_seconds / max(len(chosen) ** 2, 1) * len(rows) ** 2
-    true_kept = sum(1 for a, b in kept if truth.get(a) and truth.get(a) == truth.get(b))
-    return {
-        "passages": len(rows),
-        "outlets": outlets,
-        "wall_seconds": round(wall, 1),
-        "cpu_seconds": round(cpu, 1),
-        "load_average_1min_before_after": (round(load_before, 2), round(load_after, 2)),
-        "wall_seconds_without_evidence": round(
-            wall - result.stats["seconds"].get("evidence", 0.0), 1
-        ),
-        "stage_seconds": result.stats["seconds"],
-        "peak_rss_mb": round(peak),
-        "rss_before_align_mb": round(rss_before),
-        "pairs_scored": result.stats["candidates"],
-        "pairs_kept": len(result.pairs),
-        "events": len(result.events),
-        "largest_event": max((len(e.members) for e in result.events), default=0),
-        "kept_precision_vs_truth": round(true_kept / max(len(kept), 1), 3),
-        "sample_passages": len(chosen),
-        "sample_pairs_exhaustive": int(len(pairs)),
-        "recall_threshold": recall_threshold,
-        "sample_pairs_above_threshold": len(above),
-        "recall_of_exhaustive": round(found / len(above), 4) if above else None,
-        f"sample_pairs_above_{params.threshold:g}": len(faint),
-        f"recall_of_exhaustive_above_{params.threshold:g}": round(
-            len(faint & scored) / len(faint), 4
-        )
-        if faint
-        else None,
-        "exhaustive_seconds_extrapolated": round(extrapolated),
-        "speedup_vs_same_scorer": round(extrapolated / wall, 1),
-        "cdist_token_sort_seconds_extrapolated": round(cdist_extrapolated),
-        "speedup_vs_cdist_token_sort": round(cdist_extrapolated / wall, 1),
-    }
+
+def run_command(passages: int, outlets: int, seed: int, unrelated: float) -> None:
+    """The real command over a database, against one exhaustive cdist, timed in one run."""
+    rows, _ = generate_corpus(passages, outlets=outlets, seed=seed, unrelated=unrelated)
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus, db = Path(tmp) / "corpus.jsonl", Path(tmp) / "scale.db"
+        by_article: dict[str, list[dict]] = {}
+        for row in rows:
+            by_article.setdefault(row["article_id"], []).append(row)
+        with corpus.open("w", encoding="utf-8") as out:
+            for article, members in by_article.items():
+                text = "\n\n".join(r["text"] for r in members)
+                out.write(json.dumps({"id": article, "outlet": members[0]["outlet"],
+                                      "text": text}) + "\n")
+        command = [str(Path(sys.executable).parent / "nato-compare")]
+        subprocess.run([*command, "ingest", str(corpus), "--db", str(db)], check=True,
+                       capture_output=True)
+        stored = subprocess.run(
+            [sys.executable, "-c", "import sqlite3,sys; print(sqlite3.connect(sys.argv[1])"
+             ".execute('select count(*) from passages').fetchone()[0])", str(db)],
+            capture_output=True, text=True, check=True).stdout.strip()
+        started = time.perf_counter()
+        subprocess.run([*command, "align", "--db", str(db), "--output", str(Path(tmp) / "a.csv")],
+                       check=True, capture_output=True)
+        command_seconds = time.perf_counter() - started
+        texts = [r["text"] for r in rows]
+        started = time.perf_counter()
+        process.cdist(texts, texts, scorer=fuzz.token_sort_ratio, processor=utils.default_process,
+                      workers=-1, dtype=np.uint8)
+        cdist_seconds = time.perf_counter() - started
+    print(f"end to end, {stored} passages in the database: 'nato-compare align --output' "
+          f"{command_seconds:.1f} s (reading the database, aligning, storing the run, writing "
+          f"the CSV); one exhaustive cdist of token_sort_ratio {cdist_seconds:.1f} s: "
+          f"{cdist_seconds / command_seconds:.0f}x faster")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -376,60 +358,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--passages", type=int, default=200_000)
     parser.add_argument("--outlets", type=int, default=20)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument(
-        "--sample",
-        type=int,
-        default=2000,
-        help="passages in the exhaustive subsample (default 2000)",
-    )
-    parser.add_argument(
-        "--threshold",
-        type=float,
-        default=AlignParams().threshold,
-        help="the aligner's threshold (default: its default, %(default)s)",
-    )
-    parser.add_argument(
-        "--recall-threshold",
-        type=float,
-        default=50.0,
-        help="exhaustive pairs scoring at least this must be found (default 50: "
-        "as likely as not the same event; recall above the aligner's "
-        "threshold, which counts faint resemblances too, is printed as well)",
-    )
-    parser.add_argument("--index-tokens", type=int, default=AlignParams().index_tokens)
-    parser.add_argument("--min-shared", type=int, default=AlignParams().min_shared)
-    parser.add_argument("--max-postings", type=int, default=AlignParams().max_postings)
-    parser.add_argument(
-        "--processes",
-        type=int,
-        default=-1,
-        help="worker processes for the per-passage stages (default -1: every "
-        "core, as `nato-compare align` uses)",
-    )
-    parser.add_argument(
-        "--no-evidence", action="store_true", help="time the alignment without evidence"
-    )
+    parser.add_argument("--unrelated", type=float, default=0.4)
+    parser.add_argument("--sample-articles", type=int, default=400)
+    parser.add_argument("--command", action="store_true",
+                        help="also time the real command end to end against one cdist")
     args = parser.parse_args(argv)
-    params = AlignParams(
-        threshold=args.threshold,
-        index_tokens=args.index_tokens,
-        min_shared=args.min_shared,
-        max_postings=args.max_postings,
-        with_evidence=not args.no_evidence,
-        processes=args.processes,
-    )
-    print(f"settings: {params}")
-    figures = run(
-        args.passages,
-        args.outlets,
-        args.seed,
-        args.sample,
-        params,
-        recall_threshold=args.recall_threshold,
-    )
-    width = max(len(k) for k in figures)
-    for key, value in figures.items():
-        print(f"{key:<{width}}  {value}")
+    run(args.passages, args.outlets, args.seed, args.unrelated, args.sample_articles)
+    if args.command:
+        run_command(args.passages, args.outlets, args.seed, args.unrelated)
 
 
 if __name__ == "__main__":

@@ -48,7 +48,7 @@ from .events import event_id as _event_id
 from .events import group_events
 from .evidence import evidence_many
 from .parallel import Pool, flatten, process_pool
-from .stories import StoryArticle, link_stories
+from .stories import Story, StoryArticle, describe_stories, link_stories
 
 Progress = Callable[[int, int, str], None]
 STAGES = ("sentences", "stories", "score", "select", "events", "evidence")
@@ -502,3 +502,28 @@ class _EvidenceTask:
         self, chunk: Sequence[tuple[str, str, str, str, float, float]]
     ) -> list[dict[str, Any]]:
         return _evidence_chunk(self.threads, chunk)
+
+
+def find_stories(
+    passages: Iterable[Any], *, params: AlignParams | None = None, include_lone: bool = False
+) -> list[Story]:
+    """The stories :func:`align` links its articles into, as analysts see them (``stories``
+    command): the articles, outlets and dates of each, largest first."""
+    params = params or AlignParams()
+    rows = list(passages)
+    titles_by_article = {str(_field(r, "article_id")): _field(r, "title") for r in rows}
+    data = _prepare(rows)
+    if not data.ids:
+        return []
+    sentences = split_passages(data.texts)
+    article_passages = _article_passages(data)
+    articles = _story_articles(data, sentences, article_passages)
+    links = link_stories(
+        articles,
+        neighbours=params.neighbours,
+        lone_neighbours=params.lone_neighbours,
+        min_similarity=params.min_story_similarity,
+        date_window=params.date_window,
+    )
+    titles = [titles_by_article.get(a.id) for a in articles]
+    return describe_stories(articles, links, titles, include_lone=include_lone)

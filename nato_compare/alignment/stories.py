@@ -181,3 +181,50 @@ def story_groups(n: int, links: Sequence[tuple[int, int, float]]) -> list[list[i
     for i in range(n):
         groups.setdefault(find(i), []).append(i)
     return sorted(groups.values())
+
+
+@dataclass(frozen=True)
+class Story:
+    """A story as listed for analysts: articles linked to each other, directly or not."""
+
+    id: str  # "st-" + 10 hex digits of SHA-1 over its smallest article id: stable
+    label: str  # the declared story, else the title (or opening) of its first article
+    articles: tuple[str, ...]
+    outlets: tuple[str, ...]
+    first_date: str | None
+    last_date: str | None
+
+
+def describe_stories(
+    articles: Sequence[StoryArticle],
+    links: Sequence[tuple[int, int, float]],
+    titles: Sequence[str | None],
+    *,
+    include_lone: bool = False,
+) -> list[Story]:
+    """The stories of ``articles`` (two or more articles; lone ones too with ``include_lone``),
+    largest first."""
+    import hashlib
+
+    stories = []
+    for group in story_groups(len(articles), links):
+        if len(group) < 2 and not include_lone:
+            continue
+        members = sorted(group, key=lambda i: (articles[i].date or "", articles[i].id))
+        declared = sorted({articles[i].story for i in group if articles[i].story})
+        first = members[0]
+        label = declared[0] if declared else (titles[first] or " ".join(articles[first].text.split()[:8]))
+        dates = sorted(a.date for a in (articles[i] for i in group) if a.date)
+        smallest = min(articles[i].id for i in group)
+        stories.append(
+            Story(
+                id="st-" + hashlib.sha1(smallest.encode()).hexdigest()[:10],
+                label=label,
+                articles=tuple(articles[i].id for i in members),
+                outlets=tuple(sorted({articles[i].outlet for i in group})),
+                first_date=dates[0] if dates else None,
+                last_date=dates[-1] if dates else None,
+            )
+        )
+    stories.sort(key=lambda s: (-len(s.articles), s.first_date or "", s.id))
+    return stories
