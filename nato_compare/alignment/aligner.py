@@ -525,5 +525,9 @@ def find_stories(
         min_similarity=params.min_story_similarity,
         date_window=params.date_window,
     )
-    titles = [titles_by_article.get(a.id) for a in articles]
+    openings = [data.texts[int(passages[0])] for passages in article_passages]
+    titles = [
+        titles_by_article.get(a.id) or " ".join(opening.split()[:10])
+        for a, opening in zip(articles, openings)
+    ]
     return describe_stories(articles, links, titles, include_lone=include_lone)

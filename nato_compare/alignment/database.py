@@ -22,7 +22,8 @@ from pathlib import Path
 from collections.abc import Iterable
 from typing import IO, TYPE_CHECKING, Any
 
-from .aligner import AlignParams, Progress, align
+from .aligner import AlignParams, Progress, align, find_stories
+from .stories import Story
 from ..csv_safe import write_csv
 from ..errors import NatoCompareError
 from ..model import outlet_key
@@ -227,3 +228,19 @@ def align_db(
         must_link=len(must),
         cannot_link=len(cannot),
     )
+
+
+def stories_db(
+    db_path: str | Path, params: AlignParams | None = None, *, include_lone: bool = False
+) -> list[Story]:
+    """The stories the aligner links the database's live articles into (nothing is stored)."""
+    db = _open_for_alignment(Path(db_path))
+    try:
+        passages = current_passages(db)
+    finally:
+        db.close()
+    if not passages:
+        raise NatoCompareError(
+            f"no passages in {db_path}: run 'nato-compare ingest SOURCES --db {db_path}' first"
+        )
+    return find_stories(passages, params=params, include_lone=include_lone)

@@ -23,11 +23,13 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Sequence
-from typing import Any
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import numpy as np
+
+from .normalize import STOP_WORDS
 
 ROW_CHUNK = 2_000  # articles whose similarities are computed at once (memory: chunk x articles)
 
@@ -79,13 +81,16 @@ def article_vectors(texts: Sequence[str]) -> Any:  # scipy.sparse.csr_matrix (un
         from scipy.sparse import csr_matrix
 
         return csr_matrix((len(texts), 1))
-    # tokens are already normalised and space-separated; words in more than half the articles
-    # name the corpus's subject, not a story
+    # tokens are already normalised and space-separated. Words in more than half the articles
+    # name the corpus's subject, not a story; a corpus of a few articles has no such half, so
+    # there the stop words go instead (on large corpora the share rule does better: ECB+)
+    few = len(texts) <= 10
     vectorizer = TfidfVectorizer(
         sublinear_tf=True,
         token_pattern=r"\S+",
         lowercase=False,
-        max_df=0.5 if len(texts) > 10 else 1.0,
+        stop_words=sorted(STOP_WORDS) if few else None,
+        max_df=1.0 if few else 0.5,
     )
     return vectorizer.fit_transform(texts)
 
@@ -198,12 +203,12 @@ class Story:
 def describe_stories(
     articles: Sequence[StoryArticle],
     links: Sequence[tuple[int, int, float]],
-    titles: Sequence[str | None],
+    titles: Sequence[str | None],  # per article: its title, or what to call it
     *,
     include_lone: bool = False,
 ) -> list[Story]:
     """The stories of ``articles`` (two or more articles; lone ones too with ``include_lone``),
-    largest first."""
+    largest first. A story holds the articles linked to each other directly or through others."""
     import hashlib
 
     stories = []
@@ -213,7 +218,11 @@ def describe_stories(
         members = sorted(group, key=lambda i: (articles[i].date or "", articles[i].id))
         declared = sorted({articles[i].story for i in group if articles[i].story})
         first = members[0]
-        label = declared[0] if declared else (titles[first] or " ".join(articles[first].text.split()[:8]))
+        label = (
+            declared[0]
+            if declared
+            else (titles[first] or " ".join(articles[first].text.split()[:8]))
+        )
         dates = sorted(a.date for a in (articles[i] for i in group) if a.date)
         smallest = min(articles[i].id for i in group)
         stories.append(

@@ -26,6 +26,7 @@ LAZY_COMMANDS = {
     "ingest": "ingest_cmd:ingest",
     "merge": "merge_cmd:merge",
     "report": "agreement_cmd:report",
+    "stories": "stories_cmd:stories",
     "tui": "tui_cmd:tui",
 }
 
