@@ -51,7 +51,7 @@ from .parallel import Pool, flatten, process_pool
 from .stories import Story, StoryArticle, describe_stories, link_stories
 
 Progress = Callable[[int, int, str], None]
-STAGES = ("sentences", "stories", "score", "select", "events", "evidence")
+STAGES = ("stories", "sentences", "score", "select", "events", "evidence")
 LABEL_WORDS = 14  # words of the best claim shown as an event's label
 COMMON_MIN_SENTENCES = 5  # a word in at most this many sentences is never set aside as common
 SUGGESTION_FLOOR = 20.0  # a left-out claim below this probability is not worth an analyst's look
@@ -87,7 +87,7 @@ class AlignParams:
     threshold: float = 40.0
     neighbours: int = 5
     lone_neighbours: int = 12
-    min_story_similarity: float = 0.1
+    min_story_similarity: float = 0.2
     date_window: int = 7
     common_share: float = 0.05
     one_per: str = "article"
@@ -253,22 +253,15 @@ def _article_passages(data: _Input) -> list[np.ndarray]:
     return [order[bounds[k] : bounds[k + 1]] for k in range(len(bounds) - 1)]
 
 
-def _story_articles(
-    data: _Input, sentences: Sentences, article_passages: list[np.ndarray]
-) -> list[StoryArticle]:
+def _story_articles(data: _Input, article_passages: list[np.ndarray]) -> list[StoryArticle]:
     articles = []
     for passages in article_passages:
         first = int(passages[0])
-        words = [
-            sentences.normalized[k]
-            for p in passages.tolist()
-            for k in range(int(sentences.first[p]), int(sentences.first[p + 1]))
-        ]
         articles.append(
             StoryArticle(
                 id=data.articles[first],
                 outlet=data.outlet_keys[first],
-                text=" ".join(words),
+                text="\n\n".join(data.texts[p] for p in passages.tolist()),
                 date=data.dates[first],
                 story=data.stories[first],
             )
@@ -336,17 +329,10 @@ def _align(
     cannot: set[tuple[int, int]],
 ) -> AlignmentResult:
     n, lap = len(data.ids), watch.lap
-    report(0, n, "sentences")
-    sentences = join_sentences(
-        pool.map_chunks(split_passages, data.texts, lambda d, t: report(d, t, "sentences"))
-    )
-    report(n, n, "sentences")
-    lap("sentences")
-
     article_passages = _article_passages(data) if n else []
     report(0, len(article_passages), "stories")
     links = link_stories(
-        _story_articles(data, sentences, article_passages),
+        _story_articles(data, article_passages),
         neighbours=params.neighbours,
         lone_neighbours=params.lone_neighbours,
         min_similarity=params.min_story_similarity,
@@ -354,6 +340,22 @@ def _align(
     )
     report(len(article_passages), len(article_passages), "stories")
     lap("stories")
+
+    # only the passages of linked articles are split and normalised: the costliest step, and
+    # in a real corpus most articles have no counterpart
+    linked = np.zeros(n, dtype=bool)
+    for i, j, _ in links:
+        linked[article_passages[i]] = linked[article_passages[j]] = True
+    report(0, n, "sentences")
+    sentences = join_sentences(
+        pool.map_chunks(
+            split_passages,
+            [text if wanted else "" for text, wanted in zip(data.texts, linked.tolist())],
+            lambda d, t: report(d, t, "sentences"),
+        )
+    )
+    report(n, n, "sentences")
+    lap("sentences")
 
     candidates, owners = candidate_sentence_pairs(sentences, article_passages, links)
     common = common_words(sentences, params.common_share, COMMON_MIN_SENTENCES)
@@ -393,21 +395,20 @@ def _align(
         pairs, pair_scores, keys, data.positions, most=most, must=must, cannot=cannot
     )
     groups.sort(key=lambda g: (data.articles[g[0]], data.ids[g[0]]))
-    claim_of = {tuple(p): int(c) for p, c in zip(pairs.tolist(), pair_claims.tolist())}
-    score_of = {tuple(p): float(s) for p, s in zip(pairs.tolist(), pair_scores.tolist())}
+    group_of = {i: g for g, members in enumerate(groups) for i in members}
+    best_inside: dict[int, int] = {}  # event -> index of its best pair (pairs are best first)
+    for k in np.lexsort((pairs[:, 1], pairs[:, 0], -pair_scores)).tolist() if len(pairs) else []:
+        g = group_of.get(int(pairs[k, 0]))
+        if g is not None and g == group_of.get(int(pairs[k, 1])):
+            best_inside.setdefault(g, k)
     events: list[Event] = []
     event_of: dict[int, str] = {}
     for seq, members in enumerate(groups, 1):
         ev = _event_id(min(data.ids[i] for i in members))
-        inside = [p for p in score_of if p[0] in members and p[1] in members]
-        if inside:
-            best_pair = max(inside, key=lambda p: (score_of[p], -p[0], -p[1]))
-            claim = int(candidates[claim_of[best_pair], 0])
-            label = _label(
-                data.texts[int(sentences.of[claim])][
-                    int(sentences.start[claim]) : int(sentences.end[claim])
-                ]
-            )
+        if seq - 1 in best_inside:
+            claim = int(candidates[pair_claims[best_inside[seq - 1]], 0])
+            start, end = int(sentences.start[claim]), int(sentences.end[claim])
+            label = _label(data.texts[int(sentences.of[claim])][start:end])
         else:
             label = _label(data.texts[members[0]])
         for i in members:
@@ -515,9 +516,8 @@ def find_stories(
     data = _prepare(rows)
     if not data.ids:
         return []
-    sentences = split_passages(data.texts)
     article_passages = _article_passages(data)
-    articles = _story_articles(data, sentences, article_passages)
+    articles = _story_articles(data, article_passages)
     links = link_stories(
         articles,
         neighbours=params.neighbours,

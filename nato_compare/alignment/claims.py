@@ -44,7 +44,7 @@ def split_passages(texts: Sequence[str]) -> Sentences:
     of, starts, ends, normalized = [], [], [], []
     first = [0]
     for p, text in enumerate(texts):
-        spans = split_sentences(text) or [(0, len(text))]
+        spans = split_sentences(text) or ([(0, len(text))] if text.strip() else [])
         for s, e in spans:
             of.append(p)
             starts.append(s)

@@ -5,9 +5,8 @@ similar articles (mutual nearest neighbours) and their similarity reaches ``min_
 article left with no link gets one more look: its most similar article, if it counts the article
 among its ``lone_neighbours`` best.
 Similarity is the cosine of TF-IDF vectors (scikit-learn, sublinear term frequency) over the
-articles' normalised words (:func:`nato_compare.alignment.normalize`: stems, amounts in one
-form), so names, places and numbers that only one story has weigh most, and words every story
-uses weigh little. Mutual nearest neighbours let an article have no partner at all: an article
+articles' words, so names, places and numbers that only one story has weigh most, and words
+every story uses weigh little. Mutual nearest neighbours let an article have no partner at all: an article
 nobody else reports stays alone, whatever its best match.
 
 Dates: two articles whose dates are both known and lie more than ``date_window`` days apart are
@@ -25,11 +24,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 import numpy as np
 
-from .normalize import STOP_WORDS
 
 ROW_CHUNK = 2_000  # articles whose similarities are computed at once (memory: chunk x articles)
 
@@ -40,7 +37,7 @@ class StoryArticle:
 
     id: str
     outlet: str  # the outlet key: two articles of one outlet are never linked
-    text: str  # normalised text of the whole article
+    text: str  # the whole article
     date: str | None = None
     story: str | None = None
 
@@ -73,23 +70,22 @@ def _too_far(a: tuple[int, int] | None, b: tuple[int, int] | None, window: int) 
     return a[0] - b[1] > window or b[0] - a[1] > window
 
 
-def article_vectors(texts: Sequence[str]) -> Any:  # scipy.sparse.csr_matrix (untyped)
-    """L2-normalised TF-IDF rows of the articles' normalised texts."""
+def article_vectors(texts: Sequence[str]):  # -> scipy.sparse.csr_matrix
+    """L2-normalised TF-IDF rows of the articles' texts (words lower-cased, as written)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    if not any(t.strip() for t in texts):
+    if not any(any(c.isalnum() for c in t) for t in texts):
         from scipy.sparse import csr_matrix
 
         return csr_matrix((len(texts), 1))
-    # tokens are already normalised and space-separated. Words in more than half the articles
-    # name the corpus's subject, not a story; a corpus of a few articles has no such half, so
-    # there the stop words go instead (on large corpora the share rule does better: ECB+)
+    # Words in more than half the articles name the corpus's subject, not a story; a corpus of a
+    # few articles has no such half, so there English function words go instead (on large
+    # corpora the share rule does better: ECB+)
     few = len(texts) <= 10
     vectorizer = TfidfVectorizer(
         sublinear_tf=True,
-        token_pattern=r"\S+",
-        lowercase=False,
-        stop_words=sorted(STOP_WORDS) if few else None,
+        token_pattern=r"(?u)\b\w+\b",
+        stop_words="english" if few else None,
         max_df=1.0 if few else 0.5,
     )
     return vectorizer.fit_transform(texts)
@@ -100,7 +96,7 @@ def link_stories(
     *,
     neighbours: int = 5,
     lone_neighbours: int = 12,
-    min_similarity: float = 0.1,
+    min_similarity: float = 0.2,
     date_window: int = 7,
 ) -> list[tuple[int, int, float]]:
     """Index pairs ``(i, j, similarity)`` (i < j) of the articles that report the same story.
