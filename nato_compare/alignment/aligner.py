@@ -39,6 +39,7 @@ from .claims import (
     candidate_sentence_pairs,
     common_words,
     without,
+    word_incidence,
     join_sentences,
     numbers_conflict,
     score_sentence_pairs,
@@ -357,12 +358,15 @@ def _align(
     report(n, n, "sentences")
     lap("sentences")
 
-    candidates, owners = candidate_sentence_pairs(sentences, article_passages, links)
     common = common_words(sentences, params.common_share, COMMON_MIN_SENTENCES)
+    compared = without(common, sentences.normalized)  # what the scores compare
+    candidates, owners = candidate_sentence_pairs(
+        sentences, article_passages, links, word_incidence(compared)
+    )
     scores = score_sentence_pairs(
         sentences,
         candidates,
-        common=common,
+        texts=compared,
         workers=params.workers,
         report=lambda d, t: report(d, t, "score"),
     )
@@ -429,7 +433,6 @@ def _align(
 
     report(0, len(pairs), "evidence")
     claim_rows = [candidates[c] for c in pair_claims.tolist()]
-    compared = without(common, sentences.normalized)  # what the scores compared
     rows = [
         (
             data.texts[int(sentences.of[sa])][int(sentences.start[sa]) : int(sentences.end[sa])],

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..segment import split_sentences
-from .normalize import is_number, normalize
+from .normalize import STOP_WORDS, is_number, normalize
 from .similarity import content_counts, similarity_many_normalized
 
 SCORE_CHUNK = 500_000
@@ -73,23 +73,56 @@ def _ranges(first: np.ndarray, passages: np.ndarray) -> np.ndarray:
     return indices
 
 
+def word_incidence(texts: Sequence[str]):  # -> scipy.sparse.csr_matrix
+    """Which content words (normalised, no stop words) each text holds, as a 0/1 matrix."""
+    from scipy.sparse import csr_matrix
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    vectorizer = CountVectorizer(
+        binary=True, token_pattern=r"\S+", lowercase=False, stop_words=sorted(STOP_WORDS)
+    )
+    try:
+        return vectorizer.fit_transform(texts).tocsr()
+    except ValueError:  # no word at all
+        return csr_matrix((len(texts), 1), dtype=np.int64)
+
+
 def candidate_sentence_pairs(
     sentences: Sentences,
     article_passages: list[np.ndarray],
     links: Sequence[tuple[int, int, float]],
+    words=None,  # scipy.sparse.csr_matrix | None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Every sentence pair of every linked article pair: (n × 2 sentence indices, link index)."""
+    """The sentence pairs of every linked article pair that share a word of ``words``
+    (:func:`word_incidence` of the texts compared; None: every pair), as (n × 2 sentence
+    indices, link index). Two sentences with no content word in common are not the same fact,
+    and on large corpora most pairs are such."""
     per_article = [_ranges(sentences.first, p) for p in article_passages]
+    partners: dict[int, list[int]] = {}  # article -> its links (as the smaller article)
+    for k, (i, _, _) in enumerate(links):
+        partners.setdefault(i, []).append(k)
     parts, owners = [], []
-    for k, (i, j, _) in enumerate(links):
-        a, b = per_article[i], per_article[j]
-        if not len(a) or not len(b):
+    for i, ks in partners.items():
+        a = per_article[i]
+        if not len(a):
             continue
-        parts.append(np.stack([np.repeat(a, len(b)), np.tile(b, len(a))], axis=1))
-        owners.append(np.full(len(a) * len(b), k, dtype=np.int64))
+        b = np.concatenate([per_article[links[k][1]] for k in ks])
+        link_of = np.repeat(ks, [len(per_article[links[k][1]]) for k in ks])
+        if not len(b):
+            continue
+        if words is None:
+            rows, columns = np.repeat(np.arange(len(a)), len(b)), np.tile(np.arange(len(b)), len(a))
+        else:
+            # one product per article and all its partners: far fewer calls than one per link
+            shared = (words[a] @ words[b].T).tocoo()
+            rows, columns = shared.row, shared.col
+        order = np.lexsort((columns, rows, link_of[columns]))
+        rows, columns = rows[order], columns[order]
+        parts.append(np.stack([a[rows], b[columns]], axis=1))
+        owners.append(link_of[columns])
     if not parts:
         return np.zeros((0, 2), dtype=np.int64), np.zeros(0, dtype=np.int64)
-    return np.concatenate(parts), np.concatenate(owners)
+    return np.concatenate(parts), np.concatenate(owners).astype(np.int64)
 
 
 def common_words(sentences: Sentences, share: float, at_least: int) -> frozenset[str]:
@@ -116,14 +149,15 @@ def score_sentence_pairs(
     sentences: Sentences,
     pairs: np.ndarray,
     *,
-    common: frozenset[str] = frozenset(),
+    texts: Sequence[str] | None = None,
     workers: int = -1,
     report: Callable[[int, int], None] = lambda done, total: None,
 ) -> np.ndarray:
-    """The similarity (0–100) of every sentence pair, ``common`` words set aside (the shortness
-    gate still measures whole sentences)."""
+    """The similarity (0–100) of every sentence pair, compared as ``texts`` (default: the
+    normalised sentences; the aligner passes them with the common words set aside; the
+    shortness gate still measures whole sentences)."""
     scores = np.zeros(len(pairs))
-    text = without(common, sentences.normalized)
+    text = sentences.normalized if texts is None else texts
     for start in range(0, len(pairs), SCORE_CHUNK):
         chunk = pairs[start : start + SCORE_CHUNK]
         scores[start : start + len(chunk)] = similarity_many_normalized(
