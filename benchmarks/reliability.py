@@ -74,8 +74,14 @@ def curve(probabilities: np.ndarray, labels: np.ndarray) -> list[tuple[float, in
     for k in range(10):
         chosen = place == k
         if chosen.any():
-            rows.append((BINS[k], int(chosen.sum()), float(probabilities[chosen].mean()),
-                         float(labels[chosen].mean())))
+            rows.append(
+                (
+                    BINS[k],
+                    int(chosen.sum()),
+                    float(probabilities[chosen].mean()),
+                    float(labels[chosen].mean()),
+                )
+            )
     return rows
 
 
@@ -104,8 +110,11 @@ def main() -> None:
     for fit, name in ((half, "even topics"), (~half, "odd topics")):
         model = LogisticRegression().fit(z[fit], labels[fit])
         refit = model.predict_proba(z[~fit])[:, 1]
-        show(f"recalibrated on the {name} (a={model.coef_[0][0]:.2f}, b={model.intercept_[0]:.2f}), "
-             "read on the others", curve(refit, labels[~fit]))
+        show(
+            f"recalibrated on the {name} (a={model.coef_[0][0]:.2f}, b={model.intercept_[0]:.2f}), "
+            "read on the others",
+            curve(refit, labels[~fit]),
+        )
 
 
 if __name__ == "__main__":

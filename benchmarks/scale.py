@@ -296,8 +296,10 @@ def exhaustive_targets(rows: list[dict], truth: dict[str, str | None], params: A
 def run(passages: int, outlets: int, seed: int, unrelated: float, sample_articles: int) -> None:
     started = time.perf_counter()
     rows, truth = generate_corpus(passages, outlets=outlets, seed=seed, unrelated=unrelated)
-    print(f"corpus: {len(rows):,} passages, {len({r['article_id'] for r in rows}):,} articles, "
-          f"{outlets} outlets (made in {time.perf_counter() - started:.1f} s)")
+    print(
+        f"corpus: {len(rows):,} passages, {len({r['article_id'] for r in rows}):,} articles, "
+        f"{outlets} outlets (made in {time.perf_counter() - started:.1f} s)"
+    )
     params = AlignParams(processes=-1)
     cpu, wall = _cpu_seconds(), time.perf_counter()
     result = align(rows, params=params)
@@ -305,19 +307,27 @@ def run(passages: int, outlets: int, seed: int, unrelated: float, sample_article
     kept = {(p.a, p.b) for p in result.pairs}
     right = sum(1 for a, b in kept if truth[a] and truth[a] == truth[b])
     true_pairs = _true_pairs(rows, truth)
-    print(f"align: {wall:.1f} s wall, {cpu:.1f} s CPU in this process (workers not counted), "
-          f"peak {_rss_mb():,.0f} MB; stages {result.stats['seconds']}")
-    print(f"  {result.stats['story_links']:,} story links, {result.stats['candidates']:,} sentence "
-          f"pairs scored, {len(kept):,} pairs kept, {len(result.events):,} events")
-    print(f"  purity {right / max(len(kept), 1):.3f}; recall of the true event pairs "
-          f"{len(kept & true_pairs) / max(len(true_pairs), 1):.3f} ({len(true_pairs):,})")
+    print(
+        f"align: {wall:.1f} s wall, {cpu:.1f} s CPU in this process (workers not counted), "
+        f"peak {_rss_mb():,.0f} MB; stages {result.stats['seconds']}"
+    )
+    print(
+        f"  {result.stats['story_links']:,} story links, {result.stats['candidates']:,} sentence "
+        f"pairs scored, {len(kept):,} pairs kept, {len(result.events):,} events"
+    )
+    print(
+        f"  purity {right / max(len(kept), 1):.3f}; recall of the true event pairs "
+        f"{len(kept & true_pairs) / max(len(true_pairs), 1):.3f} ({len(true_pairs):,})"
+    )
     sample = _sample(rows, truth, sample_articles, seed)
     targets = exhaustive_targets(sample, truth, params)
     event_of = {m.passage_id: e.id for e in result.events for m in e.members}
     found = sum(1 for a, b in targets if (a, b) in kept or event_of.get(a, 1) == event_of.get(b))
-    print(f"  exhaustive targets on a sample of {len(sample):,} passages: {len(targets):,}; "
-          f"found by the aligner on the whole corpus (paired, or in one event): "
-          f"{found / max(len(targets), 1):.3f}")
+    print(
+        f"  exhaustive targets on a sample of {len(sample):,} passages: {len(targets):,}; "
+        f"found by the aligner on the whole corpus (paired, or in one event): "
+        f"{found / max(len(targets), 1):.3f}"
+    )
 
 
 def run_command(passages: int, outlets: int, seed: int, unrelated: float) -> None:
@@ -331,28 +341,49 @@ def run_command(passages: int, outlets: int, seed: int, unrelated: float) -> Non
         with corpus.open("w", encoding="utf-8") as out:
             for article, members in by_article.items():
                 text = "\n\n".join(r["text"] for r in members)
-                out.write(json.dumps({"id": article, "outlet": members[0]["outlet"],
-                                      "text": text}) + "\n")
+                out.write(
+                    json.dumps({"id": article, "outlet": members[0]["outlet"], "text": text}) + "\n"
+                )
         command = [str(Path(sys.executable).parent / "nato-compare")]
-        subprocess.run([*command, "ingest", str(corpus), "--db", str(db)], check=True,
-                       capture_output=True)
+        subprocess.run(
+            [*command, "ingest", str(corpus), "--db", str(db)], check=True, capture_output=True
+        )
         stored = subprocess.run(
-            [sys.executable, "-c", "import sqlite3,sys; print(sqlite3.connect(sys.argv[1])"
-             ".execute('select count(*) from passages').fetchone()[0])", str(db)],
-            capture_output=True, text=True, check=True).stdout.strip()
+            [
+                sys.executable,
+                "-c",
+                "import sqlite3,sys; print(sqlite3.connect(sys.argv[1])"
+                ".execute('select count(*) from passages').fetchone()[0])",
+                str(db),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
         started = time.perf_counter()
-        subprocess.run([*command, "align", "--db", str(db), "--output", str(Path(tmp) / "a.csv")],
-                       check=True, capture_output=True)
+        subprocess.run(
+            [*command, "align", "--db", str(db), "--output", str(Path(tmp) / "a.csv")],
+            check=True,
+            capture_output=True,
+        )
         command_seconds = time.perf_counter() - started
         texts = [r["text"] for r in rows]
         started = time.perf_counter()
-        process.cdist(texts, texts, scorer=fuzz.token_sort_ratio, processor=utils.default_process,
-                      workers=-1, dtype=np.uint8)
+        process.cdist(
+            texts,
+            texts,
+            scorer=fuzz.token_sort_ratio,
+            processor=utils.default_process,
+            workers=-1,
+            dtype=np.uint8,
+        )
         cdist_seconds = time.perf_counter() - started
-    print(f"end to end, {stored} passages in the database: 'nato-compare align --output' "
-          f"{command_seconds:.1f} s (reading the database, aligning, storing the run, writing "
-          f"the CSV); one exhaustive cdist of token_sort_ratio {cdist_seconds:.1f} s: "
-          f"{cdist_seconds / command_seconds:.0f}x faster")
+    print(
+        f"end to end, {stored} passages in the database: 'nato-compare align --output' "
+        f"{command_seconds:.1f} s (reading the database, aligning, storing the run, writing "
+        f"the CSV); one exhaustive cdist of token_sort_ratio {cdist_seconds:.1f} s: "
+        f"{cdist_seconds / command_seconds:.0f}x faster"
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -362,8 +393,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--unrelated", type=float, default=0.4)
     parser.add_argument("--sample-articles", type=int, default=400)
-    parser.add_argument("--command", action="store_true",
-                        help="also time the real command end to end against one cdist")
+    parser.add_argument(
+        "--command",
+        action="store_true",
+        help="also time the real command end to end against one cdist",
+    )
     args = parser.parse_args(argv)
     run(args.passages, args.outlets, args.seed, args.unrelated, args.sample_articles)
     if args.command:

@@ -27,9 +27,15 @@ def two_event_db(tmp_path: Path, *, lone: bool = False) -> Path:
         for k, text in enumerate(texts)
     ]
     if lone:
-        rows.append({"id": "harvest", "outlet": "Outlet A", "title": "Harvest festival",
-                     "text": "The harvest festival in the village drew record crowds, with "
-                     "pumpkins, cider and a brass band playing until late."})
+        rows.append(
+            {
+                "id": "harvest",
+                "outlet": "Outlet A",
+                "title": "Harvest festival",
+                "text": "The harvest festival in the village drew record crowds, with "
+                "pumpkins, cider and a brass band playing until late.",
+            }
+        )
     corpus.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     db = tmp_path / "stories.db"
     ingest_sources([corpus], db)
@@ -42,7 +48,8 @@ def test_two_events_are_two_stories_and_a_lone_article_is_listed_only_with_all(t
     assert result.exit_code == 0, result.output
     found = [json.loads(line) for line in result.stdout.splitlines()]
     assert sorted(sorted(s["articles"]) for s in found) == [
-        ["flood-0", "flood-1", "flood-2", "flood-3"], ["pledge-0", "pledge-1", "pledge-2"]
+        ["flood-0", "flood-1", "flood-2", "flood-3"],
+        ["pledge-0", "pledge-1", "pledge-2"],
     ]
     everything = stories("--db", str(db), "--format", "jsonl", "--all")
     lone = [json.loads(line) for line in everything.stdout.splitlines()]

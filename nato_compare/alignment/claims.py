@@ -17,8 +17,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from scipy.sparse import csr_matrix
 
 from ..segment import split_sentences
 from .normalize import STOP_WORDS, is_number, normalize
@@ -73,7 +77,7 @@ def _ranges(first: np.ndarray, passages: np.ndarray) -> np.ndarray:
     return indices
 
 
-def word_incidence(texts: Sequence[str]):  # -> scipy.sparse.csr_matrix
+def word_incidence(texts: Sequence[str]) -> csr_matrix:
     """Which content words (normalised, no stop words) each text holds, as a 0/1 matrix."""
     from scipy.sparse import csr_matrix
     from sklearn.feature_extraction.text import CountVectorizer
@@ -91,7 +95,7 @@ def candidate_sentence_pairs(
     sentences: Sentences,
     article_passages: list[np.ndarray],
     links: Sequence[tuple[int, int, float]],
-    words=None,  # scipy.sparse.csr_matrix | None
+    words: csr_matrix | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The sentence pairs of every linked article pair that share a word of ``words``
     (:func:`word_incidence` of the texts compared; None: every pair), as (n × 2 sentence

@@ -24,8 +24,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from scipy.sparse import csr_matrix
 
 
 ROW_CHUNK = 2_000
@@ -71,7 +75,7 @@ def _too_far(a: tuple[int, int] | None, b: tuple[int, int] | None, window: int) 
     return a[0] - b[1] > window or b[0] - a[1] > window
 
 
-def article_vectors(texts: Sequence[str]):  # -> scipy.sparse.csr_matrix
+def article_vectors(texts: Sequence[str]) -> csr_matrix:
     """L2-normalised TF-IDF rows of the articles' texts (words lower-cased, as written)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -224,14 +228,10 @@ def describe_stories(
         if len(group) < 2 and not include_lone:
             continue
         members = sorted(group, key=lambda i: (articles[i].date or "", articles[i].id))
-        declared = sorted({articles[i].story for i in group if articles[i].story})
+        declared = sorted({story for i in group if (story := articles[i].story)})
         first = members[0]
-        label = (
-            declared[0]
-            if declared
-            else (titles[first] or " ".join(articles[first].text.split()[:8]))
-        )
-        dates = sorted(a.date for a in (articles[i] for i in group) if a.date)
+        label = declared[0] if declared else (titles[first] or articles[first].id)
+        dates = sorted(day for i in group if (day := articles[i].date))
         smallest = min(articles[i].id for i in group)
         stories.append(
             Story(
