@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner
-from test_align import FLOOD, PLEDGE
+from tests.test_align import FLOOD, PLEDGE
 
 from nato_compare.cli import main
 from nato_compare.pipeline import ingest_sources
