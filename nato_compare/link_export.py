@@ -21,6 +21,7 @@ from .errors import NatoCompareError
 from .csv_safe import restore, write_csv
 from .export import _check_format, _open_output, write_jsonl
 from .output_files import check_output
+from .safe_text import terminal_safe
 from .store import open_db
 from .store.judgement_exchange import JudgementsResult, insert_judgements, link_rows
 from .store.judgements import LINK, LINK_VERDICTS, ordered
@@ -43,6 +44,14 @@ def export_links(
         check_output(output, databases=[Path(db_path)])
     db = open_db(db_path, create=False)
     try:
+        if annotator is not None:
+            known = sorted({r["annotator"] for r in link_rows(db)})
+            if annotator not in known:
+                names = ", ".join(terminal_safe(name) for name in known) or "none"
+                raise NatoCompareError(
+                    f"no link judgements by {terminal_safe(repr(annotator))} in {db_path} "
+                    f"(annotators with some: {names})"
+                )
         rows = link_rows(db, annotator)
         with _open_output(output, stream, excel, Path(db_path)) as out:
             if fmt == "csv":

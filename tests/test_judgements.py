@@ -239,6 +239,18 @@ def test_merge_twice_equals_once(judged_db: Path, tmp_path: Path) -> None:
     assert J.link_verdicts(db) == J.link_verdicts(open_db(judged_db))
 
 
+def test_export_links_of_one_annotator(judged_db: Path) -> None:
+    result = run("export", "--links", "--annotator", "alice", "--db", judged_db)
+    assert result.exit_code == 0
+    assert [r["annotator"] for r in csv.DictReader(io.StringIO(result.stdout))] == ["alice"]
+    result = run("export", "--links", "--annotator", "carol", "--db", judged_db)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: no link judgements by 'carol' in {judged_db} (annotators with some: "
+        "=cmd|' /C calc'!A0, alice, bob)\n"
+    )
+
+
 def test_export_links_refuses_events(judged_db: Path) -> None:
     result = run("export", "--links", "--events", "--db", judged_db)
     assert result.exit_code == 2
