@@ -388,3 +388,13 @@ def log_role(db: sqlite_utils.Database, annotator: str, role: str, via: str) -> 
             "INSERT INTO role_log (annotator, role, via, at) VALUES (?, ?, ?, ?)",
             [annotator, role, via, _now()],
         )
+
+
+def latest_action(db: sqlite_utils.Database, annotator: str) -> tuple[dict[str, Any], str] | None:
+    """The annotator's latest action still in effect (not undone), and when it was taken."""
+    row = db.execute(
+        "SELECT action, at FROM action_log WHERE annotator = ? AND undone = 0 "
+        "ORDER BY seq DESC LIMIT 1",
+        [annotator],
+    ).fetchone()
+    return (json.loads(row[0]), row[1]) if row else None

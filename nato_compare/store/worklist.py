@@ -309,3 +309,12 @@ def first_event_id(db: Database) -> str | None:
         "SELECT id FROM events WHERE run_id = (SELECT max(run_id) FROM events) ORDER BY seq LIMIT 1"
     ).fetchone()
     return row[0] if row else None
+
+
+def in_latest_run(db: Database, event_id: str) -> bool:
+    """Whether the event is one of the latest run's (the ones listed)."""
+    row = db.execute(
+        "SELECT 1 FROM events WHERE id = ? AND run_id = (SELECT max(run_id) FROM events)",
+        [event_id],
+    ).fetchone()
+    return row is not None

@@ -82,10 +82,10 @@ COMMAND_BINDINGS: list[Binding] = [
     Binding(
         "n",
         "next_unannotated",
-        "Next unannotated",
+        "Next to code",
         id="passage.next_unannotated",
-        tooltip="The next passage you have not labelled: in this event, else in the next event"
-        " that has one (wrapping round; filters apply).",
+        tooltip="The next passage you have not coded completely (a frame-only passage too): in"
+        " this event, else in the next event that has one (wrapping round; filters apply).",
     ),
     Binding(
         "down,j", "move(0, 1)", "Passage below", show=False, key_display="↓ j", id="passage.down"
@@ -153,11 +153,36 @@ COMMAND_BINDINGS: list[Binding] = [
     ),
     Binding(
         "tab",
-        "app.focus_next",
+        "toggle_focus",
         "Event list ⇄ passages",
         show=False,
         key_display="Tab",
         id="focus.next",
+        tooltip="The event list (shown if it was collapsed), and back to the passage.",
+    ),
+    Binding(
+        "v",
+        "toggle_list",
+        "Events",
+        id="events.toggle_list",
+        tooltip="Show or collapse the event list (collapsed at first on a narrow terminal).",
+    ),
+    Binding(
+        "greater_than_sign",
+        "page_outlets(1)",
+        "More outlets",
+        show=False,
+        key_display=">",
+        id="column.page_right",
+        tooltip="The next outlet columns, when not all fit (at 80 columns: two at a time).",
+    ),
+    Binding(
+        "less_than_sign",
+        "page_outlets(-1)",
+        "Previous outlets",
+        show=False,
+        key_display="<",
+        id="column.page_left",
     ),
     *REVIEW_BINDINGS,
     Binding("question_mark", "help", "Help", key_display="?", id="app.help"),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import json
 import sqlite3
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -24,6 +25,7 @@ from rich.text import Text
 from textual.content import Content
 
 import nato_compare.store.annotations as annotations_store
+
 from ..codebook import Dimension
 from ..safe_text import terminal_safe
 from ..store import get_setting, open_db, set_setting
@@ -37,12 +39,13 @@ from ..store.worklist import (
     event_passages,
     first_event_id,
     get_event,
+    in_latest_run,
     list_events,
     next_unannotated_event,
     outlets,  # noqa: F401  (the app calls it as data.outlets)
 )
-from .widgets.highlight import highlight, shared_words
-from .widgets.outlet_column import (
+from .layout.highlight import SEARCH_STYLE, highlight, shared_words
+from .layout.lines import (
     ColumnLines,
     ColumnLook,
     column_titles,
@@ -219,9 +222,49 @@ def open_first_event(db, annotator: str | None, codebook=None) -> Opening:
         annotator = remembered_annotator(db)
         if annotator is None:
             return Opening(None)
-    event_id = first_event_id(db)
+    event_id = last_position(db, annotator) or first_event_id(db)
     view = load_event(db, annotator, event_id, None, codebook) if event_id is not None else None
     return Opening(annotator, event_id, view)
+
+
+def _position_setting(annotator: str) -> str:
+    return f"position:{annotator}"
+
+
+def remember_position_if_free(db, annotator: str, event_id: str) -> None:
+    """Remember the event on screen as the app closes (unless the write lock is held)."""
+    value = json.dumps({"event_id": event_id, "at": annotations_store._now()})
+    try:
+        set_setting(db, _position_setting(annotator), value, timeout=REMEMBER_WAIT)
+    except sqlite3.OperationalError:
+        pass
+
+
+def last_position(db, annotator: str) -> str | None:
+    """Where the annotator stopped: the event on screen when the app last closed, or the event
+    of their latest action when that is later (a killed app remembers nothing on closing);
+    ``None`` when neither is an event of the latest run."""
+    # (when, 1 for the closing's position: it wins a tie, being written last; event id)
+    found: list[tuple[str, int, str]] = []
+    remembered = get_setting(db, _position_setting(annotator))
+    if remembered:
+        try:
+            position = json.loads(remembered)
+            found.append((position["at"], 1, position["event_id"]))
+        except (ValueError, KeyError, TypeError):
+            pass
+    latest = annotations_store.latest_action(db, annotator)
+    if latest is not None:
+        action, at = latest
+        event_id = action.get("event_id") or (
+            event_of_passage(db, action["passage_id"]) if action.get("passage_id") else None
+        )
+        if event_id:
+            found.append((at, 0, event_id))
+    for _, _, event_id in sorted(found, reverse=True):
+        if in_latest_run(db, event_id):
+            return event_id
+    return None
 
 
 def remember_annotator_if_free(db, name: str) -> None:
@@ -245,8 +288,15 @@ def load_events(
 
 
 def load_event(
-    db, annotator: str, event_id: str, layout: ColumnLayout | None = None, codebook=None
+    db,
+    annotator: str,
+    event_id: str,
+    layout: ColumnLayout | None = None,
+    codebook=None,
+    search: str | None = None,
 ) -> EventView | None:
+    """An event read for the screen; ``search`` (the list's search words) is marked in the
+    passages."""
     required = codebook.required if codebook is not None else ()
     summary = _shown_summary(get_event(db, annotator, event_id, required))
     if summary is None:
@@ -269,11 +319,12 @@ def load_event(
     for key, column in view.columns:
         for passage in column:
             mark = f"¶{passage.seq + 1}" + (" (superseded)" if passage.superseded else "")
-            view.bodies[passage.id] = Content.from_rich_text(
-                Text.assemble(
-                    (mark, "dim"), " ", highlight(passage.text, shared[key], compare=compare)
-                )
+            body = Text.assemble(
+                (mark, "dim"), " ", highlight(passage.text, shared[key], compare=compare)
             )
+            if search and search.strip():
+                body.highlight_words([search.strip()], SEARCH_STYLE, case_sensitive=False)
+            view.bodies[passage.id] = Content.from_rich_text(body)
     if layout is not None:
         width = text_width(column_width(layout.available, len(view.columns)))
         for key, column in view.columns:

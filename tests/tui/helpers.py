@@ -26,7 +26,7 @@ async def settle(pilot, rounds: int = 30) -> None:
 
 
 def screen(app) -> EventScreen:
-    return app.get_screen("_default") if not isinstance(app.screen, EventScreen) else app.screen
+    return next(s for s in reversed(app.screen_stack) if isinstance(s, EventScreen))
 
 
 def focused_passage(app) -> PassageRef:

@@ -11,7 +11,9 @@ from tests.tui.helpers import (
     settle,
     widget_text,
 )
+from textual.widgets import Label
 
+import nato_compare.store.annotations as annotations_store
 from nato_compare.store import open_db
 from nato_compare.store.worklist import event_passages, list_events
 from nato_compare.tui.app import make_app
@@ -21,9 +23,6 @@ from nato_compare.tui.screens.help_screen import HelpScreen
 from nato_compare.tui.widgets.event_list import EventList
 from nato_compare.tui.widgets.label_bar import AdjudicationPanel, LabelBar
 from nato_compare.tui.widgets.outlet_column import OutletColumn
-from textual.widgets import Label
-
-import nato_compare.store.annotations as annotations_store
 
 
 def events_in(db_path, annotator="alice"):
@@ -188,9 +187,8 @@ async def test_restart_finds_everything_as_left(event_db):
         assert app.annotator == "alice"  # remembered
         prompts = [screen(app).query_one(EventList).prompt_at(i) for i in range(2)]
         assert f"1/{events[0].total}" in prompts[0] and f"1/{events[1].total}" in prompts[1]
-        assert "frame: Fairness and equality" in widget_text(focused_passage(app))
-        await pilot.press("right_square_bracket")
-        await settle(pilot)
+        # it opens where alice stopped: the second event
+        assert screen(app).view.summary.id == events[1].id
         shown = widget_text(focused_passage(app))
         assert "frame: Political · stance: AGAINST" in shown and "note: hedged" in shown
         await pilot.press("u", "u")
@@ -246,9 +244,13 @@ async def test_redo_after_a_restart_brings_the_label_back(event_db):
         await pilot.pause()
         assert not app.is_running
     assert db_rows(event_db, log) == [(0,), (1,)]  # the undone action waits to be redone
-    # a new app on the same database opens on the first event; redo goes to the second one
+    # a new app on the same database opens where alice quit (the second event); she goes back
+    # to the first, and redo takes her to the second again
     app = make_app(event_db, None)
     async with app.run_test(size=(160, 45), notifications=True) as pilot:
+        await settle(pilot)
+        assert screen(app).view.summary.id == events[1].id
+        await pilot.press("left_square_bracket")
         await settle(pilot)
         assert screen(app).view.summary.id == events[0].id
         assert "frame: Fairness and equality" in widget_text(focused_passage(app))
@@ -529,7 +531,7 @@ async def test_help_lists_every_key(event_db):
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         text = " ".join(widget_text(w) for w in app.screen.query("Static"))
-        for needle in ("Next unannotated", "Undo", "Redo", "All annotators", "Economic", "FAVOR"):
+        for needle in ("Next to code", "Undo", "Redo", "All annotators", "Economic", "FAVOR"):
             assert needle in text
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)

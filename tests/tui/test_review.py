@@ -114,7 +114,9 @@ async def test_evidence_is_shown_compactly_and_in_full(review_db: Path) -> None:
         cgtn_text = db_rows(review_db, "SELECT text FROM passages WHERE id = ?", (cgtn,))[0][0]
         assert "matched: " + cgtn_text[: cgtn_text.index(".") + 1][:40] in text
         # the column headers: ICARO's score against the focused passage; unscored ones "–"
-        columns = {c.border_title: c for c in screen(app).query(OutletColumn) if c.display}
+        columns = {  # the border: outlet · article title
+            c.border_title.split(" · ")[0]: c for c in screen(app).query(OutletColumn) if c.display
+        }
         assert columns["ICARO Media Group"].border_subtitle == "85%"
         assert columns["The Eastern Herald"].border_subtitle == "–"
         # the next partner: not scored directly

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 
-from tests.tui.helpers import focused_passage, labels_of, painted_text, screen, settle
+from tests.tui.helpers import focused_passage, labels_of, painted_text, screen, settle, widget_text
 from rich.color import Color
 from rich.style import Style
 from textual.widgets._footer import FooterKey
@@ -15,9 +15,9 @@ from nato_compare.store import open_db
 from nato_compare.store.worklist import event_passages, list_events
 from nato_compare.tui import data
 from nato_compare.tui.app import make_app
+from nato_compare.tui.layout.highlight import AMOUNT_STYLE, OWN_STYLE, SHARED_STYLE
 from nato_compare.tui.screens.help_screen import HelpScreen
 from nato_compare.tui.widgets.event_list import EventList
-from nato_compare.tui.widgets.highlight import AMOUNT_STYLE, OWN_STYLE, SHARED_STYLE
 from nato_compare.tui.widgets.label_bar import LabelBar
 from nato_compare.tui.widgets.outlet_column import OutletColumn
 
@@ -64,7 +64,9 @@ async def test_each_column_has_its_outlet_on_the_border_and_the_article_title_on
         assert [c.key for c in columns] == list(by_column)
         for column in columns:
             passage = by_column[column.key]
-            assert column.border_title == passage.outlet
+            # outlet and article title on the border: two "unknown" columns are told apart
+            # whatever is scrolled into view
+            assert column.border_title == f"{passage.outlet} · {passage.title}"
             assert painted_text(column).startswith(
                 " ".join((passage.title or passage.article_id).split())
             )
@@ -90,7 +92,7 @@ async def test_the_footer_and_label_bar_show_the_keys(event_db):
         await settle(pilot)
         footer = {(k.key_display, k.description) for k in app.screen.query(FooterKey)}
         for shown in (
-            ("n", "Next unannotated"),
+            ("n", "Next to code"),
             ("u", "Undo"),
             ("r", "Redo"),
             ("?", "Help"),
@@ -193,3 +195,87 @@ async def test_the_focused_passage_is_shaded_not_painted_white(event_db):
             )
             < 60
         )  # close to the column's own background
+
+
+async def test_at_80x24_two_outlet_columns_the_list_collapsed_and_the_most_used_keys(
+    fixed_event_db,
+):
+    app = make_app(fixed_event_db, "alice")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        view = screen(app)
+        events_list = view.query_one(EventList)
+        assert not events_list.display  # collapsed: the columns take the width
+        columns = shown_columns(app)
+        assert len(columns) >= 3  # the first fixed event has more outlets than fit
+        in_view = [c for c in columns if c.region.width and c.region.right <= 80]
+        assert len(in_view) == 2 and all(c.region.width >= 38 for c in in_view)
+        header = widget_text(view.query_one("#event-header"))
+        assert f"outlets 1–2 of {len(columns)} (< > more)" in header
+        footer = [(k.key_display, k.description) for k in app.screen.query(FooterKey)]
+        assert footer == [
+            ("]", "Next event"),
+            ("n", "Next to code"),
+            ("u", "Undo"),
+            ("m", "Note"),
+            ("/", "Search"),
+            ("v", "Events"),
+            ("?", "Help"),
+            ("q", "Quit"),
+        ]
+        assert all(k.region.right <= 80 and k.region.width for k in app.screen.query(FooterKey))
+        # > pages to the next two outlets, the focus along; < back
+        await pilot.press("greater_than_sign")
+        await settle(pilot)
+        assert focused_passage(app).column is columns[2]
+        assert f"outlets 3–{min(4, len(columns))} of {len(columns)}" in widget_text(
+            view.query_one("#event-header")
+        )
+        await pilot.press("less_than_sign")
+        await settle(pilot)
+        assert focused_passage(app).column is columns[0]
+        # v (or Tab) shows the list; Tab goes back to the passage and collapses it again
+        await pilot.press("tab")
+        await settle(pilot)
+        assert events_list.display and app.focused is events_list
+        await pilot.press("tab")
+        await settle(pilot)
+        assert not events_list.display and focused_passage(app).column is columns[0]
+        await pilot.press("v")
+        await settle(pilot)
+        assert events_list.display and app.focused is events_list
+        await pilot.press("v")
+        await settle(pilot)
+        assert not events_list.display and focused_passage(app).column is columns[0]
+
+
+async def test_the_stance_target_and_the_focused_labels_definition_are_shown(event_db):
+    app = make_app(event_db, "alice")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        line = screen(app).query_one("#definition")
+        assert "Stance → NATO military support to Ukraine" in widget_text(line)
+        await pilot.press("8")
+        await settle(pilot)
+        assert "8 Security and defense: Threats to the welfare" in widget_text(line)
+        await pilot.press("minus")
+        await settle(pilot)
+        assert "- AGAINST: Opposes or presents unfavourably" in widget_text(line)
+        await pilot.press("right_square_bracket")  # a passage without labels
+        await settle(pilot)
+        assert "? shows every label's definition" in widget_text(line)
+
+
+async def test_the_note_dialog_leaves_the_noted_passage_in_view(long_column_db):
+    app = make_app(long_column_db, "alice")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j", "m")
+        await settle(pilot)
+        dialog = app.screen.query_one("#note-dialog")
+        passage = screen(app).focused_passage
+        column = passage.column
+        top, _ = passage.span
+        first_line = column.content_region.y + top - int(column.scroll_y)
+        assert column.content_region.y <= first_line < dialog.region.y - 2
+        assert dialog.region.bottom == 24

@@ -13,7 +13,7 @@ from textual import work
 
 from .. import data
 from ..messages import AdjudicationLoaded, Changed
-from ..widgets.label_bar import AdjudicationPanel
+from ..widgets.label_bar import AdjudicationPanel, DefinitionLine
 from .event_screen_parts import EventScreenParts
 
 _NOTHING_TO = {"Undone": "Nothing to undo.", "Redone": "Nothing to redo."}
@@ -28,6 +28,7 @@ class AnnotatingMixin(EventScreenParts):
             self.notify("No passage to label here.", severity="warning")
             return
         dim = self.codebook.dimension(dimension)
+        self.query_one(DefinitionLine).label_given(passage.passage.id, dimension, label)
         self._write(
             "",
             data.apply_label,
@@ -67,6 +68,10 @@ class AnnotatingMixin(EventScreenParts):
         # Imported here: the note editor (Textual's TextArea) is not needed for the first screen.
         from .note_screen import NoteScreen
 
+        # The dialog takes the bottom of the screen: the passage goes to the column's top.
+        top, _ = passage.span
+        passage.column.scroll_to(y=top, animate=False, immediate=True)
+
         self.app.push_screen(
             NoteScreen(f"Note on {passage.passage.outlet} ¶{passage.passage.seq + 1}", note), save
         )
@@ -86,8 +91,7 @@ class AnnotatingMixin(EventScreenParts):
 
     def _write(self, verb: str, fn, *args) -> None:
         """Queue a write now, in key-press order; prefetched events may be stale after it."""
-        self._generation += 1
-        self._prefetched.clear()
+        self.read_ahead.written()
         self._finish_write(self.app.db.submit_write(fn, *args), verb)
 
     @work(group="write", exit_on_error=False)

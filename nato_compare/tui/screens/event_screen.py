@@ -22,21 +22,23 @@ from ...safe_text import safe_markup
 from ...store.worklist import EventFilter, EventSummary
 from .. import data
 from ..bindings import COMMAND_BINDINGS, label_bindings
-from ..messages import EventLoaded, EventsLoaded, NextUnannotatedFound
+from ..layout.read_ahead import ReadAhead
+from ..messages import EventLoaded, EventsLoaded
 from ..widgets.event_list import EventList
 from ..widgets.evidence import EvidenceBar
 from ..widgets.footer import StableFooter
-from ..widgets.highlight import legend
-from ..widgets.label_bar import AdjudicationPanel, LabelBar
-from ..widgets.outlet_column import OutletColumn, PassageRef, column_width
+from ..widgets.label_bar import AdjudicationPanel, DefinitionLine, LabelBar
+from ..widgets.outlet_column import OutletColumn, PassageRef
 from .annotating import AnnotatingMixin
-from .review import ReviewMixin
 from .annotator_screen import AnnotatorScreen
 from .filter_screen import FilterScreen
 from .help_screen import HelpScreen
+from .navigation import FIRST_UNANNOTATED, NavigationMixin
+from .pane import PaneMixin
+from .review import ReviewMixin
 
 
-class EventScreen(ReviewMixin, AnnotatingMixin, Screen[None]):
+class EventScreen(PaneMixin, NavigationMixin, ReviewMixin, AnnotatingMixin, Screen[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
 
     @classmethod
@@ -63,10 +65,10 @@ class EventScreen(ReviewMixin, AnnotatingMixin, Screen[None]):
         self.column_pool: list[OutletColumn] = [OutletColumn(codebook)]
         self.column_pool[0].display = False
         self._header_lines = -1
-        self._prefetched: dict[str, data.EventView] = {}
-        self._generation = 0  # bumped by every write
+        self.read_ahead: ReadAhead[data.EventView] = ReadAhead()
         self._prefetch_after_paint = False
         self._list_after_paint = False  # the event list waits for the first event's paint
+        self._reopen = False  # the filter changed: show the event again (search words marked)
 
     # --- layout --------------------------------------------------------------
 
@@ -81,6 +83,7 @@ class EventScreen(ReviewMixin, AnnotatingMixin, Screen[None]):
                 yield EvidenceBar(id="evidence")
                 yield AdjudicationPanel(self.codebook, id="adjudication", classes="hidden")
         yield LabelBar(self.codebook, id="label-bar")
+        yield DefinitionLine(self.codebook, id="definition")
         yield StableFooter()
 
     @property
@@ -97,6 +100,11 @@ class EventScreen(ReviewMixin, AnnotatingMixin, Screen[None]):
     def on_mount(self) -> None:
         self.start()
 
+    def on_unmount(self) -> None:
+        # Where the annotator stopped, for the next start (queued before the database closes).
+        if self.view is not None and self.app.annotator:
+            self.app.db.submit(data.remember_position_if_free, self.annotator, self.view.summary.id)
+
     @work(group="startup", exit_on_error=False)
     async def start(self) -> None:
         # Read on the database thread since the app was made (see AnnotateApp).
@@ -106,11 +114,8 @@ class EventScreen(ReviewMixin, AnnotatingMixin, Screen[None]):
             return
         self.app.annotator = opening.annotator
         self._set_sub_title()
-        if (
-            opening.view is not None and opening.event_id is not None
-        ):  # already read: shown as an event read ahead is
-            opening.view.generation = self._generation
-            self._prefetched[opening.event_id] = opening.view
+        if opening.view is not None and opening.event_id is not None:  # read: shown as read ahead
+            self.read_ahead.store(opening.event_id, opening.view, self.read_ahead.generation)
         self._show_first(opening.event_id)
 
     def _annotator_chosen(self, name: str | None) -> None:
@@ -182,8 +187,9 @@ class EventScreen(ReviewMixin, AnnotatingMixin, Screen[None]):
         gc.freeze()
         if not self.events:
             self._show_empty(message.total)
-        elif current is not None and current != self.wanted_event:
-            self.open_event(current)
+        elif current is not None and (current != self.wanted_event or self._reopen):
+            self._reopen = False
+            self.open_event(current, self._focused_passage_id(current))
         else:
             self.call_after_refresh(self._prefetch_neighbours)
 
@@ -207,20 +213,20 @@ class EventScreen(ReviewMixin, AnnotatingMixin, Screen[None]):
         self.wanted_event = event_id
         self._keep_for_return()
         # The list's cursor moves when the event is on screen, in the same repaint.
-        prefetched = self._prefetched.get(event_id)
+        prefetched = self.read_ahead.get(event_id)
         if prefetched is not None:
             self.post_message(EventLoaded(prefetched, event_id, focus_passage))
         else:
             # Queued now, not when the worker starts: before whatever is asked next.
-            self._load_event(self._read_event(event_id), event_id, focus_passage, self._generation)
+            self._load_event(
+                self._read_event(event_id), event_id, focus_passage, self.read_ahead.generation
+            )
 
     def _keep_for_return(self) -> None:
         """Keep the event on screen for moving back to it without reading it again (its
-        neighbour is read ahead otherwise: twice the work for each key held down), unless
-        something was written since it was read."""
-        view = self.view
-        if view is not None and view.generation == self._generation:
-            self._prefetched.setdefault(view.summary.id, view)
+        neighbour is read ahead otherwise: twice the work for each key held down)."""
+        if self.view is not None:
+            self.read_ahead.keep_for_return(self.view.summary.id, self.view)
 
     def _prefetch_neighbours(self) -> None:
         """Read the events before and after this one in the background, so that moving there
@@ -231,13 +237,9 @@ class EventScreen(ReviewMixin, AnnotatingMixin, Screen[None]):
         index = self.event_index.get(current)
         if index is None:
             return
-        near = [self.events[i].id for i in (index + 1, index - 1) if 0 <= i < len(self.events)]
-        for event_id in list(self._prefetched):
-            if event_id not in near:
-                del self._prefetched[event_id]
-        wanted = [event_id for event_id in near if event_id not in self._prefetched]
+        wanted = self.read_ahead.to_read([e.id for e in self.events], index)
         if wanted:
-            self._prefetch(wanted, self._generation)
+            self._prefetch(wanted, self.read_ahead.generation)
 
     def _column_layout(self) -> data.ColumnLayout | None:
         """The columns' shared width and colours, for the database thread to lay columns out."""
@@ -250,7 +252,12 @@ class EventScreen(ReviewMixin, AnnotatingMixin, Screen[None]):
         """Queue the reading of an event on the database thread; await the result."""
         return asyncio.wrap_future(
             self.app.db.submit(
-                data.load_event, self.annotator, event_id, self._column_layout(), self.codebook
+                data.load_event,
+                self.annotator,
+                event_id,
+                self._column_layout(),
+                self.codebook,
+                self.filter.text,
             )
         )
 
@@ -258,10 +265,8 @@ class EventScreen(ReviewMixin, AnnotatingMixin, Screen[None]):
     async def _prefetch(self, event_ids: list[str], generation: int) -> None:
         for event_id in event_ids:
             view = await self._read_event(event_id)
-            if view is None or generation != self._generation:
+            if view is None or not self.read_ahead.store(event_id, view, generation):
                 return
-            view.generation = generation
-            self._prefetched[event_id] = view
 
     @work(group="event", exclusive=True, exit_on_error=False)
     async def _load_event(
@@ -306,7 +311,7 @@ class EventScreen(ReviewMixin, AnnotatingMixin, Screen[None]):
         self._update_header()
         self.event_list.update_event(view.summary)
         self.column, self.row = 0, 0
-        if message.focus_passage == _FIRST_UNANNOTATED:
+        if message.focus_passage == FIRST_UNANNOTATED:
             flat = [v for column in self.grid for v in column]
             first = next((v for v in flat if not v.complete), flat[0] if flat else None)
             if first is not None:
@@ -326,192 +331,24 @@ class EventScreen(ReviewMixin, AnnotatingMixin, Screen[None]):
             self._prefetch_after_paint = False
             self._prefetch_neighbours()
 
-    def on_resize(self) -> None:
-        self._size_columns()
-        if self.grid:
-            self.call_after_refresh(self._show_column, self.column)
+    # --- focus ----------------------------------------------------------------
 
-    def _size_columns(self) -> int:
-        """Share the pane's width among the outlet columns, none narrower than is readable;
-        when they do not fit (a narrow terminal) the pane scrolls sideways (h/l, ←/→).
-        Returns the columns' width."""
-        container = self.query_one("#columns", HorizontalScroll)
-        columns = [c for c in self.column_pool if c.display]
-        if not columns:
-            return 0
-        width = column_width(container.size.width or self.size.width, len(columns))
-        for column in columns:
-            if column.styles.width is None or column.styles.width.value != width:
-                column.styles.width = width
-        self.query_one(LabelBar).refresh_layout_for(self.size.width)
-        return width
-
-    def _update_header(self) -> None:
-        if self.view is None:
-            return
-        s = self.view.summary
-        columns = len(self.grid)
-        text = Text.assemble(
-            (f"{s.seq}/{len(self.events) or '?'} ", "dim"),
-            (s.shown_label, "bold"),
-            "\n",
-            (
-                f"{s.done}/{s.total} annotated · {len(self.view.passages)} passages · "
-                f"{columns} outlets",
-                "dim",
-            ),
-            "   ",
-            legend(),
-        )
-        if self.view.note:
-            text.append("\nevent note: ", style="dim")
-            text.append(self.view.note, style="italic")
-        lines = text.plain.count("\n")
-        self.query_one("#event-header", Static).update(text, layout=lines != self._header_lines)
-        self._header_lines = lines
-
-    # --- focus and navigation --------------------------------------------------
-
-    @property
-    def focused_passage(self) -> PassageRef | None:
-        if not self.grid:
+    def _focused_passage_id(self, event_id: str | None) -> str | None:
+        """The focused passage, if it is of ``event_id`` (to keep it when reopening)."""
+        passage = self.focused_passage
+        if passage is None or self.view is None or self.view.summary.id != event_id:
             return None
-        try:
-            return self.grid[self.column][self.row]
-        except IndexError:
-            return None
-
-    def _focus_cell(self, column: int, row: int) -> None:
-        if not self.grid:
-            return
-        self.column = max(0, min(column, len(self.grid) - 1))
-        self.row = max(0, min(row, len(self.grid[self.column]) - 1))
-        passage = self.grid[self.column][self.row]
-        passage.column.set_cursor(passage.row)
-        passage.column.focus(scroll_visible=False)
-        self._show_column(self.column)
-        self._after_focus()
-
-    def _show_column(self, index: int) -> None:
-        """Scroll sideways so the focused column is wholly in view, aligned to a column edge."""
-        container = self.query_one("#columns", HorizontalScroll)
-        columns = [c for c in self.column_pool if c.display]
-        if not columns or index >= len(columns):
-            return
-        width = columns[0].styles.width.value if columns[0].styles.width else 0
-        start, view = int(index * width), container.scrollable_content_region.width
-        if start < container.scroll_x or start + width > container.scroll_x + view:
-            container.scroll_to(x=start, animate=False, immediate=True)
-        passage = self.grid[self.column][self.row]
-        passage.column.scroll_to_passage(passage.row)
-
-    def _focus_passage_id(self, passage_id: str) -> bool:
-        for c, column in enumerate(self.grid):
-            for r, view in enumerate(column):
-                if view.passage.id == passage_id:
-                    self._focus_cell(c, r)
-                    return True
-        self._focus_cell(0, 0)
-        return False
-
-    def on_descendant_focus(self, event) -> None:
-        widget = event.widget
-        if isinstance(widget, OutletColumn):
-            for c, column in enumerate(self.grid):
-                if column and column[0].column is widget:
-                    if (c, widget.cursor) != (self.column, self.row):
-                        self.column, self.row = c, widget.cursor
-                        self._after_focus()
-
-    def on_outlet_column_passage_clicked(self, message: OutletColumn.PassageClicked) -> None:
-        for c, column in enumerate(self.grid):
-            if column and column[0].column is message.column:
-                self._focus_cell(c, message.row)
+        return passage.passage.id
 
     def _after_focus(self) -> None:
         passage = self.focused_passage
         self._show_review()
         self.query_one(LabelBar).show_labels(passage.labels if passage else None)
+        self.query_one(DefinitionLine).show_passage(
+            passage.passage.id if passage else None, passage.labels if passage else None
+        )
         if self.show_all and passage is not None:
             self._load_adjudication(passage.passage.id)
-
-    def action_move(self, dx: int, dy: int) -> None:
-        if isinstance(self.focused, EventList):
-            return  # the event list moves its own cursor
-        current = self.focused_passage
-        if current is not None and dy:
-            # A passage taller than the column is read by scrolling before moving on.
-            column = current.column
-            seen = column.scrollable_content_region.height
-            top, bottom = current.span
-            step = max(1, seen - 2)
-            if dy > 0 and bottom > column.scroll_y + seen:
-                column.scroll_to(
-                    y=min(column.scroll_y + step, bottom - seen), animate=False, immediate=True
-                )
-                return
-            if dy < 0 and top < column.scroll_y:
-                column.scroll_to(y=max(column.scroll_y - step, top), animate=False, immediate=True)
-                return
-        self._focus_cell(self.column + dx, self.row + dy)
-
-    def action_scroll_column(self, direction: int) -> None:
-        current = self.focused_passage
-        if current is not None:
-            column = current.column
-            column.scroll_relative(y=direction * max(1, column.region.height - 2), animate=False)
-
-    def _step_event(self, step: int) -> None:
-        if not self.events:
-            return
-        current = self.event_index.get(self.wanted_event or "", -1)
-        target = max(0, min(len(self.events) - 1, current + step)) if current >= 0 else 0
-        if current != target or self.view is None:
-            self.open_event(self.events[target].id)
-
-    def action_next_event(self) -> None:
-        self._step_event(1)
-
-    def action_previous_event(self) -> None:
-        self._step_event(-1)
-
-    def on_event_list_highlighted(self, message: EventList.Highlighted) -> None:
-        if message.event_id != self.wanted_event:
-            self.open_event(message.event_id)
-
-    def on_event_list_selected(self, message: EventList.Selected) -> None:
-        if message.event_id != self.wanted_event:
-            self.open_event(message.event_id)
-        self._focus_cell(self.column, self.row)
-
-    def action_next_unannotated(self) -> None:
-        flat = [view for column in self.grid for view in column]
-        current = self.focused_passage
-        start = flat.index(current) + 1 if current in flat else 0
-        for view in flat[start:]:
-            if not view.complete:
-                self._focus_passage_id(view.passage.id)
-                return
-        seq = self.view.summary.seq if self.view else 0
-        self._find_next_unannotated(seq)
-
-    @work(group="next", exclusive=True, exit_on_error=False)
-    async def _find_next_unannotated(self, seq: int) -> None:
-        event_id = await self.app.db.call(
-            data.find_next_unannotated, self.annotator, seq, self.filter, self.codebook.required
-        )
-        self.post_message(NextUnannotatedFound(event_id))
-
-    def on_next_unannotated_found(self, message: NextUnannotatedFound) -> None:
-        if message.event_id is None:
-            self.notify("Every passage of these events is coded completely.", title="All done")
-            return
-        if self.view and message.event_id == self.view.summary.id:
-            for view in (v for column in self.grid for v in column):
-                if not view.complete:
-                    self._focus_passage_id(view.passage.id)
-                    return
-        self.open_event(message.event_id, focus_passage=_FIRST_UNANNOTATED)
 
     # --- filters and help ----------------------------------------------------------
 
@@ -519,6 +356,8 @@ class EventScreen(ReviewMixin, AnnotatingMixin, Screen[None]):
         def apply(flt: EventFilter | None) -> None:
             if flt is not None and flt != self.filter:
                 self.filter = flt
+                self.read_ahead.written()  # read again: the search words are marked
+                self._reopen = True
                 self.load_events()
 
         self.app.push_screen(
@@ -533,7 +372,3 @@ class EventScreen(ReviewMixin, AnnotatingMixin, Screen[None]):
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen(self.codebook))
-
-
-#: Passed as the passage to focus when opening an event at its first unannotated passage.
-_FIRST_UNANNOTATED = "\x00first-unannotated"

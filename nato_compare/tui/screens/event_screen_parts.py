@@ -10,12 +10,14 @@ from typing import TYPE_CHECKING, Any
 from textual.screen import Screen
 
 from ...codebook import Codebook
+from ...store.worklist import EventFilter, EventSummary
 from .. import data
+from ..layout.read_ahead import ReadAhead
 
 if TYPE_CHECKING:
     from ..app import AnnotateApp
     from ..widgets.event_list import EventList
-    from ..widgets.outlet_column import PassageRef
+    from ..widgets.outlet_column import OutletColumn, PassageRef
 
 
 class EventScreenParts(Screen[None]):
@@ -23,8 +25,14 @@ class EventScreenParts(Screen[None]):
     view: data.EventView | None
     grid: list[list[PassageRef]]
     show_all: bool
-    _prefetched: dict[str, data.EventView]
-    _generation: int
+    read_ahead: ReadAhead[data.EventView]
+    events: list[EventSummary]
+    event_index: dict[str, int]
+    wanted_event: str | None
+    filter: EventFilter
+    column: int
+    row: int
+    column_pool: list[OutletColumn]
 
     if TYPE_CHECKING:
         app: AnnotateApp  # Textual types it App[object]
@@ -45,6 +53,14 @@ class EventScreenParts(Screen[None]):
         def _focus_passage_id(self, passage_id: str) -> bool: ...
 
         def _after_focus(self) -> None: ...
+
+        def _focus_cell(self, column: int, row: int) -> None: ...
+
+        def _show_column(self, index: int) -> None: ...
+
+        def _columns_resized(self) -> None: ...
+
+        def _size_columns(self) -> int: ...
 
         def _write(self, verb: str, fn: Callable[..., Any], *args: Any) -> None: ...
 

@@ -1,4 +1,9 @@
-"""`f` filter and `/` search: which events the list shows."""
+"""`f` filter and `/` search: which events the list shows.
+
+By keyboard: Tab walks the fields; Enter in the search box or Ctrl+S anywhere applies; Esc
+closes an open drop-down first and cancels only from the dialog itself (an Esc meant for a
+drop-down never throws away the choices made).
+"""
 
 from __future__ import annotations
 
@@ -15,7 +20,10 @@ from ...store.worklist import ANNOTATED, UNANNOTATED, EventFilter
 class FilterScreen(ModalScreen[EventFilter | None]):
     """Returns the new filter (an empty one clears it), or None when cancelled."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="filter.cancel")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="filter.cancel"),
+        Binding("ctrl+s", "apply", "Apply", id="filter.apply"),
+    ]
 
     def __init__(
         self,
@@ -59,6 +67,7 @@ class FilterScreen(ModalScreen[EventFilter | None]):
                 prompt="either",
                 id="filter-status",
             )
+            yield Label("Enter (in the search box) or Ctrl+S applies · Esc cancels", classes="dim")
             with Horizontal(classes="buttons"):
                 yield Button("Apply", id="apply", variant="primary")
                 yield Button("Clear", id="clear")
@@ -95,7 +104,15 @@ class FilterScreen(ModalScreen[EventFilter | None]):
         else:
             self.dismiss(None)
 
+    def action_apply(self) -> None:
+        self.dismiss(self.chosen())
+
     def action_cancel(self) -> None:
+        for select in self.query(Select):
+            if select.expanded:
+                select.expanded = False
+                select.focus()
+                return
         self.dismiss(None)
 
 

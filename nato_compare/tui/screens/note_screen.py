@@ -1,4 +1,8 @@
-"""A note on the focused passage (`m`) or on the whole event (`e`)."""
+"""A note on the focused passage (`m`) or on the whole event (`e`).
+
+The dialog sits at the bottom of the screen and is a few lines high, so that the passage being
+noted (scrolled to the top of its column first) stays in view above it, at 80x24 too.
+"""
 
 from __future__ import annotations
 
@@ -28,10 +32,10 @@ class NoteScreen(ModalScreen[str | None]):
         with Vertical(id="note-dialog", classes="dialog"):
             yield Label(terminal_safe(self.note_title), classes="dialog-title", markup=False)
             yield TextArea(self.text, id="note-text", soft_wrap=True)
-            yield Label("Ctrl+S save · Esc cancel · an empty note is removed", classes="dim")
-            with Horizontal(classes="buttons"):
-                yield Button("Save", id="save", variant="primary")
-                yield Button("Cancel", id="cancel")
+            with Horizontal(classes="note-keys"):
+                yield Label("Ctrl+S save · Esc cancel · empty removes", classes="dim")
+                yield Button("Save", id="save", variant="primary", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
 
     def on_mount(self) -> None:
         area = self.query_one(TextArea)

@@ -66,7 +66,7 @@ class EventList(ScrollView, can_focus=True, inherit_bindings=False):
     COMPONENT_CLASSES = {"event-list--cursor"}
     DEFAULT_CSS = """
     EventList { overflow-x: hidden; }
-    EventList > .event-list--cursor { background: $accent 30%; }
+    EventList > .event-list--cursor { background: $accent 40%; text-style: bold; }
     EventList:focus > .event-list--cursor { background: $accent; color: $text; text-style: bold; }
     """
     BINDINGS = [
@@ -180,7 +180,9 @@ class EventList(ScrollView, can_focus=True, inherit_bindings=False):
             Segment(s.text, base + s.style if s.style else base)
             for s in text.render(self.app.console)
         ]
-        strip = Strip([Segment(" ", base), *segments]).crop_extend(0, width, base)
+        # The event on screen is marked, whether the list has the focus or not.
+        mark = "▸" if index == self.cursor else " "
+        strip = Strip([Segment(mark, base), *segments]).crop_extend(0, width, base)
         if index == self.cursor:
             strip = strip.apply_style(self.get_component_rich_style("event-list--cursor"))
         return strip

@@ -7,7 +7,7 @@ from textual.widgets import Static
 
 from ...codebook import Codebook
 from ...store.annotations import PassageLabels
-from .outlet_column import ordered_labels
+from ..layout.lines import ordered_labels
 
 
 class LabelBar(Static):
@@ -102,3 +102,51 @@ class AdjudicationPanel(Static):
         text = Text(f"All annotators on {passage_label}: ", style="bold")
         text.append(why, style="italic")
         self.update(text)
+
+
+class DefinitionLine(Static):
+    """The codebook at hand: the stance target, and the definition of the focused label (the
+    label just given, else the focused passage's first label)."""
+
+    def __init__(self, codebook: Codebook, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.codebook = codebook
+        self._shown: tuple | None = None
+        self._pinned_on: str | None = None  # the passage whose label was just given
+
+    def label_given(self, passage_id: str, dimension: str, label: str) -> None:
+        """A label key was pressed: its definition stays while the focus stays."""
+        self._pinned_on = passage_id
+        self.show_label(dimension, label)
+
+    def show_label(self, dimension: str | None, label: str | None) -> None:
+        if (dimension, label) == self._shown:
+            return
+        self._shown = (dimension, label)
+        text = Text(no_wrap=True, overflow="ellipsis")
+        for dim in self.codebook.dimensions:
+            if dim.target:
+                text.append(f"{dim.title} → ", style="bold")
+                text.append(dim.target, style="italic")
+                text.append("  ")
+        if dimension is not None and label is not None:
+            try:
+                given = self.codebook.dimension(dimension).label(label)
+            except KeyError:
+                given = None
+            if given is not None:
+                text.append(f"{given.key} {given.name}: ", style="bold")
+                text.append(given.description or "(no definition in the codebook)")
+        else:
+            text.append("? shows every label's definition", style="dim")
+        self.update(text)
+
+    def show_passage(self, passage_id: str | None, labels: PassageLabels | None) -> None:
+        """The focused passage's first label in codebook order, or none."""
+        if passage_id is not None and passage_id == self._pinned_on:
+            return
+        self._pinned_on = None
+        for dim, names in ordered_labels(labels, self.codebook) if labels else []:
+            self.show_label(dim, names[0])
+            return
+        self.show_label(None, None)

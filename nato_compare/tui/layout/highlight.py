@@ -17,6 +17,8 @@ from rich.text import Text
 SHARED_STYLE = "#5fafd7"
 OWN_STYLE = "bold #ffaf00"
 AMOUNT_STYLE = "bold #000000 on #d7d75f"
+#: The words searched for (`/`), over whatever else marks them.
+SEARCH_STYLE = "bold #000000 on #ff87d7"
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _AMOUNT = re.compile(
