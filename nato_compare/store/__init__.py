@@ -34,6 +34,8 @@ seconds, or ``$NATO_COMPARE_BUSY_TIMEOUT``) for the other writer to finish. Fail
 told in one line by :mod:`nato_compare.store.failures`.
 """
 
+# Over 400 lines: the migrations (the schema's history) are kept with open_db.
+
 from __future__ import annotations
 
 import contextlib

@@ -20,6 +20,8 @@ with an ``action_log`` entry holding the rows and memberships before and after, 
 annotator and read per annotator (blind, like labels).
 """
 
+# Over 400 lines: every judgement is written, undone and read here, as labels are in annotations.
+
 from __future__ import annotations
 
 import uuid

@@ -7,6 +7,8 @@ The functions below are what the app submits: each does one user action
 through the store (one transaction) and reads back what the screen needs.
 """
 
+# Over 400 lines: every database call of the interface, on purpose (one thread owns the connection).
+
 from __future__ import annotations
 
 import asyncio
