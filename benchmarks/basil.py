@@ -15,9 +15,9 @@ JSONL corpus form in a temporary folder (the data stays in ``../shared``), inges
 - **coverage** — the events (out of 100) with at least one aligned pair between two of its
   articles.
 
-The defaults (threshold, ``min_links``) and the score's calibration were chosen on BASIL itself,
+The score's calibration was fitted on BASIL, and the defaults were checked on it,
 so those figures are not held out. ``--held-out`` splits the 100 events in two halves (by
-``triplet-uuid``, alternately), chooses the threshold and ``min_links`` on one half (the most
+``triplet-uuid``, alternately), chooses the threshold and ``neighbours`` on one half (the most
 events covered with purity at least 0.95; the calibration is a monotone map of the score, so a
 threshold chosen afresh stands for a calibration fitted afresh) and reports the other half, both
 ways round, beside the defaults on the same half.
@@ -86,7 +86,7 @@ def figures(pairs: list[tuple[str, str]], event_of: dict[str, str]) -> tuple[flo
 
 
 HELD_OUT_THRESHOLDS = (5, 10, 20, 30, 40, 50, 60)
-HELD_OUT_LINKS = (1, 2, 3, 4, 5, 6, 8)
+HELD_OUT_NEIGHBOURS = (2, 3, 5, 8)
 PURITY_WANTED = 0.95
 
 
@@ -105,7 +105,7 @@ def aligned_figures(
 
 
 def held_out(passages: list[dict], event_of: dict[str, str]) -> None:
-    """Choose threshold and min_links on one half of the events, report the other half."""
+    """Choose threshold and neighbours on one half of the events, report the other half."""
     first, second = halves(event_of)
     of_half = {
         name: [p for p in passages if event_of[p["article_id"]] in half]
@@ -113,24 +113,26 @@ def held_out(passages: list[dict], event_of: dict[str, str]) -> None:
     }
     print(
         f"held out: events split in two halves of {len(first)} and {len(second)}; "
-        f"threshold in {HELD_OUT_THRESHOLDS}, min_links in {HELD_OUT_LINKS}"
+        f"threshold in {HELD_OUT_THRESHOLDS}, neighbours in {HELD_OUT_NEIGHBOURS}"
     )
     for fit, test in (("A", "B"), ("B", "A")):
         grid = []
         for threshold in HELD_OUT_THRESHOLDS:
-            for min_links in HELD_OUT_LINKS:
-                params = AlignParams(threshold=threshold, min_links=min_links, with_evidence=False)
+            for neighbours in HELD_OUT_NEIGHBOURS:
+                params = AlignParams(
+                    threshold=threshold, neighbours=neighbours, with_evidence=False
+                )
                 purity, covered, n_pairs = aligned_figures(of_half[fit], event_of, params)
-                grid.append((purity >= PURITY_WANTED, covered, purity, threshold, min_links))
-        _, _, fit_purity, threshold, min_links = max(grid)
-        chosen = AlignParams(threshold=threshold, min_links=min_links, with_evidence=False)
+                grid.append((purity >= PURITY_WANTED, covered, purity, threshold, neighbours))
+        _, _, fit_purity, threshold, neighbours = max(grid)
+        chosen = AlignParams(threshold=threshold, neighbours=neighbours, with_evidence=False)
         purity, covered, n_pairs = aligned_figures(of_half[test], event_of, chosen)
         default_purity, default_covered, default_pairs = aligned_figures(
             of_half[test], event_of, AlignParams(with_evidence=False)
         )
         events = len({event_of[p["article_id"]] for p in of_half[test]})
         print(
-            f"  chosen on {fit} (threshold {threshold}, min_links {min_links}; purity there "
+            f"  chosen on {fit} (threshold {threshold}, neighbours {neighbours}; purity there "
             f"{fit_purity:.3f}) -> on {test}: purity {purity:.3f}, covered {covered}/{events}, "
             f"{n_pairs} pairs; the defaults on {test}: purity {default_purity:.3f}, "
             f"covered {default_covered}/{events}, {default_pairs} pairs"
@@ -162,14 +164,13 @@ def baseline(passages: list[dict], threshold: float) -> list[tuple[str, str]]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--threshold", type=float, default=AlignParams().threshold)
-    parser.add_argument("--top", type=int, default=AlignParams().top)
-    parser.add_argument("--min-links", type=int, default=AlignParams().min_links)
-    parser.add_argument("--sweep", action="store_true", help="figures for thresholds 40..90")
+    parser.add_argument("--neighbours", type=int, default=AlignParams().neighbours)
+    parser.add_argument("--sweep", action="store_true", help="figures for thresholds 10..90")
     parser.add_argument("--baseline", action="store_true", help="also plain rapidfuzz best-match")
     parser.add_argument(
         "--held-out",
         action="store_true",
-        help="threshold and min_links chosen on half the events, figures on the other half",
+        help="threshold and neighbours chosen on half the events, figures on the other half",
     )
     args = parser.parse_args(argv)
     if not BASIL.is_dir():
@@ -183,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
         passages = current_passages(db)
         article_of = {p["id"]: p["article_id"] for p in passages}
         db.close()
-        params = AlignParams(threshold=args.threshold, top=args.top, min_links=args.min_links)
+        params = AlignParams(threshold=args.threshold, neighbours=args.neighbours)
         start = time.perf_counter()
         summary = align_db(db_path, params)
         seconds = time.perf_counter() - start
@@ -205,8 +206,8 @@ def main(argv: list[str] | None = None) -> int:
             f"{summary.passages} passages"
         )
         print(
-            f"aligner (threshold {params.threshold:g}, top {params.top}, min_links "
-            f"{params.min_links}): purity {purity:.3f}, "
+            f"aligner (threshold {params.threshold:g}, neighbours {params.neighbours}): "
+            f"purity {purity:.3f}, "
             f"covered {covered}/100, {n_pairs} pairs, {summary.events} events, "
             f"{summary.candidates} candidates scored, {seconds:.1f} s"
         )
@@ -216,21 +217,18 @@ def main(argv: list[str] | None = None) -> int:
             f"BASIL event only; {in_an_event} of the {n_pairs} pairs lie within an event"
         )
         if args.sweep:
-            for min_links in (1, 2, 3):
+            for neighbours in (3, 5, 8):
                 for threshold in range(10, 95, 10):
                     result = align(
                         passages,
                         params=AlignParams(
-                            threshold=threshold,
-                            top=args.top,
-                            min_links=min_links,
-                            with_evidence=False,
+                            threshold=threshold, neighbours=neighbours, with_evidence=False
                         ),
                     )
                     kept = [(article_of[p.a], article_of[p.b]) for p in result.pairs]
                     purity, covered, n_pairs = figures(kept, event_of)
                     print(
-                        f"  min_links {min_links}, threshold {threshold:>3}: purity {purity:.3f}, "
+                        f"  neighbours {neighbours}, threshold {threshold:>3}: purity {purity:.3f}, "
                         f"covered {covered:>3}/100, {n_pairs} pairs"
                     )
         if args.held_out:
