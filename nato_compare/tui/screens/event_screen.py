@@ -5,8 +5,6 @@ messages back; the handlers only touch widgets. Writes are queued on the
 database thread in the handler itself, so they happen in key-press order.
 """
 
-# Over 400 lines: to be split by job (read-ahead cache, focus grid) in the layout rework.
-
 from __future__ import annotations
 
 import asyncio

@@ -8,8 +8,6 @@ screen are ever painted. A widget per passage made every key press pay for layin
 painting dozens of widgets, several times the 50 ms a key press may take.
 """
 
-# Over 400 lines: to be split by job (line layout, widget) in the layout rework.
-
 from __future__ import annotations
 
 from dataclasses import dataclass
