@@ -22,7 +22,7 @@ import json
 import os
 import sys
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -87,7 +87,7 @@ def single_label_dimensions(codebook: Codebook | None = None) -> frozenset[str]:
 
 
 @contextmanager
-def _open_output(
+def open_output(
     output: Path | None, stream: IO[str] | None, excel: bool, database: Path
 ) -> Iterator[IO[str]]:
     if output is None:
@@ -108,11 +108,36 @@ def write_jsonl(rows: Iterable[dict[str, Any]], stream: IO[str]) -> int:
     return count
 
 
-def _check_format(fmt: str, excel: bool) -> None:
+def check_format(fmt: str, excel: bool) -> None:
     if fmt not in FORMATS:
         raise NatoCompareError(f"unknown format {fmt!r} (use {' or '.join(FORMATS)})")
     if excel and fmt != "csv":
         raise NatoCompareError("--excel applies to CSV only")
+
+
+def export_table(
+    db_path: str | Path,
+    output: Path | None,
+    stream: IO[str] | None,
+    fmt: str,
+    excel: bool,
+    columns: Sequence[str],
+    read: Callable[[Database], Iterable[dict[str, Any]]],
+) -> int:
+    """The path every table export takes: check the format and the output, open the database,
+    and write the rows ``read(db)`` gives as CSV (``columns``) or JSONL; return the count."""
+    check_format(fmt, excel)
+    if output is not None:
+        check_output(output, databases=[Path(db_path)])
+    db = open_db(db_path, create=False)
+    try:
+        rows = read(db)
+        with open_output(output, stream, excel, Path(db_path)) as out:
+            if fmt == "csv":
+                return write_csv(rows, out, columns, excel=excel)
+            return write_jsonl(rows, out)
+    finally:
+        db.close()
 
 
 def export_annotations(
@@ -126,11 +151,8 @@ def export_annotations(
     excel: bool = False,
 ) -> int:
     """Write one row per annotation (see :data:`COLUMNS`) to ``output`` or ``stream``; return the count."""
-    _check_format(fmt, excel)
-    if output is not None:
-        check_output(output, databases=[Path(db_path)])
-    db = open_db(db_path, create=False)
-    try:
+
+    def read(db: Database) -> Iterable[dict[str, Any]]:
         if annotator is not None and annotator not in (known := sql.annotators(db)):
             raise NatoCompareError(
                 f"unknown annotator {annotator!r} (annotators in {db_path}: {', '.join(known) or 'none'})"
@@ -139,13 +161,9 @@ def export_annotations(
             raise NatoCompareError(
                 f"unknown outlet {outlet!r} (outlets in {db_path}: {', '.join(known)})"
             )
-        rows = sql.export_rows(db, annotator=annotator, outlet=outlet)
-        with _open_output(output, stream, excel, Path(db_path)) as out:
-            if fmt == "csv":
-                return write_csv(rows, out, COLUMNS, excel=excel)
-            return write_jsonl(rows, out)
-    finally:
-        db.close()
+        return sql.export_rows(db, annotator=annotator, outlet=outlet)
+
+    return export_table(db_path, output, stream, fmt, excel, COLUMNS, read)
 
 
 def export_coverage(
@@ -165,7 +183,7 @@ def export_coverage(
     found nothing; nobody checked). Outlets recorded as ``unknown`` count per
     article (``unknown:<article id>``), as in alignment.
     """
-    _check_format(fmt, excel)
+    check_format(fmt, excel)
     if output is not None:
         check_output(output, databases=[Path(db_path)])
     db = open_db(db_path, create=False)
@@ -185,7 +203,7 @@ def export_coverage(
                 else "run 'nato-compare align' first"
             )
             raise NatoCompareError(f"no events in {db_path} ({hint})")
-        with _open_output(output, stream, excel, Path(db_path)) as out:
+        with open_output(output, stream, excel, Path(db_path)) as out:
             if fmt == "jsonl":
                 return write_jsonl(({**e, "coverage": e.pop("counts")} for e in events), out)
             flat = (
@@ -209,11 +227,9 @@ def export_coverage(
 # ---------------------------------------------------------------- reading
 
 
-def read_annotation_file(path: Path) -> list[dict[str, Any]]:
-    """Read and check an export (CSV or JSONL); rows use the ``annotations`` column names.
-
-    Raises :class:`NatoCompareError` naming the line of the first bad row.
-    """
+def read_exchange_text(path: Path) -> str:
+    """The text of a file to import (UTF-8, a byte-order mark dropped); one line on a missing,
+    undecodable or empty file."""
     if not path.is_file():
         raise NatoCompareError(f"file not found: {path}")
     try:
@@ -225,6 +241,30 @@ def read_annotation_file(path: Path) -> list[dict[str, Any]]:
         ) from None
     if not text.strip():
         raise NatoCompareError(f"{path} is empty")
+    return text
+
+
+def json_objects(path: Path, text: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, object) of every non-blank line of a JSONL text; one line on the first
+    line that is not a JSON object."""
+    for number, line in enumerate(text.split("\n"), 1):  # not splitlines(): see _csv_records
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise NatoCompareError(f"{path} line {number}: not JSON ({exc.msg})") from None
+        if not isinstance(record, dict):
+            raise NatoCompareError(f"{path} line {number}: expected a JSON object")
+        yield number, record
+
+
+def read_annotation_file(path: Path) -> list[dict[str, Any]]:
+    """Read and check an export (CSV or JSONL); rows use the ``annotations`` column names.
+
+    Raises :class:`NatoCompareError` naming the line of the first bad row.
+    """
+    text = read_exchange_text(path)
     is_jsonl = path.suffix.lower() in (".jsonl", ".json", ".ndjson") or (
         path.suffix.lower() != ".csv" and text.lstrip().startswith("{")
     )
@@ -254,19 +294,21 @@ def _csv_records(path: Path, text: str) -> Iterator[tuple[int, dict[str, Any]]]:
 
 
 def _jsonl_records(path: Path, text: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    for number, line in enumerate(text.split("\n"), 1):  # not splitlines(): see _csv_records
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise NatoCompareError(f"{path} line {number}: not JSON ({exc.msg})") from None
-        if not isinstance(record, dict):
-            raise NatoCompareError(f"{path} line {number}: expected a JSON object")
+    for number, record in json_objects(path, text):
         missing = [c for c in REQUIRED_COLUMNS if c not in record]
         if missing:
             raise NatoCompareError(f"{path} line {number}: missing field(s): {', '.join(missing)}")
         yield number, record
+
+
+def check_created_at(where: str, record: dict[str, Any]) -> None:
+    """One line naming ``where`` when the record's ``created_at`` is not an ISO date-time."""
+    try:
+        datetime.fromisoformat(record["created_at"])
+    except ValueError:
+        raise NatoCompareError(
+            f"{where}: created_at {record['created_at']!r} is not an ISO date-time"
+        ) from None
 
 
 def _checked(path: Path, line: int, record: dict[str, Any]) -> dict[str, Any]:
@@ -277,12 +319,7 @@ def _checked(path: Path, line: int, record: dict[str, Any]) -> dict[str, Any]:
     for column in ("annotation_id", "annotator", "dimension", "passage_id", "created_at"):
         if not record[column].strip():
             raise NatoCompareError(f"{where}: {column} is empty")
-    try:
-        datetime.fromisoformat(record["created_at"])
-    except ValueError:
-        raise NatoCompareError(
-            f"{where}: created_at {record['created_at']!r} is not an ISO date-time"
-        ) from None
+    check_created_at(where, record)
     score = record.get("alignment_score")
     if score not in (None, ""):
         try:

@@ -14,7 +14,7 @@ from typing import IO
 from .adjudication import final_rows
 from .errors import NatoCompareError
 from .csv_safe import write_csv
-from .export import _check_format, _open_output, write_jsonl
+from .export import check_format, export_table, open_output, write_jsonl
 from .output_files import check_output
 from .store import open_db
 from .store import adjudication as sql
@@ -53,7 +53,7 @@ def export_adjudicated(
 ) -> tuple[int, int]:
     """Write the adjudicated labels (see :data:`ADJUDICATED_COLUMNS` and
     :mod:`nato_compare.adjudication`); return (rows written, undecided units left out)."""
-    _check_format(fmt, excel)
+    check_format(fmt, excel)
     if output is not None:
         check_output(output, databases=[Path(db_path)])
     db = open_db(db_path, create=False)
@@ -71,7 +71,7 @@ def export_adjudicated(
         ]  # fmt: skip
         if outlet is not None:
             records = [r for r in records if r["outlet"] == outlet]
-        with _open_output(output, stream, excel, Path(db_path)) as out:
+        with open_output(output, stream, excel, Path(db_path)) as out:
             if fmt == "csv":
                 return write_csv(records, out, ADJUDICATED_COLUMNS, excel=excel), bases["open"]
             return write_jsonl(
@@ -91,15 +91,12 @@ def export_event_notes(
     excel: bool = False,
 ) -> int:
     """Write every annotator's event notes (see :data:`EVENT_NOTE_COLUMNS`); return the count."""
-    _check_format(fmt, excel)
-    if output is not None:
-        check_output(output, databases=[Path(db_path)])
-    db = open_db(db_path, create=False)
-    try:
-        rows = sql.event_note_rows(db, annotator)
-        with _open_output(output, stream, excel, Path(db_path)) as out:
-            if fmt == "csv":
-                return write_csv(rows, out, EVENT_NOTE_COLUMNS, excel=excel)
-            return write_jsonl(rows, out)
-    finally:
-        db.close()
+    return export_table(
+        db_path,
+        output,
+        stream,
+        fmt,
+        excel,
+        EVENT_NOTE_COLUMNS,
+        lambda db: sql.event_note_rows(db, annotator),
+    )

@@ -12,15 +12,14 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-from datetime import datetime
 from pathlib import Path
 from typing import Any, IO
 
+from sqlite_utils import Database
+
 from .errors import NatoCompareError
-from .csv_safe import restore, write_csv
-from .export import _check_format, _open_output, write_jsonl
-from .output_files import check_output
+from .csv_safe import restore
+from .export import check_created_at, export_table, json_objects, read_exchange_text
 from .safe_text import terminal_safe
 from .store import open_db
 from .store.judgement_exchange import JudgementsResult, insert_judgements, link_rows
@@ -39,11 +38,8 @@ def export_links(
     excel: bool = False,
 ) -> int:
     """Write every link judgement (see :data:`LINK_COLUMNS`); return the number of rows."""
-    _check_format(fmt, excel)
-    if output is not None:
-        check_output(output, databases=[Path(db_path)])
-    db = open_db(db_path, create=False)
-    try:
+
+    def read(db: Database) -> list[dict[str, Any]]:
         if annotator is not None:
             known = sorted({r["annotator"] for r in link_rows(db)})
             if annotator not in known:
@@ -52,13 +48,9 @@ def export_links(
                     f"no link judgements by {terminal_safe(repr(annotator))} in {db_path} "
                     f"(annotators with some: {names})"
                 )
-        rows = link_rows(db, annotator)
-        with _open_output(output, stream, excel, Path(db_path)) as out:
-            if fmt == "csv":
-                return write_csv(rows, out, LINK_COLUMNS, excel=excel)
-            return write_jsonl(rows, out)
-    finally:
-        db.close()
+        return link_rows(db, annotator)
+
+    return export_table(db_path, output, stream, fmt, excel, LINK_COLUMNS, read)
 
 
 def looks_like_links(path: Path) -> bool:
@@ -74,27 +66,9 @@ def looks_like_links(path: Path) -> bool:
 
 def read_link_file(path: Path) -> list[dict[str, Any]]:
     """Read and check a links file (CSV or JSONL); raises naming the first bad line."""
-    if not path.is_file():
-        raise NatoCompareError(f"file not found: {path}")
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise NatoCompareError(
-            f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start})"
-        ) from None
-    if not text.strip():
-        raise NatoCompareError(f"{path} is empty")
+    text = read_exchange_text(path)
     if text.lstrip().startswith("{"):
-        records = []
-        for number, line in enumerate(text.split("\n"), 1):
-            if line.strip():
-                try:
-                    record = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise NatoCompareError(f"{path} line {number}: not JSON ({exc.msg})") from None
-                if not isinstance(record, dict):
-                    raise NatoCompareError(f"{path} line {number}: expected a JSON object")
-                records.append((number, record))
+        records = list(json_objects(path, text))
     else:
         reader = csv.reader(io.StringIO(text, newline=""))
         try:
@@ -123,12 +97,7 @@ def _checked(path: Path, line: int, record: dict[str, Any]) -> dict[str, Any]:
         )
     if record["passage_a"] == record["passage_b"]:
         raise NatoCompareError(f"{where}: a link joins two different passages")
-    try:
-        datetime.fromisoformat(record["created_at"])
-    except ValueError:
-        raise NatoCompareError(
-            f"{where}: created_at {record['created_at']!r} is not an ISO date-time"
-        ) from None
+    check_created_at(where, record)
     score = record.get("score")
     if score in (None, ""):
         score = None
