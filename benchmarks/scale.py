@@ -38,7 +38,7 @@ from rapidfuzz import fuzz, process, utils
 
 from nato_compare.alignment import AlignParams, align
 from nato_compare.alignment import aligner as aligner_module
-from nato_compare.alignment.normalize import STOP_WORDS
+from nato_compare.normalize import STOP_WORDS
 from nato_compare.ingest import read_sources
 from nato_compare.segment import split_sentences
 

@@ -6,7 +6,7 @@ import sys
 import threading
 
 from nato_compare.alignment import code_sets as codes
-from nato_compare.alignment.normalize import normalize
+from nato_compare.normalize import normalize
 
 TEXTS = [
     normalize(t)

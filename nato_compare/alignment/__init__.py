@@ -18,7 +18,7 @@ from __future__ import annotations
 from .aligner import STAGES, AlignParams, Progress, align, find_stories
 from .database import FORMATS, AlignSummary, align_db
 from .evidence import evidence, evidence_many
-from .normalize import normalize
+from ..normalize import normalize
 from .similarity import similarity, similarity_many
 
 __all__ = [

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from scipy.sparse import csr_matrix
 
 from ..segment import split_sentences
-from .normalize import STOP_WORDS, is_number, normalize
+from ..normalize import STOP_WORDS, is_number, normalize
 from .similarity import content_counts, similarity_many_normalized
 
 SCORE_CHUNK = 500_000

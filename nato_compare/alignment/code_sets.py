@@ -25,7 +25,7 @@ from itertools import chain
 import numpy as np
 
 from .arrays import sorted_unique
-from .normalize import is_content
+from ..normalize import is_content
 
 _SURROGATES = range(0xD800, 0xE000)
 CODE_SPACE = 0x110000 - len(_SURROGATES)

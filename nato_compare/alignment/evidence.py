@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from .normalize import STOP_WORDS, content_tokens, is_number, normalize
+from ..normalize import STOP_WORDS, content_tokens, is_number, normalize
 from .similarity import (
     DEFAULT_WEIGHTS,
     FEATURES,

@@ -47,7 +47,7 @@ from rapidfuzz.distance import Indel
 
 from .arrays import sorted_unique
 from .code_sets import code_sets
-from .normalize import STOP_WORDS, content_tokens, is_content, normalize
+from ..normalize import STOP_WORDS, content_tokens, is_content, normalize
 
 __all__ = [
     "DEFAULT_WEIGHTS",

@@ -74,3 +74,14 @@ def test_two_unknown_columns_are_named_apart_by_their_articles():
     assert first == "unknown · NATO Defense Ministers Discuss Aid"
     assert second == "unknown · Rutte pledges 40 billion"
     assert column_name([passage("cgtn-1", "CGTN", title="")]) == "CGTN · cgtn-1"
+
+
+def test_highlighting_calls_shared_what_the_aligners_evidence_calls_shared() -> None:
+    from nato_compare.alignment import evidence
+    from nato_compare.tui.layout.highlight import shared_words
+
+    a = "NATO is coordinating military aid to Kyiv"
+    b = "Allies will coordinate the military aid for Kyiv"
+    shared = shared_words({"a": [a], "b": [b]})
+    assert shared["a"] == shared["b"] == set(evidence(a, b)["shared_words"])
+    assert "coordin" in shared["a"]  # "coordinating" and "coordinate" are one word

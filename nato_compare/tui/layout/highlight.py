@@ -4,7 +4,9 @@ Within one event, a content word of an outlet's passages is *shared* when at
 least one other outlet column of the event uses it too, and *own* when no other
 column does. Numbers and amounts ("€40 billion", "2%", "1,000-kilometer")
 stand out whatever else. Function words stay plain so the colours mark what
-carries meaning.
+carries meaning. Words are compared in the aligner's normalised form
+(:func:`nato_compare.normalize.word_form`: stems, stop words), so the screen and the evidence
+agree.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import re
 from collections.abc import Iterable, Mapping
 
 from rich.text import Text
+
+from ...normalize import is_content, word_form
 
 SHARED_STYLE = "#5fafd7"
 OWN_STYLE = "bold #ffaf00"
@@ -27,26 +31,16 @@ _AMOUNT = re.compile(
     r"pounds?|yuan|troops|soldiers|kilomet(?:er|re)s?|km|shells|rounds))?",
     re.IGNORECASE,
 )
-STOPWORDS = frozenset(
-    """a about above after again against all also am an and any are as at be because been before
-    being below between both but by can could did do does doing down during each few for from
-    further had has have having he her here hers herself him himself his how i if in into is it its
-    itself just me more most my myself no nor not now of off on once only or other our ours
-    ourselves out over own said says same she should so some such than that the their theirs them
-    themselves then there these they this those through to too under until up very was we were
-    what when where which while who whom why will with would you your yours yourself yourselves
-    mr ms mrs s t""".split()
-)
 
 
 def word_key(word: str) -> str:
-    """The form words are compared in: case-folded, without a possessive ending."""
-    key = word.casefold().replace("’", "'")
-    return key[:-2] if key.endswith("'s") else key
+    """The form words are compared in: the aligner's own (stems, spelling variants joined), so
+    "coordinating" and "coordinate" are one word here as in the evidence."""
+    return word_form(word)
 
 
 def content_words(text: str) -> set[str]:
-    return {k for k in (word_key(m.group()) for m in _WORD.finditer(text)) if k not in STOPWORDS}
+    return {k for k in (word_key(m.group()) for m in _WORD.finditer(text)) if k and is_content(k)}
 
 
 def shared_words(columns: Mapping[str, Iterable[str]]) -> dict[str, set[str]]:
@@ -86,7 +80,7 @@ def highlight(text: str, shared: set[str], *, compare: bool = True) -> Text:
             run_style = None
             continue
         key = word_key(match.group())
-        if key in STOPWORDS:
+        if not key or not is_content(key):
             continue  # joins the run if the next content word is of the same kind
         style = SHARED_STYLE if key in shared else OWN_STYLE
         if style == run_style and not any(taken[run_end : match.start()]):

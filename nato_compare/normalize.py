@@ -257,6 +257,13 @@ def _tokens_in_context(raw: list[str]) -> list[str]:
     return out
 
 
+def word_form(word: str) -> str:
+    """One word's normalised form, as :func:`tokens` gives it out of context ('' for a word
+    normalisation drops): what the annotation interface compares words in, so that its
+    highlighting agrees with the aligner's evidence."""
+    return _form_of(word) or ""
+
+
 def is_content(token: str) -> bool:
     """Whether a normalised token carries content: not a stop word, not a single letter."""
     return token[:1].isdigit() or (len(token) > 1 and token not in STOP_WORDS)
