@@ -1,6 +1,6 @@
 """Passage similarity: how surely two passages report the same thing, 0–100.
 
-Both passages are normalised (:mod:`nato_compare.alignment.normalize`: case, punctuation,
+Both passages are normalised (:mod:`nato_compare.normalize`: case, punctuation,
 currency and number forms, stems) and compared by cheap, vectorised features
 (:data:`FEATURES`):
 
