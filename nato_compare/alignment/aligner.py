@@ -256,6 +256,19 @@ def _article_passages(data: _Input) -> list[np.ndarray]:
     return [order[bounds[k] : bounds[k + 1]] for k in range(len(bounds) - 1)]
 
 
+def _link_stories(
+    articles: list[StoryArticle], params: AlignParams
+) -> list[tuple[int, int, float]]:
+    """:func:`link_stories` with the story settings of ``params`` (one place for both callers)."""
+    return link_stories(
+        articles,
+        neighbours=params.neighbours,
+        lone_neighbours=params.lone_neighbours,
+        min_similarity=params.min_story_similarity,
+        date_window=params.date_window,
+    )
+
+
 def _story_articles(data: _Input, article_passages: list[np.ndarray]) -> list[StoryArticle]:
     articles = []
     for passages in article_passages:
@@ -334,13 +347,7 @@ def _align(
     n, lap = len(data.ids), watch.lap
     article_passages = _article_passages(data) if n else []
     report(0, len(article_passages), "stories")
-    links = link_stories(
-        _story_articles(data, article_passages),
-        neighbours=params.neighbours,
-        lone_neighbours=params.lone_neighbours,
-        min_similarity=params.min_story_similarity,
-        date_window=params.date_window,
-    )
+    links = _link_stories(_story_articles(data, article_passages), params)
     report(len(article_passages), len(article_passages), "stories")
     lap("stories")
 
@@ -523,13 +530,7 @@ def find_stories(
         return []
     article_passages = _article_passages(data)
     articles = _story_articles(data, article_passages)
-    links = link_stories(
-        articles,
-        neighbours=params.neighbours,
-        lone_neighbours=params.lone_neighbours,
-        min_similarity=params.min_story_similarity,
-        date_window=params.date_window,
-    )
+    links = _link_stories(articles, params)
     openings = [data.texts[int(passages[0])] for passages in article_passages]
     titles = [
         titles_by_article.get(a.id) or " ".join(opening.split()[:10])
