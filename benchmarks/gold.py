@@ -102,9 +102,9 @@ def print_align_figures(passages: list[dict], gold: list[dict]) -> None:
         f"  {len(result.pairs)} pairs; on gold: precision {precision:.2f} "
         f"({touching} pairs touch a gold passage), recall {recall:.2f}"
     )
-    event_of = {m.passage_id: e.id for e in result.events for m in e.members}
+    events = [set(e.passage_ids) for e in result.events]  # a passage may stand in several
     same = [(r["passage_a"], r["passage_b"]) for r in gold if r["relation"] == "same"]
-    together = sum(1 for a, b in same if a in event_of and event_of[a] == event_of.get(b))
+    together = sum(1 for a, b in same if any({a, b} <= e for e in events))
     within = sum(1 for p in result.pairs if p.event_id)
     print(
         f"  {len(result.events)} events; {within} of the {len(result.pairs)} pairs lie within an "

@@ -75,6 +75,9 @@ class AlignedPair:
 class EventMember:
     passage_id: str
     score: float  # the best kept score linking this passage to another member
+    # (start, end) offsets of the passage's sentences (claims) that put it in the event;
+    # empty when an analyst's link did
+    claims: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -122,6 +122,20 @@ def test_event_changes_tell_split_and_merge(events_db: Path) -> None:
     assert event_changes(db, "bob", "e-part", first[:2]) is None  # bob never saw them
 
 
+def test_a_passage_standing_in_two_events_is_no_split_or_merge(events_db: Path) -> None:
+    # one paragraph states two facts: it stands in e-0001 and, for its other sentence, e-0002
+    db = open_db(events_db)
+    first, second = members(db, "e-0001"), members(db, "e-0002")
+    both = first[0]
+    assert event_changes(db, "alice", "e-0001", first) is None
+    assert event_changes(db, "alice", "e-0002", second + [both]) is None
+    assert event_changes(db, "alice", "e-0001", first) is None  # back: still as seen
+    assert event_changes(db, "alice", "e-0002", second + [both]) is None
+    # a real split is still told
+    split = event_changes(db, "alice", "e-0002", second[:2] + [both])
+    assert f"split: {len(second) - 2} passage(s)" in split
+
+
 # --- export, import, merge ---------------------------------------------------------------
 
 

@@ -334,6 +334,122 @@ def _label(words: str) -> str:
     return " ".join(parts[:LABEL_WORDS]) + (" …" if len(parts) > LABEL_WORDS else "")
 
 
+def _must_nodes(
+    sentences: Sentences,
+    candidates: np.ndarray,
+    scores: np.ndarray,
+    must: set[tuple[int, int]],
+) -> list[tuple[int, int]]:
+    """An analyst's accepted passage pairs as claim node pairs: the pair's best-scored sentence
+    pair, or (no sentence pair was scored) one node per passage after the sentences."""
+    if not must:
+        return []
+    sentence_count = len(sentences.of)
+    best: dict[tuple[int, int], tuple[float, int, int]] = {}
+    if len(candidates):
+        a, b = sentences.of[candidates[:, 0]], sentences.of[candidates[:, 1]]
+        lo, hi = np.minimum(a, b), np.maximum(a, b)
+        wanted = np.isin(
+            lo * (len(sentences.first) + 1) + hi,
+            [i * (len(sentences.first) + 1) + j for i, j in must],
+        )
+        for k in np.flatnonzero(wanted).tolist():
+            key = (int(lo[k]), int(hi[k]))
+            if key not in best or scores[k] > best[key][0]:
+                best[key] = (float(scores[k]), int(candidates[k, 0]), int(candidates[k, 1]))
+    return [
+        best[(i, j)][1:] if (i, j) in best else (sentence_count + i, sentence_count + j)
+        for i, j in sorted(must)
+    ]
+
+
+def _events(
+    data: _Input,
+    params: AlignParams,
+    sentences: Sentences,
+    candidates: np.ndarray,
+    scores: np.ndarray,
+    kept: np.ndarray,
+    must: set[tuple[int, int]],
+    cannot: set[tuple[int, int]],
+) -> tuple[list[Event], dict[int, str], dict[int, list[str]]]:
+    """Events of the kept claims; also the event of each kept claim (index into
+    ``candidates``) and the events of each passage."""
+    sentence_count = len(sentences.of)
+    # nodes: the sentences, then one node per passage for accepted links without a claim
+    units = np.concatenate([sentences.of, np.arange(len(data.ids), dtype=np.int64)])
+    keys = data.article_codes if params.one_per == "article" else data.outlet_codes
+    grouping = group_events(
+        candidates[kept],
+        scores[kept],
+        units,
+        keys,
+        data.positions,
+        most=params.per_article if params.one_per == "article" else 1,
+        must=_must_nodes(sentences, candidates, scores, must),
+        cannot=cannot,
+    )
+
+    def first_passage(nodes: list[int]) -> tuple[str, str, int]:
+        p = min(int(units[x]) for x in nodes)
+        starts = [int(sentences.start[x]) for x in nodes if x < sentence_count and units[x] == p]
+        return data.articles[p], data.ids[p], min(starts, default=-1)
+
+    order = sorted(range(len(grouping.groups)), key=lambda g: first_passage(grouping.groups[g]))
+    group_of_node = {x: g for g, nodes in enumerate(grouping.groups) for x in nodes}
+    best_inside: dict[int, int] = {}  # group -> its best kept claim (index into candidates)
+    for k in kept[np.lexsort((candidates[kept, 1], candidates[kept, 0], -scores[kept]))].tolist():
+        g = group_of_node.get(int(candidates[k, 0]))
+        if g is not None and g == group_of_node.get(int(candidates[k, 1])):
+            best_inside.setdefault(g, k)
+    events: list[Event] = []
+    ids: dict[int, str] = {}
+    events_of_passage: dict[int, list[str]] = {}
+    for seq, g in enumerate(order, 1):
+        nodes = grouping.groups[g]
+        _, first_id, first_start = first_passage(nodes)
+        ev = _event_id(first_id)
+        if ev in ids.values():  # a passage first in two events: its claim tells them apart
+            ev = _event_id(first_id, first_start)
+        ids[g] = ev
+        if g in best_inside:
+            claim = int(candidates[best_inside[g], 0])
+            start, end = int(sentences.start[claim]), int(sentences.end[claim])
+            label = _label(data.texts[int(sentences.of[claim])][start:end])
+        else:
+            label = _label(data.texts[min(int(units[x]) for x in nodes)])
+        claims: dict[int, list[tuple[int, int]]] = {}
+        for x in nodes:
+            spans = claims.setdefault(int(units[x]), [])
+            if x < sentence_count:
+                spans.append((int(sentences.start[x]), int(sentences.end[x])))
+        for p in claims:
+            events_of_passage.setdefault(p, []).append(ev)
+        events.append(
+            Event(
+                id=ev,
+                seq=seq,
+                label=label,
+                members=tuple(
+                    EventMember(
+                        data.ids[p],
+                        round(grouping.passage_score.get((g, p), 100.0), 2),
+                        tuple(sorted(spans)),
+                    )
+                    for p, spans in sorted(claims.items())
+                ),
+                outlets=len({int(data.outlet_codes[p]) for p in claims}),
+            )
+        )
+    event_of_claim = {
+        k: ids[g]
+        for k in kept.tolist()
+        if (g := group_of_node.get(int(candidates[k, 0]))) is not None
+        and g == group_of_node.get(int(candidates[k, 1]))
+    }
+    return events, event_of_claim, events_of_passage
+
+
 def _align(
     data: _Input,
     params: AlignParams,
@@ -388,11 +504,12 @@ def _align(
             scores[k] = 0.0
     best = best_per_sentence(candidates, owners, scores)
     kept = best[scores[best] >= params.threshold]
+    if cannot and len(kept):
+        of = sentences.of[candidates[kept]]
+        lo, hi = of.min(axis=1).tolist(), of.max(axis=1).tolist()
+        kept = kept[np.array([(i, j) not in cannot for i, j in zip(lo, hi)], dtype=bool)]
     pairs, pair_scores, pair_claims = _passage_pairs(sentences, candidates[kept], scores[kept])
     pair_claims = kept[pair_claims]
-    if cannot and len(pairs):
-        allowed = np.array([(i, j) not in cannot for i, j in pairs.tolist()], dtype=bool)
-        pairs, pair_scores, pair_claims = pairs[allowed], pair_scores[allowed], pair_claims[allowed]
     left_out = best[(scores[best] >= SUGGESTION_FLOOR) & (scores[best] < params.threshold)]
     suggested, suggested_scores, _ = _passage_pairs(
         sentences, candidates[left_out], scores[left_out]
@@ -402,41 +519,9 @@ def _align(
     lap("select")
 
     report(0, 1, "events")
-    keys = data.article_codes if params.one_per == "article" else data.outlet_codes
-    most = params.per_article if params.one_per == "article" else 1
-    groups, member_score = group_events(
-        pairs, pair_scores, keys, data.positions, most=most, must=must, cannot=cannot
+    events, event_of_claim, events_of_passage = _events(
+        data, params, sentences, candidates, scores, kept, must, cannot
     )
-    groups.sort(key=lambda g: (data.articles[g[0]], data.ids[g[0]]))
-    group_of = {i: g for g, members in enumerate(groups) for i in members}
-    best_inside: dict[int, int] = {}  # event -> index of its best pair (pairs are best first)
-    for k in np.lexsort((pairs[:, 1], pairs[:, 0], -pair_scores)).tolist() if len(pairs) else []:
-        g = group_of.get(int(pairs[k, 0]))
-        if g is not None and g == group_of.get(int(pairs[k, 1])):
-            best_inside.setdefault(g, k)
-    events: list[Event] = []
-    event_of: dict[int, str] = {}
-    for seq, members in enumerate(groups, 1):
-        ev = _event_id(min(data.ids[i] for i in members))
-        if seq - 1 in best_inside:
-            claim = int(candidates[pair_claims[best_inside[seq - 1]], 0])
-            start, end = int(sentences.start[claim]), int(sentences.end[claim])
-            label = _label(data.texts[int(sentences.of[claim])][start:end])
-        else:
-            label = _label(data.texts[members[0]])
-        for i in members:
-            event_of[i] = ev
-        events.append(
-            Event(
-                id=ev,
-                seq=seq,
-                label=label,
-                members=tuple(
-                    EventMember(data.ids[i], round(member_score.get(i, 100.0), 2)) for i in members
-                ),
-                outlets=len({int(data.outlet_codes[i]) for i in members}),
-            )
-        )
     report(1, 1, "events")
     lap("events")
 
@@ -468,7 +553,12 @@ def _align(
         evidence = dict(found[k])
         evidence["claim_a"] = _claim(sentences, data.texts, sa)
         evidence["claim_b"] = _claim(sentences, data.texts, sb)
-        same = event_of.get(i) if event_of.get(i) == event_of.get(j) else None
+        same = event_of_claim.get(int(pair_claims[k]))
+        if same is None:  # together through another claim, or an analyst's link
+            shared = events_of_passage.get(i, []) and [
+                e for e in events_of_passage[i] if e in events_of_passage.get(j, [])
+            ]
+            same = shared[0] if shared else None
         result_pairs.append(
             AlignedPair(data.ids[i], data.ids[j], round(float(pair_scores[k]), 2), same, evidence)
         )

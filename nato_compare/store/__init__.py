@@ -13,7 +13,8 @@ Tables (docs/schema.md documents every table):
                       ``superseded_at`` set when an edited source no longer has them
 - ``align_runs``      one row per alignment run, with its parameters
 - ``events``          groups of passages across outlets that report the same thing
-- ``event_passages``  membership of a passage in an event, with the score that put it there
+- ``event_passages``  membership of a passage in an event, with the score and the sentences
+                      (claims) that put it there; a passage may stand in several events
 - ``alignments``      scored passage pairs of the latest run, with their evidence
 - ``annotations``     one row per label (or note) an annotator gave a passage
 - ``event_notes``     an annotator's note on a whole event
@@ -253,6 +254,28 @@ def m003_adjudication(db: sqlite_utils.Database) -> None:
 def m004_article_story(db: sqlite_utils.Database) -> None:
     """A story declared by hand (corpus row or manifest): wins over automatic story linking."""
     db.execute("ALTER TABLE articles ADD COLUMN story TEXT")
+
+
+@migrations()
+def m005_event_claims(db: sqlite_utils.Database) -> None:
+    """Events are made of claims: a passage may stand in several events, each for some of its
+    sentences (``claims``: JSON list of [start, end] offsets), and what an annotator saw is
+    kept per passage and event."""
+    db.execute("ALTER TABLE event_passages ADD COLUMN claims TEXT NOT NULL DEFAULT '[]'")
+    db.execute(
+        """
+        CREATE TABLE seen_events_new (
+            annotator TEXT NOT NULL,
+            passage_id TEXT NOT NULL,
+            event_id TEXT NOT NULL,
+            members TEXT NOT NULL,
+            seen_at TEXT NOT NULL,
+            PRIMARY KEY (annotator, passage_id, event_id)
+        )"""
+    )
+    db.execute("INSERT INTO seen_events_new SELECT * FROM seen_events")
+    db.execute("DROP TABLE seen_events")
+    db.execute("ALTER TABLE seen_events_new RENAME TO seen_events")
 
 
 SCHEMA_VERSION = len(migrations._migrations)

@@ -51,8 +51,6 @@ def save_run(
             ],
         )
         assert cursor.lastrowid is not None  # an INSERT sets it
-        assert cursor.lastrowid is not None  # an INSERT sets it
-        assert cursor.lastrowid is not None  # an INSERT sets it
         run_id = int(cursor.lastrowid)
         db.execute("DELETE FROM alignments")
         db.execute("DELETE FROM suggestions")
@@ -63,8 +61,12 @@ def save_run(
             [(e.id, run_id, e.seq, e.label, len(e.members), e.outlets) for e in result.events],
         )
         db.conn.executemany(
-            "INSERT INTO event_passages(event_id, passage_id, score) VALUES (?, ?, ?)",
-            [(e.id, m.passage_id, m.score) for e in result.events for m in e.members],
+            "INSERT INTO event_passages(event_id, passage_id, score, claims) VALUES (?, ?, ?, ?)",
+            [
+                (e.id, m.passage_id, m.score, json.dumps([list(c) for c in m.claims]))
+                for e in result.events
+                for m in e.members
+            ],
         )
         db.conn.executemany(
             "INSERT INTO alignments(run_id, passage_a, passage_b, score, event_id, evidence) "
@@ -103,11 +105,12 @@ def list_events(db: sqlite_utils.Database) -> list[dict[str, Any]]:
 
 
 def event_passages(db: sqlite_utils.Database, event_id: str) -> list[dict[str, Any]]:
-    """An event's passages with their article, outlet and the score that put them there."""
+    """An event's passages with their article, outlet, the score that put them there and the
+    claims (``[[start, end], ...]`` JSON) that did."""
     return list(
         db.query(
             """
-        SELECT ep.passage_id, ep.score, p.article_id, p.seq, p.text, p.superseded_at,
+        SELECT ep.passage_id, ep.score, ep.claims, p.article_id, p.seq, p.text, p.superseded_at,
                a.outlet, a.title, a.date
         FROM event_passages ep
         JOIN passages p ON p.id = ep.passage_id

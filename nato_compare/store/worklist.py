@@ -12,6 +12,8 @@ passage.
 
 from __future__ import annotations
 
+import json
+
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -100,6 +102,8 @@ class EventPassage:
     date: str | None
     score: float
     superseded: bool
+    #: (start, end) offsets of the sentences that put the passage in this event
+    claims: tuple[tuple[int, int], ...] = ()
 
     @property
     def column(self) -> str:
@@ -202,12 +206,25 @@ def _progress(
     return row[1], row[2] - row[1], row[0]
 
 
+def _spans(claims: str | None) -> tuple[tuple[int, int], ...]:
+    """Stored claim offsets; anything malformed (a hand-edited database) shows no claim."""
+    try:
+        found = json.loads(claims or "[]")
+        return tuple(
+            (int(s), int(e))
+            for s, e in found
+            if isinstance(s, int) and isinstance(e, int) and e > s
+        )
+    except (ValueError, TypeError):
+        return ()
+
+
 def event_passages(db: Database, event_id: str) -> list[EventPassage]:
     """An event's passages, grouped by outlet column, in reading order within each article."""
     rows = db.execute(
         """
         SELECT p.id, p.article_id, p.seq, p.text, a.outlet, a.title, a.date, ep.score,
-               p.superseded_at IS NOT NULL
+               p.superseded_at IS NOT NULL, ep.claims
         FROM event_passages ep
         JOIN passages p ON p.id = ep.passage_id
         JOIN articles a ON a.id = p.article_id
@@ -216,8 +233,10 @@ def event_passages(db: Database, event_id: str) -> list[EventPassage]:
         [event_id],
     ).fetchall()
     passages = [
-        EventPassage(passage_id, article_id, seq, text, outlet, title, date, score, bool(old))
-        for passage_id, article_id, seq, text, outlet, title, date, score, old in rows
+        EventPassage(
+            passage_id, article_id, seq, text, outlet, title, date, score, bool(old), _spans(claims)
+        )
+        for passage_id, article_id, seq, text, outlet, title, date, score, old, claims in rows
     ]
     passages.sort(key=lambda p: (p.column.casefold(), p.article_id, p.seq))
     return passages

@@ -46,7 +46,7 @@ from ..store.worklist import (
     next_unannotated_event,
     outlets,  # noqa: F401  (the app calls it as data.outlets)
 )
-from .layout.highlight import SEARCH_STYLE, highlight, shared_words
+from .layout.highlight import CLAIM_STYLE, SEARCH_STYLE, highlight, shared_words
 from .layout.lines import (
     ColumnLines,
     ColumnLook,
@@ -321,9 +321,10 @@ def load_event(
     for key, column in view.columns:
         for passage in column:
             mark = f"¶{passage.seq + 1}" + (" (superseded)" if passage.superseded else "")
-            body = Text.assemble(
-                (mark, "dim"), " ", highlight(passage.text, shared[key], compare=compare)
-            )
+            text = highlight(passage.text, shared[key], compare=compare)
+            for start, end in passage.claims:  # the sentences that put it in this event
+                text.stylize(CLAIM_STYLE, start, min(end, len(passage.text)))
+            body = Text.assemble((mark, "dim"), " ", text)
             if search and search.strip():
                 body.highlight_words([search.strip()], SEARCH_STYLE, case_sensitive=False)
             view.bodies[passage.id] = Content.from_rich_text(body)

@@ -279,3 +279,27 @@ async def test_the_note_dialog_leaves_the_noted_passage_in_view(long_column_db):
         first_line = column.content_region.y + top - int(column.scroll_y)
         assert column.content_region.y <= first_line < dialog.region.y - 2
         assert dialog.region.bottom == 24
+
+
+async def test_the_sentences_that_put_a_passage_in_the_event_are_underlined(event_db):
+    # the seeds' first event: the yearly aid level, which the June article's ¶8 states in its
+    # second sentence ("He calculates … $40 billion") and not in its first
+    app = make_app(event_db, "alice")
+    async with app.run_test(size=(200, 50)) as pilot:
+        await settle(pilot)
+        underlined, painted = [], []
+        for column in shown_columns(app):
+            for y in range(column.scrollable_content_region.height):
+                for segment in column.render_line(y):
+                    painted.append(segment.text)
+                    if segment.style is not None and segment.style.underline:
+                        underlined.append(segment.text)
+        # lines wrap anywhere: compared without spaces
+        underlined_text, painted_text_ = (
+            "".join("".join(x).split()) for x in (underlined, painted)
+        )
+        assert "AccordingtoMr.Stoltenberg" in painted_text_
+        assert "Hecalculatesthattheannualequipmentvalueisapproximately" in underlined_text
+        assert "AccordingtoMr.Stoltenberg" not in underlined_text
+        header = " ".join(str(screen(app).query_one("#event-header").content).split())
+        assert "the claim aligned" in header

@@ -21,6 +21,8 @@ from ...normalize import is_content, word_form
 SHARED_STYLE = "#5fafd7"
 OWN_STYLE = "bold #ffaf00"
 AMOUNT_STYLE = "bold #000000 on #d7d75f"
+#: The sentences (claims) that put a passage in the event on screen.
+CLAIM_STYLE = "underline"
 #: The words searched for (`/`), over whatever else marks them.
 SEARCH_STYLE = "bold #000000 on #ff87d7"
 
@@ -101,4 +103,6 @@ def legend() -> Text:
         ("only this outlet", OWN_STYLE),
         "  ",
         ("40 billion", AMOUNT_STYLE),
+        "  ",
+        ("the claim aligned", CLAIM_STYLE),
     )
