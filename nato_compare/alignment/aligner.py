@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import NatoCompareError
-from ..model import AlignedPair, AlignmentResult, Event, EventMember, outlet_key
+from ..model import AlignedPair, AlignmentResult, outlet_key
 from .claims import (
     Sentences,
     best_per_sentence,
@@ -47,8 +47,7 @@ from .claims import (
     score_sentence_pairs,
     split_passages,
 )
-from .events import event_id as _event_id
-from .events import group_events
+from .events import EventInput, build_events
 from .evidence import evidence_many
 from .parallel import Pool, flatten, process_pool
 from .stories import Story, StoryArticle, describe_stories, link_stories
@@ -334,122 +333,6 @@ def _label(words: str) -> str:
     return " ".join(parts[:LABEL_WORDS]) + (" …" if len(parts) > LABEL_WORDS else "")
 
 
-def _must_nodes(
-    sentences: Sentences,
-    candidates: np.ndarray,
-    scores: np.ndarray,
-    must: set[tuple[int, int]],
-) -> list[tuple[int, int]]:
-    """An analyst's accepted passage pairs as claim node pairs: the pair's best-scored sentence
-    pair, or (no sentence pair was scored) one node per passage after the sentences."""
-    if not must:
-        return []
-    sentence_count = len(sentences.of)
-    best: dict[tuple[int, int], tuple[float, int, int]] = {}
-    if len(candidates):
-        a, b = sentences.of[candidates[:, 0]], sentences.of[candidates[:, 1]]
-        lo, hi = np.minimum(a, b), np.maximum(a, b)
-        wanted = np.isin(
-            lo * (len(sentences.first) + 1) + hi,
-            [i * (len(sentences.first) + 1) + j for i, j in must],
-        )
-        for k in np.flatnonzero(wanted).tolist():
-            key = (int(lo[k]), int(hi[k]))
-            if key not in best or scores[k] > best[key][0]:
-                best[key] = (float(scores[k]), int(candidates[k, 0]), int(candidates[k, 1]))
-    return [
-        best[(i, j)][1:] if (i, j) in best else (sentence_count + i, sentence_count + j)
-        for i, j in sorted(must)
-    ]
-
-
-def _events(
-    data: _Input,
-    params: AlignParams,
-    sentences: Sentences,
-    candidates: np.ndarray,
-    scores: np.ndarray,
-    kept: np.ndarray,
-    must: set[tuple[int, int]],
-    cannot: set[tuple[int, int]],
-) -> tuple[list[Event], dict[int, str], dict[int, list[str]]]:
-    """Events of the kept claims; also the event of each kept claim (index into
-    ``candidates``) and the events of each passage."""
-    sentence_count = len(sentences.of)
-    # nodes: the sentences, then one node per passage for accepted links without a claim
-    units = np.concatenate([sentences.of, np.arange(len(data.ids), dtype=np.int64)])
-    keys = data.article_codes if params.one_per == "article" else data.outlet_codes
-    grouping = group_events(
-        candidates[kept],
-        scores[kept],
-        units,
-        keys,
-        data.positions,
-        most=params.per_article if params.one_per == "article" else 1,
-        must=_must_nodes(sentences, candidates, scores, must),
-        cannot=cannot,
-    )
-
-    def first_passage(nodes: list[int]) -> tuple[str, str, int]:
-        p = min(int(units[x]) for x in nodes)
-        starts = [int(sentences.start[x]) for x in nodes if x < sentence_count and units[x] == p]
-        return data.articles[p], data.ids[p], min(starts, default=-1)
-
-    order = sorted(range(len(grouping.groups)), key=lambda g: first_passage(grouping.groups[g]))
-    group_of_node = {x: g for g, nodes in enumerate(grouping.groups) for x in nodes}
-    best_inside: dict[int, int] = {}  # group -> its best kept claim (index into candidates)
-    for k in kept[np.lexsort((candidates[kept, 1], candidates[kept, 0], -scores[kept]))].tolist():
-        g = group_of_node.get(int(candidates[k, 0]))
-        if g is not None and g == group_of_node.get(int(candidates[k, 1])):
-            best_inside.setdefault(g, k)
-    events: list[Event] = []
-    ids: dict[int, str] = {}
-    events_of_passage: dict[int, list[str]] = {}
-    for seq, g in enumerate(order, 1):
-        nodes = grouping.groups[g]
-        _, first_id, first_start = first_passage(nodes)
-        ev = _event_id(first_id)
-        if ev in ids.values():  # a passage first in two events: its claim tells them apart
-            ev = _event_id(first_id, first_start)
-        ids[g] = ev
-        if g in best_inside:
-            claim = int(candidates[best_inside[g], 0])
-            start, end = int(sentences.start[claim]), int(sentences.end[claim])
-            label = _label(data.texts[int(sentences.of[claim])][start:end])
-        else:
-            label = _label(data.texts[min(int(units[x]) for x in nodes)])
-        claims: dict[int, list[tuple[int, int]]] = {}
-        for x in nodes:
-            spans = claims.setdefault(int(units[x]), [])
-            if x < sentence_count:
-                spans.append((int(sentences.start[x]), int(sentences.end[x])))
-        for p in claims:
-            events_of_passage.setdefault(p, []).append(ev)
-        events.append(
-            Event(
-                id=ev,
-                seq=seq,
-                label=label,
-                members=tuple(
-                    EventMember(
-                        data.ids[p],
-                        round(grouping.passage_score.get((g, p), 100.0), 2),
-                        tuple(sorted(spans)),
-                    )
-                    for p, spans in sorted(claims.items())
-                ),
-                outlets=len({int(data.outlet_codes[p]) for p in claims}),
-            )
-        )
-    event_of_claim = {
-        k: ids[g]
-        for k in kept.tolist()
-        if (g := group_of_node.get(int(candidates[k, 0]))) is not None
-        and g == group_of_node.get(int(candidates[k, 1]))
-    }
-    return events, event_of_claim, events_of_passage
-
-
 def _align(
     data: _Input,
     params: AlignParams,
@@ -519,8 +402,23 @@ def _align(
     lap("select")
 
     report(0, 1, "events")
-    events, event_of_claim, events_of_passage = _events(
-        data, params, sentences, candidates, scores, kept, must, cannot
+    events, event_of_claim, events_of_passage = build_events(
+        EventInput(
+            ids=data.ids,
+            articles=data.articles,
+            texts=data.texts,
+            outlet_codes=data.outlet_codes,
+            keys=data.article_codes if params.one_per == "article" else data.outlet_codes,
+            positions=data.positions,
+        ),
+        sentences,
+        candidates,
+        scores,
+        kept,
+        most=params.per_article if params.one_per == "article" else 1,
+        must=must,
+        cannot=cannot,
+        label=_label,
     )
     report(1, 1, "events")
     lap("events")

@@ -15,9 +15,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+
+from ..model import Event, EventMember
+from .claims import Sentences
 
 
 def event_id(first_passage_id: str, claim_start: int | None = None) -> str:
@@ -25,6 +29,19 @@ def event_id(first_passage_id: str, claim_start: int | None = None) -> str:
     A second event whose smallest member is the same passage adds its claim's offset."""
     key = first_passage_id if claim_start is None else f"{first_passage_id}#{claim_start}"
     return "ev-" + hashlib.sha1(key.encode()).hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class EventInput:
+    """What events are built from, per passage (index): its id, article, text and outlet code,
+    the article (or outlet) code an event holds few passages of, and its paragraph number."""
+
+    ids: list[str]
+    articles: list[str]
+    texts: list[str]
+    outlet_codes: np.ndarray
+    keys: np.ndarray
+    positions: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -131,3 +148,121 @@ def group_events(
                 key = (g, int(units[x]))
                 passage_score[key] = max(passage_score.get(key, 0.0), float(scores[k]))
     return Grouping(groups, passage_score)
+
+
+def _must_nodes(
+    sentences: Sentences,
+    candidates: np.ndarray,
+    scores: np.ndarray,
+    must: set[tuple[int, int]],
+) -> list[tuple[int, int]]:
+    """An analyst's accepted passage pairs as claim node pairs: the pair's best-scored sentence
+    pair, or (no sentence pair was scored) one node per passage after the sentences."""
+    if not must:
+        return []
+    sentence_count = len(sentences.of)
+    best: dict[tuple[int, int], tuple[float, int, int]] = {}
+    if len(candidates):
+        a, b = sentences.of[candidates[:, 0]], sentences.of[candidates[:, 1]]
+        lo, hi = np.minimum(a, b), np.maximum(a, b)
+        wanted = np.isin(
+            lo * (len(sentences.first) + 1) + hi,
+            [i * (len(sentences.first) + 1) + j for i, j in must],
+        )
+        for k in np.flatnonzero(wanted).tolist():
+            key = (int(lo[k]), int(hi[k]))
+            if key not in best or scores[k] > best[key][0]:
+                best[key] = (float(scores[k]), int(candidates[k, 0]), int(candidates[k, 1]))
+    return [
+        best[(i, j)][1:] if (i, j) in best else (sentence_count + i, sentence_count + j)
+        for i, j in sorted(must)
+    ]
+
+
+def build_events(
+    data: EventInput,
+    sentences: Sentences,
+    candidates: np.ndarray,
+    scores: np.ndarray,
+    kept: np.ndarray,
+    *,
+    most: int,
+    must: set[tuple[int, int]],
+    cannot: set[tuple[int, int]],
+    label: Callable[[str], str],
+) -> tuple[list[Event], dict[int, str], dict[int, list[str]]]:
+    """Events of the kept claims (``kept`` indexes the scored sentence pairs ``candidates``);
+    also the event of each kept claim and the events of each passage. ``must`` and ``cannot``
+    are passage index pairs; ``label`` shortens a sentence into an event label."""
+    sentence_count = len(sentences.of)
+    # nodes: the sentences, then one node per passage for accepted links without a claim
+    units = np.concatenate([sentences.of, np.arange(len(data.ids), dtype=np.int64)])
+    grouping = group_events(
+        candidates[kept],
+        scores[kept],
+        units,
+        data.keys,
+        data.positions,
+        most=most,
+        must=_must_nodes(sentences, candidates, scores, must),
+        cannot=cannot,
+    )
+
+    def first_passage(nodes: list[int]) -> tuple[str, str, int]:
+        p = min(int(units[x]) for x in nodes)
+        starts = [int(sentences.start[x]) for x in nodes if x < sentence_count and units[x] == p]
+        return data.articles[p], data.ids[p], min(starts, default=-1)
+
+    order = sorted(range(len(grouping.groups)), key=lambda g: first_passage(grouping.groups[g]))
+    group_of_node = {x: g for g, nodes in enumerate(grouping.groups) for x in nodes}
+    best_inside: dict[int, int] = {}  # group -> its best kept claim (index into candidates)
+    for k in kept[np.lexsort((candidates[kept, 1], candidates[kept, 0], -scores[kept]))].tolist():
+        g = group_of_node.get(int(candidates[k, 0]))
+        if g is not None and g == group_of_node.get(int(candidates[k, 1])):
+            best_inside.setdefault(g, k)
+    events: list[Event] = []
+    ids: dict[int, str] = {}
+    events_of_passage: dict[int, list[str]] = {}
+    for seq, g in enumerate(order, 1):
+        nodes = grouping.groups[g]
+        _, first_id, first_start = first_passage(nodes)
+        ev = event_id(first_id)
+        if ev in ids.values():  # a passage first in two events: its claim tells them apart
+            ev = event_id(first_id, first_start)
+        ids[g] = ev
+        if g in best_inside:
+            claim = int(candidates[best_inside[g], 0])
+            start, end = int(sentences.start[claim]), int(sentences.end[claim])
+            label_text = label(data.texts[int(sentences.of[claim])][start:end])
+        else:
+            label_text = label(data.texts[min(int(units[x]) for x in nodes)])
+        claims: dict[int, list[tuple[int, int]]] = {}
+        for x in nodes:
+            spans = claims.setdefault(int(units[x]), [])
+            if x < sentence_count:
+                spans.append((int(sentences.start[x]), int(sentences.end[x])))
+        for p in claims:
+            events_of_passage.setdefault(p, []).append(ev)
+        events.append(
+            Event(
+                id=ev,
+                seq=seq,
+                label=label_text,
+                members=tuple(
+                    EventMember(
+                        data.ids[p],
+                        round(grouping.passage_score.get((g, p), 100.0), 2),
+                        tuple(sorted(spans)),
+                    )
+                    for p, spans in sorted(claims.items())
+                ),
+                outlets=len({int(data.outlet_codes[p]) for p in claims}),
+            )
+        )
+    event_of_claim = {
+        k: ids[g]
+        for k in kept.tolist()
+        if (g := group_of_node.get(int(candidates[k, 0]))) is not None
+        and g == group_of_node.get(int(candidates[k, 1]))
+    }
+    return events, event_of_claim, events_of_passage
