@@ -252,6 +252,7 @@ def test_no_passages_gives_an_empty_result() -> None:
     [
         ({"threshold": 101}, "threshold must be between 0 and 100, not 101"),
         ({"neighbours": 0}, "neighbours must be at least 1, not 0"),
+        ({"shared_neighbours": -1}, "shared_neighbours must be at least 0, not -1"),
         ({"date_window": -1}, "date_window must be at least 0, not -1"),
         ({"per_article": 0}, "per_article must be at least 1, not 0"),
         ({"one_per": "event"}, "one_per must be 'article' or 'outlet', not 'event'"),

@@ -8,8 +8,8 @@ pairs with the evidence behind each score, events, and suggestions (candidates l
 Stories first, then claims; "no counterpart" is the common answer (``docs/alignment.md``):
 
 1. **stories** — articles that report the same story are linked on whole-article similarity
-   (:mod:`nato_compare.alignment.stories`): mutual nearest neighbours by TF-IDF, a date window,
-   declared stories first. An article nobody else reports is linked to nothing.
+   (:mod:`nato_compare.alignment.stories`): mutual nearest neighbours by TF-IDF (and shared
+   ones, for stories many outlets report), a date window, declared stories first. An article nobody else reports is linked to nothing.
 2. **claims** — inside every linked article pair, each sentence keeps its best counterpart in the
    other article when their probability of reporting the same fact reaches ``threshold``
    (:mod:`nato_compare.alignment.claims`); a pair of sentences whose numbers all differ is never
@@ -69,6 +69,9 @@ class AlignParams:
       for its story (linked only when each is among the other's).
     - ``lone_neighbours`` — an article left with no link is linked to its most similar
       article when it is among that article's this many most similar ones.
+    - ``shared_neighbours`` — two articles each among the other's ``lone_neighbours`` most
+      similar are linked too when their ``neighbours`` most similar articles have at least this
+      many in common: a story that many outlets report crowds those lists (0 = not).
     - ``min_story_similarity`` — the least whole-article similarity (cosine, 0–1) of a link.
     - ``date_window`` — articles whose known dates lie more days apart are never linked.
     - ``common_share`` — words found in more than this share of all sentences (and in more than
@@ -89,6 +92,7 @@ class AlignParams:
     threshold: float = 40.0
     neighbours: int = 5
     lone_neighbours: int = 12
+    shared_neighbours: int = 3
     min_story_similarity: float = 0.2
     date_window: int = 7
     common_share: float = 0.05
@@ -105,6 +109,10 @@ class AlignParams:
             raise NatoCompareError(
                 f"neighbours and lone_neighbours must be at least 1, not "
                 f"{self.neighbours} and {self.lone_neighbours}"
+            )
+        if self.shared_neighbours < 0:
+            raise NatoCompareError(
+                f"shared_neighbours must be at least 0, not {self.shared_neighbours}"
             )
         if not 0 < self.common_share <= 1:
             raise NatoCompareError(
@@ -263,6 +271,7 @@ def _link_stories(
         articles,
         neighbours=params.neighbours,
         lone_neighbours=params.lone_neighbours,
+        shared_neighbours=params.shared_neighbours,
         min_similarity=params.min_story_similarity,
         date_window=params.date_window,
     )

@@ -1,9 +1,13 @@
 """Stories: which articles report the same story, decided on whole articles before any passage.
 
 Two articles of different outlets are linked when each is among the other's ``neighbours`` most
-similar articles (mutual nearest neighbours) and their similarity reaches ``min_similarity``; an
-article left with no link gets one more look: its most similar article, if it counts the article
-among its ``lone_neighbours`` best.
+similar articles (mutual nearest neighbours) and their similarity reaches ``min_similarity``. A
+story that many outlets report crowds those lists (ten articles on one story cannot all be among
+each other's five nearest), so two articles each among the other's ``lone_neighbours`` most
+similar are linked too when their ``neighbours`` lists share at least ``shared_neighbours``
+articles: they are near the same articles (shared nearest neighbours, as in Jarvis–Patrick
+clustering). An article left with no link gets one more look: its most similar article, if it
+counts the article among its ``lone_neighbours`` best.
 Similarity is the cosine of TF-IDF vectors (scikit-learn, sublinear term frequency) over the
 articles' words, so names, places and numbers that only one story has weigh most, and words
 every story uses weigh little. Mutual nearest neighbours let an article have no partner at all: an article
@@ -103,20 +107,64 @@ def article_vectors(texts: Sequence[str]) -> csr_matrix:
     return vectorizer.fit_transform(texts)
 
 
+def _nearest(
+    vectors: csr_matrix, outlets: np.ndarray, k: int, min_similarity: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per article, its ``k`` most similar articles of other outlets with a similarity of at
+    least ``min_similarity`` (best first, ties by index; -1 where there are fewer), and those
+    similarities."""
+    n = vectors.shape[0]
+    best = np.full((n, k), -1, dtype=np.int64)
+    best_similarity = np.full((n, k), -1.0)
+    for start in range(0, n, ROW_CHUNK):
+        block = (vectors[start : start + ROW_CHUNK] @ vectors.T).tocsr()
+        rows = np.repeat(np.arange(block.shape[0]) + start, np.diff(block.indptr))
+        columns, values = block.indices.astype(np.int64), block.data
+        # not itself, nor its own outlet; what falls below the least similarity is never
+        # linked, and dropping it first leaves little to sort
+        keep = (values >= min_similarity) & (outlets[rows] != outlets[columns]) & (rows != columns)
+        rows, columns, values = rows[keep], columns[keep], values[keep]
+        order = np.lexsort((columns, -values, rows))
+        rows, columns, values = rows[order], columns[order], values[order]
+        rank = np.arange(len(rows)) - np.searchsorted(rows, rows)
+        top = rank < k
+        best[rows[top], rank[top]] = columns[top]
+        best_similarity[rows[top], rank[top]] = values[top]
+    return best, best_similarity
+
+
+def _pair_keys(n: int, best: np.ndarray, within: int) -> tuple[np.ndarray, np.ndarray]:
+    """The (article, neighbour) entries of the first ``within`` columns of ``best``, as
+    ``article * n + neighbour`` keys, and for each whether the neighbour counts the article
+    among its first ``within`` too."""
+    rows = np.repeat(np.arange(n, dtype=np.int64), within)
+    columns = best[:, :within].ravel()
+    present = columns >= 0
+    rows, columns = rows[present], columns[present]
+    keys = np.sort(rows * n + columns)
+    back = columns * n + rows
+    found = np.searchsorted(keys, back)
+    mutual = (found < len(keys)) & (keys[np.minimum(found, len(keys) - 1)] == back)
+    return rows * n + columns, mutual
+
+
 def link_stories(
     articles: Sequence[StoryArticle],
     *,
     neighbours: int = 5,
     lone_neighbours: int = 12,
+    shared_neighbours: int = 3,
     min_similarity: float = 0.2,
     date_window: int = 7,
 ) -> list[tuple[int, int, float]]:
     """Index pairs ``(i, j, similarity)`` (i < j) of the articles that report the same story.
 
     ``neighbours``: two articles are linked when each is among the other's that many most
-    similar articles. ``lone_neighbours``: an article left with no link is linked to its most
-    similar article when it is among that article's that many most similar ones (a story that
-    several outlets report crowds the lists of its own articles).
+    similar articles. ``shared_neighbours``: two articles each among the other's
+    ``lone_neighbours`` most similar are linked too when their ``neighbours`` most similar
+    articles have at least that many in common (0 = not). ``lone_neighbours``: an article left
+    with no link is linked to its most similar article when it is among that article's that
+    many most similar ones.
     """
     n = len(articles)
     if n < 2:
@@ -127,40 +175,35 @@ def link_stories(
     declared = [a.story for a in articles]
     vectors = article_vectors([a.text for a in articles])
     k = max(1, min(max(neighbours, lone_neighbours), n - 1))
-    best = np.full((n, k), -1, dtype=np.int64)
-    best_similarity = np.full((n, k), -1.0)
-    for start in range(0, n, ROW_CHUNK):
-        block = (vectors[start : start + ROW_CHUNK] @ vectors.T).tocsr()
-        row_of = np.repeat(np.arange(block.shape[0]) + start, np.diff(block.indptr))
-        # not itself, nor its own outlet
-        block.data[(outlets[row_of] == outlets[block.indices]) | (row_of == block.indices)] = 0.0
-        for r in range(block.shape[0]):
-            lo, hi = block.indptr[r], block.indptr[r + 1]
-            values, columns = block.data[lo:hi], block.indices[lo:hi]
-            if len(values) > k:
-                top = np.argpartition(-values, k - 1)[:k]
-                values, columns = values[top], columns[top]
-            order = np.lexsort((columns, -values))[:k]  # best first, ties by index
-            best[start + r, : len(order)] = columns[order]
-            best_similarity[start + r, : len(order)] = values[order]
-    rank = [
-        {
-            j: r
-            for r, (j, s) in enumerate(zip(best[i].tolist(), best_similarity[i].tolist()))
-            if s >= min_similarity
-        }
-        for i in range(n)
-    ]
+    best, best_similarity = _nearest(vectors, outlets, k, min_similarity)
     links: dict[tuple[int, int], float] = {}
-    for i in range(n):
-        for j, r in rank[i].items():
-            if i < j and r < neighbours and rank[j].get(i, k) < neighbours:
-                links[(i, j)] = float(best_similarity[i, r])
+
+    def add(keys: np.ndarray) -> None:
+        i, j = keys // n, keys % n
+        rank = np.argmax(best[i] == j[:, None], axis=1)
+        for a, b, s in zip(i.tolist(), j.tolist(), best_similarity[i, rank].tolist()):
+            if a < b:
+                links[(a, b)] = s
+
+    keys, mutual = _pair_keys(n, best, min(neighbours, k))
+    add(keys[mutual])
+    if shared_neighbours > 0:
+        keys, mutual = _pair_keys(n, best, k)
+        keys = keys[mutual]
+        keys = keys[keys // n < keys % n]
+        i, j = keys // n, keys % n
+        first = min(neighbours, k)
+        near_i, near_j = best[i, :first], best[j, :first]
+        # members of both lists (-1, an empty place, never counts)
+        shared = ((near_i[:, :, None] == near_j[:, None, :]) & (near_i[:, :, None] >= 0)).sum(
+            axis=(1, 2)
+        )
+        add(keys[shared >= shared_neighbours])
     linked = {x for pair in links for x in pair}
     for i in range(n):
-        if i not in linked and rank[i]:
-            j = int(best[i, 0])
-            if rank[i].get(j) == 0 and rank[j].get(i, k) < lone_neighbours:
+        j = int(best[i, 0])
+        if i not in linked and j >= 0:
+            if i in best[j, : min(lone_neighbours, k)].tolist():
                 links[(min(i, j), max(i, j))] = float(best_similarity[i, 0])
     # declared stories: equal stories are linked, different ones never
     by_story: dict[str, list[int]] = {}
