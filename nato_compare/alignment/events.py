@@ -222,14 +222,16 @@ def build_events(
             best_inside.setdefault(g, k)
     events: list[Event] = []
     ids: dict[int, str] = {}
+    used: set[str] = set()  # a set: looking among ids.values() made this quadratic (18 s)
     events_of_passage: dict[int, list[str]] = {}
     for seq, g in enumerate(order, 1):
         nodes = grouping.groups[g]
         _, first_id, first_start = first_passage(nodes)
         ev = event_id(first_id)
-        if ev in ids.values():  # a passage first in two events: its claim tells them apart
+        if ev in used:  # a passage first in two events: its claim tells them apart
             ev = event_id(first_id, first_start)
         ids[g] = ev
+        used.add(ev)
         if g in best_inside:
             claim = int(candidates[best_inside[g], 0])
             start, end = int(sentences.start[claim]), int(sentences.end[claim])
