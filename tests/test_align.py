@@ -222,6 +222,28 @@ def test_events_group_pairs_across_outlets_and_read_as_their_best_claim() -> Non
     )
 
 
+def test_a_paragraph_stating_two_facts_stands_in_two_events_one_sentence_each() -> None:
+    both = f"{RUTTE} {CAVOLI}"
+    result = align(
+        [
+            passage("p-a1", "art-a", "CGTN", both),
+            passage("p-b1", "art-b", "The Eastern Herald", RUTTE_PARAPHRASE),
+            passage("p-b2", "art-b", "The Eastern Herald", CAVOLI_PARAPHRASE),
+            passage("p-c1", "art-c", "unknown", RUTTE_THIRD),
+        ]
+    )
+    claims_of = {
+        frozenset(e.passage_ids): [
+            both[start:end] for m in e.members if m.passage_id == "p-a1" for start, end in m.claims
+        ]
+        for e in result.events
+    }
+    assert set(claims_of) == {frozenset({"p-a1", "p-b1", "p-c1"}), frozenset({"p-a1", "p-b2"})}
+    assert claims_of[frozenset({"p-a1", "p-b1", "p-c1"})] == [RUTTE]
+    assert claims_of[frozenset({"p-a1", "p-b2"})] == [CAVOLI]
+    assert len({e.id for e in result.events}) == 2
+
+
 def test_same_input_in_any_order_gives_the_same_result() -> None:
     rows = corpus()
     first = align(rows)
