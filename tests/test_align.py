@@ -349,3 +349,37 @@ def test_the_event_fixture_fails_when_the_aligner_finds_too_few_events(tmp_path,
     monkeypatch.setattr(events_fixture, "align_db", align_nothing)
     with pytest.raises(events_fixture.TooFewEvents, match="found 0 event"):
         events_fixture.build_event_db(tmp_path / "events.db")
+
+
+@pytest.mark.parametrize("seqs", [(0, 0, 0), (None, None, None)])
+def test_one_passage_per_outlet_holds_for_passages_at_one_position_or_none(seqs) -> None:
+    rows = [
+        passage("p-1", "art-1", "CGTN", RUTTE),
+        passage("p-2", "art-2", "The Eastern Herald", RUTTE_PARAPHRASE),
+        passage("p-3", "art-3", "The Eastern Herald", RUTTE_THIRD),
+    ]
+    for row, seq in zip(rows, seqs):
+        row["seq"] = seq
+    result = align(rows, one_per="outlet")
+    assert result.events, "the pledge is one event"
+    assert not any({"p-2", "p-3"} <= set(e.passage_ids) for e in result.events)
+
+
+def test_an_event_keeps_its_id_when_another_event_of_its_passage_goes() -> None:
+    both = f"{RUTTE} {CAVOLI}"
+    rows = [
+        passage("p-a1", "art-a", "CGTN", both),
+        passage("p-b1", "art-b", "The Eastern Herald", RUTTE_PARAPHRASE),
+        passage("p-b2", "art-b", "The Eastern Herald", CAVOLI_PARAPHRASE),
+    ]
+
+    def cavoli_event(result) -> str:
+        (found,) = [e.id for e in result.events if "p-b2" in e.passage_ids]
+        return found
+
+    before = align(rows)
+    assert len(before.events) == 2
+    after = align([r for r in rows if r["id"] != "p-b1"])  # the pledge's counterpart is gone
+    assert len(after.events) == 1
+    assert cavoli_event(after) == cavoli_event(before)
+    assert after.events[0].id not in {e.id for e in before.events if "p-b1" in e.passage_ids}

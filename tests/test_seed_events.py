@@ -18,7 +18,8 @@ import pytest
 from nato_compare.alignment import align
 from nato_compare.model import AlignmentResult, outlet_key
 from nato_compare.pipeline import ingest_sources
-from nato_compare.store import open_db
+from nato_compare.alignment.database import align_db
+from nato_compare.store import judgements, open_db
 from nato_compare.store.articles import current_passages
 
 DATA = Path(__file__).parent / "data"
@@ -129,3 +130,37 @@ def test_each_fact_several_outlets_report_is_one_event(seeds, events) -> None:
         if not any(len({outlet[p] for p in e if fact in facts.get(p, set())}) >= 2 for e in events)
     ]
     assert not missing
+
+
+def test_a_passage_attached_to_an_event_stays_in_that_event_after_realigning(tmp_path) -> None:
+    # the analyst attaches ICARO's Hungary paragraph to the €40 billion event, anchored on the
+    # Eastern Herald's ¶18, whose other sentences state other facts
+    path = tmp_path / "seeds.db"
+    ingest_sources([SOURCES], path)
+    align_db(path)
+    anchor, attached = "p-61ce7f4e46e25e5d", "p-8d832a2d7df18e09"
+    db = open_db(path)
+    try:
+        (event,) = [
+            r[0]
+            for r in db.execute(
+                "SELECT event_id FROM event_passages WHERE passage_id = ?", [anchor]
+            )
+        ]
+        before = {
+            r[0]
+            for r in db.execute("SELECT passage_id FROM event_passages WHERE event_id = ?", [event])
+        }
+        judgements.attach(db, "alice", event, attached, anchor)
+    finally:
+        db.close()
+    align_db(path)
+    db = open_db(path)
+    try:
+        after = {
+            r[0]
+            for r in db.execute("SELECT passage_id FROM event_passages WHERE event_id = ?", [event])
+        }
+    finally:
+        db.close()
+    assert after == before | {attached}

@@ -27,7 +27,7 @@ Every parameter is a field of :class:`AlignParams`.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -201,6 +201,7 @@ def align(
     return_scored: bool = False,
     must_link: Iterable[tuple[str, str]] = (),
     cannot_link: Iterable[tuple[str, str]] = (),
+    must_link_claims: Mapping[tuple[str, str], tuple[int | None, int | None]] | None = None,
     **overrides: Any,
 ) -> AlignmentResult:
     """Align ``passages`` across outlets; see the module docstring for the method.
@@ -211,7 +212,10 @@ def align(
     scored candidate pair (for benchmarks measuring the recall of candidate generation).
     ``must_link`` / ``cannot_link``: passage id pairs an analyst judged the same / different
     event; the first end in one event (where the one-passage-per-article rule allows), the
-    second never do. Ids not among ``passages`` are ignored.
+    second never do. Ids not among ``passages`` are ignored. ``must_link_claims`` says, for a
+    ``must_link`` pair (a, b), which sentence of each the link stands for (the start offset of a
+    claim, or None for the passage itself): an analyst who attached a passage to an event keeps
+    it with that event's claim, not with another sentence of the anchor passage.
     """
     base = params or AlignParams()
     params = AlignParams(**{**base.to_dict(), **overrides}) if overrides else base
@@ -228,7 +232,21 @@ def align(
             return_scored,
             _constraint(data, must_link),
             _constraint(data, cannot_link),
+            _claim_hints(data, must_link_claims or {}),
         )
+
+
+def _claim_hints(
+    data: _Input, hints: Mapping[tuple[str, str], tuple[int | None, int | None]]
+) -> dict[tuple[int, int], tuple[int | None, int | None]]:
+    """``must_link_claims`` by index pair (smaller first), the offsets turned with it."""
+    index = {pid: i for i, pid in enumerate(data.ids)}
+    found = {}
+    for (a, b), (start_a, start_b) in hints.items():
+        i, j = index.get(a), index.get(b)
+        if i is not None and j is not None and i != j:
+            found[(i, j) if i < j else (j, i)] = (start_a, start_b) if i < j else (start_b, start_a)
+    return found
 
 
 def _constraint(data: _Input, pairs: Iterable[tuple[str, str]]) -> set[tuple[int, int]]:
@@ -351,6 +369,7 @@ def _align(
     return_scored: bool,
     must: set[tuple[int, int]],
     cannot: set[tuple[int, int]],
+    must_claims: dict[tuple[int, int], tuple[int | None, int | None]],
 ) -> AlignmentResult:
     n, lap = len(data.ids), watch.lap
     article_passages = _article_passages(data) if n else []
@@ -426,6 +445,7 @@ def _align(
         kept,
         most=params.per_article if params.one_per == "article" else 1,
         must=must,
+        must_claims=must_claims,
         cannot=cannot,
         label=_label,
     )

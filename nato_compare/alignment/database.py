@@ -32,7 +32,7 @@ from ..store import open_db
 from ..store.articles import current_passages, current_passages_signature, passages_signature
 from ..store.failures import database_errors
 from ..store.events import ALIGNMENT_COLUMNS, alignment_rows, save_run
-from ..store.judgements import constraints
+from ..store.judgements import constraints, link_claims
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -177,6 +177,7 @@ def align_db(
                     progress=progress,
                     must_link=must,
                     cannot_link=cannot,
+                    must_link_claims=link_claims(db, must),
                 )
                 result.stats["judgements"] = {"must_link": len(must), "cannot_link": len(cannot)}
                 if pending is not None and stream is None:

@@ -25,8 +25,9 @@ from .claims import Sentences
 
 
 def event_id(first_passage_id: str, claim_start: int | None = None) -> str:
-    """``ev-`` + 12 hex digits of SHA-1 over the smallest member id: stable from run to run.
-    A second event whose smallest member is the same passage adds its claim's offset."""
+    """``ev-`` + 12 hex digits of SHA-1 over the smallest member id, and the offset of that
+    passage's first claim in the event unless it is the passage's first sentence: stable from
+    run to run, and an event's own (it does not depend on which other events exist)."""
     key = first_passage_id if claim_start is None else f"{first_passage_id}#{claim_start}"
     return "ev-" + hashlib.sha1(key.encode()).hexdigest()[:12]
 
@@ -54,14 +55,23 @@ class Grouping:
     passage_score: dict[tuple[int, int], float]
 
 
-def _may_merge(a: dict[int, frozenset[int]], b: dict[int, frozenset[int]], most: int) -> bool:
-    """Whether two events may merge: for every article in both, its passages in the merged event
-    are consecutive paragraphs, at most ``most`` of them (positions unknown: only the same one)."""
+def _may_merge(
+    a: dict[int, frozenset[int]], b: dict[int, frozenset[int]], most: int, positions: np.ndarray
+) -> bool:
+    """Whether two events may merge: for every article (or outlet) in both, its passages in the
+    merged event are one passage (claims of one paragraph), or consecutive paragraphs, at most
+    ``most`` of them (positions unknown: never)."""
     for key in a.keys() & b.keys():
-        places = a[key] | b[key]
-        if len(places) == 1:
-            continue  # claims of one paragraph (or of one passage of unknown position)
-        if len(places) > most or min(places) < 0 or max(places) - min(places) != len(places) - 1:
+        passages = a[key] | b[key]
+        if len(passages) == 1:
+            continue
+        places = sorted(int(positions[p]) for p in passages)
+        if (
+            len(places) > most
+            or places[0] < 0
+            or len(set(places)) != len(places)
+            or places[-1] - places[0] != len(places) - 1
+        ):
             return False
     return True
 
@@ -85,7 +95,7 @@ def group_events(
     passage pairs never end in one event.
     """
     parent: dict[int, int] = {}
-    owners: dict[int, dict[int, frozenset[int]]] = {}  # root -> article -> positions
+    owners: dict[int, dict[int, frozenset[int]]] = {}  # root -> article -> its passages
     passages: dict[int, frozenset[int]] = {}  # root -> passages of its claims
     apart: dict[int, set[int]] = {}
     for i, j in cannot:
@@ -105,9 +115,9 @@ def group_events(
         if ri == rj:
             return
         ui, uj = int(units[i]), int(units[j])
-        oi = owners.get(ri, {int(keys[ui]): frozenset((int(positions[ui]),))})
-        oj = owners.get(rj, {int(keys[uj]): frozenset((int(positions[uj]),))})
-        if oi.keys() & oj.keys() and not _may_merge(oi, oj, most):
+        oi = owners.get(ri, {int(keys[ui]): frozenset((ui,))})
+        oj = owners.get(rj, {int(keys[uj]): frozenset((uj,))})
+        if oi.keys() & oj.keys() and not _may_merge(oi, oj, most, positions):
             return
         pi, pj = passages.get(ri, frozenset((ui,))), passages.get(rj, frozenset((uj,)))
         if apart and any(apart.get(x, set()) & pj for x in pi):
@@ -154,29 +164,50 @@ def _must_nodes(
     sentences: Sentences,
     candidates: np.ndarray,
     scores: np.ndarray,
+    kept: np.ndarray,
     must: set[tuple[int, int]],
+    hints: dict[tuple[int, int], tuple[int | None, int | None]],
 ) -> list[tuple[int, int]]:
-    """An analyst's accepted passage pairs as claim node pairs: the pair's best-scored sentence
-    pair, or (no sentence pair was scored) one node per passage after the sentences."""
+    """An analyst's accepted passage pairs as claim node pairs: the best-scored sentence pair of
+    the two passages, preferring on each side a sentence that a kept claim puts in an event (so
+    that a passage attached to an event joins that event's claim, not another sentence of its
+    anchor); with no scored sentence pair, one node per passage after the sentences. A pair
+    with ``hints`` (the claim start each passage had in the event that held both, None: the
+    passage itself) is tied by those nodes."""
     if not must:
         return []
     sentence_count = len(sentences.of)
-    best: dict[tuple[int, int], tuple[float, int, int]] = {}
+
+    def node(passage: int, start: int | None) -> int:
+        if start is not None:
+            for x in range(int(sentences.first[passage]), int(sentences.first[passage + 1])):
+                if int(sentences.start[x]) == start:
+                    return x
+        return sentence_count + passage
+
+    in_claims = np.zeros(sentence_count, dtype=bool)
+    in_claims[candidates[kept].ravel()] = True
+    best: dict[tuple[int, int], tuple[tuple[int, float], int, int]] = {}
     if len(candidates):
         a, b = sentences.of[candidates[:, 0]], sentences.of[candidates[:, 1]]
         lo, hi = np.minimum(a, b), np.maximum(a, b)
-        wanted = np.isin(
-            lo * (len(sentences.first) + 1) + hi,
-            [i * (len(sentences.first) + 1) + j for i, j in must],
-        )
+        width = len(sentences.first) + 1
+        wanted = np.isin(lo * width + hi, [i * width + j for i, j in must])
         for k in np.flatnonzero(wanted).tolist():
             key = (int(lo[k]), int(hi[k]))
-            if key not in best or scores[k] > best[key][0]:
-                best[key] = (float(scores[k]), int(candidates[k, 0]), int(candidates[k, 1]))
-    return [
-        best[(i, j)][1:] if (i, j) in best else (sentence_count + i, sentence_count + j)
-        for i, j in sorted(must)
-    ]
+            x, y = int(candidates[k, 0]), int(candidates[k, 1])
+            rank = (int(in_claims[x]) + int(in_claims[y]), float(scores[k]))
+            if key not in best or rank > best[key][0]:
+                best[key] = (rank, x, y)
+    nodes = []
+    for i, j in sorted(must):
+        if (i, j) in hints:
+            nodes.append((node(i, hints[i, j][0]), node(j, hints[i, j][1])))
+        elif (i, j) in best:
+            nodes.append(best[i, j][1:])
+        else:
+            nodes.append((sentence_count + i, sentence_count + j))
+    return nodes
 
 
 def build_events(
@@ -190,10 +221,12 @@ def build_events(
     must: set[tuple[int, int]],
     cannot: set[tuple[int, int]],
     label: Callable[[str], str],
+    must_claims: dict[tuple[int, int], tuple[int | None, int | None]] | None = None,
 ) -> tuple[list[Event], dict[int, str], dict[int, list[str]]]:
     """Events of the kept claims (``kept`` indexes the scored sentence pairs ``candidates``);
     also the event of each kept claim and the events of each passage. ``must`` and ``cannot``
-    are passage index pairs; ``label`` shortens a sentence into an event label."""
+    are passage index pairs (``must_claims``: the claim each ``must`` pair stands for, see
+    :func:`_must_nodes`); ``label`` shortens a sentence into an event label."""
     sentence_count = len(sentences.of)
     # nodes: the sentences, then one node per passage for accepted links without a claim
     units = np.concatenate([sentences.of, np.arange(len(data.ids), dtype=np.int64)])
@@ -204,7 +237,7 @@ def build_events(
         data.keys,
         data.positions,
         most=most,
-        must=_must_nodes(sentences, candidates, scores, must),
+        must=_must_nodes(sentences, candidates, scores, kept, must, must_claims or {}),
         cannot=cannot,
     )
 
@@ -222,16 +255,19 @@ def build_events(
             best_inside.setdefault(g, k)
     events: list[Event] = []
     ids: dict[int, str] = {}
-    used: set[str] = set()  # a set: looking among ids.values() made this quadratic (18 s)
+    taken: set[str] = set()  # a set: looking among ids.values() made this quadratic (18 s)
     events_of_passage: dict[int, list[str]] = {}
     for seq, g in enumerate(order, 1):
         nodes = grouping.groups[g]
         _, first_id, first_start = first_passage(nodes)
-        ev = event_id(first_id)
-        if ev in used:  # a passage first in two events: its claim tells them apart
-            ev = event_id(first_id, first_start)
+        first = min(int(units[x]) for x in nodes)
+        opening = int(sentences.start[sentences.first[first]]) if first_start >= 0 else -1
+        # an event on the passage's first sentence keeps the plain id (ids of earlier versions)
+        ev = event_id(first_id, None if first_start == opening else first_start)
+        if ev in taken:  # an analyst's link alone beside an event on the first sentence
+            ev = event_id(first_id, -1)
+        taken.add(ev)
         ids[g] = ev
-        used.add(ev)
         if g in best_inside:
             claim = int(candidates[best_inside[g], 0])
             start, end = int(sentences.start[claim]), int(sentences.end[claim])

@@ -24,6 +24,8 @@ annotator and read per annotator (blind, like labels).
 
 from __future__ import annotations
 
+import json
+
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -390,6 +392,32 @@ def together_pairs(
     for passage_id, event_id in db.execute("SELECT passage_id, event_id FROM event_passages"):
         events.setdefault(passage_id, set()).add(event_id)
     return {(a, b) for a, b in pairs if events.get(a, set()) & events.get(b, set())}
+
+
+def link_claims(
+    db: sqlite_utils.Database, pairs: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], tuple[int | None, int | None]]:
+    """For each of ``pairs`` that one event of the latest run holds: the start offset of each
+    passage's first claim there (None: the passage is there without a claim, as an attached
+    one is). An accepted link then keeps the passage with the fact it was attached to."""
+    wanted = {tuple(pair) for pair in pairs}
+    if not wanted:
+        return {}
+    claims: dict[str, dict[str, int | None]] = {}  # passage -> event -> first claim start
+    for passage_id, event_id, found in db.execute(
+        "SELECT passage_id, event_id, claims FROM event_passages"
+    ):
+        try:
+            starts = [int(c[0]) for c in json.loads(found or "[]")]
+        except (ValueError, TypeError, IndexError, KeyError):
+            starts = []
+        claims.setdefault(passage_id, {})[event_id] = min(starts) if starts else None
+    hints: dict[tuple[str, str], tuple[int | None, int | None]] = {}
+    for a, b in sorted(wanted):
+        shared = sorted(claims.get(a, {}).keys() & claims.get(b, {}).keys())
+        if shared:
+            hints[(a, b)] = (claims[a][shared[0]], claims[b][shared[0]])
+    return hints
 
 
 def passage_outlet_keys(db: sqlite_utils.Database, passage_ids: Iterable[str]) -> dict[str, str]:

@@ -303,3 +303,19 @@ async def test_the_sentences_that_put_a_passage_in_the_event_are_underlined(even
         assert "AccordingtoMr.Stoltenberg" not in underlined_text
         header = " ".join(str(screen(app).query_one("#event-header").content).split())
         assert "the claim aligned" in header
+
+
+async def test_a_column_scrolls_to_its_claim_when_it_lies_below_the_view(event_db):
+    # the seeds' Hungary event: the June article's ¶9 states it in its last sentence, far below
+    # the nine lines an 80x24 column shows
+    app = make_app(event_db, "alice")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for _ in range(3):
+            await pilot.press("right_square_bracket")
+            await settle(pilot)
+        label = str(screen(app).query_one("#event-header").content)
+        assert "Hungary" in label, label
+        texts = [painted_text(c) for c in shown_columns(app)]
+        assert any("Hungary has received the guarantees" in t for t in texts), texts
+        assert any(c.scroll_y > 0 for c in shown_columns(app))

@@ -99,6 +99,8 @@ class ColumnLines:
     #: (passage row or -1 for titles and gaps, the line's cells without the column's style)
     lines: list[tuple[int, Strip]]
     spans: list[tuple[int, int]]  # each passage's first line and the line after its last
+    #: The first line of the column's first claim (an underlined sentence), or -1.
+    first_claim: int = -1
     #: Finished lines by (line, focused); the unfocused ones may be painted in advance.
     painted: dict[tuple[int, bool], Strip] = field(default_factory=dict)
     look: ColumnLook | None = None
@@ -167,7 +169,15 @@ def lay_out_column(
         ]
         spans.append((top, len(lines)))
         lines.append((-1, Strip([])))
-    prepared = ColumnLines(width, lines, spans, look=look)
+    first_claim = next(
+        (
+            index
+            for index, (row, strip) in enumerate(lines)
+            if row >= 0 and any(seg.style is not None and seg.style.underline for seg in strip)
+        ),
+        -1,
+    )
+    prepared = ColumnLines(width, lines, spans, first_claim, look=look)
     if look is not None:
         for index in range(len(lines)):
             prepared.painted[index, False] = paint_line(prepared, index, False, annotated)

@@ -151,6 +151,22 @@ class OutletColumn(ScrollView, can_focus=True, inherit_bindings=False):
         self.scroll_to(0, 0, animate=False, immediate=True)
         self.refresh()
         self._announce_paint = True
+        if not self.show_first_claim():
+            self.call_after_refresh(self.show_first_claim)
+
+    def show_first_claim(self) -> bool:
+        """Scroll as little as needed to show the first claim (the underlined sentence that put
+        a passage in the event) with a line after it, when it lies below the column's view; False
+        while the column has no height yet."""
+        seen = self.scrollable_content_region.height
+        if not seen:
+            return False
+        line = self._column.first_claim
+        if line >= 0 and int(self.scroll_y) == 0:
+            target = scroll_to_show(line, min(line + 2, len(self._column.lines)), 0, seen)
+            if target:
+                self.scroll_to(y=target, animate=False, immediate=True)
+        return True
 
     def _name_border(self, passages: list[EventPassage]) -> None:
         # a border title is markup: names from sources are escaped
