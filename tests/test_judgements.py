@@ -127,6 +127,17 @@ def test_a_passage_standing_in_two_events_is_no_split_or_merge(events_db: Path) 
     db = open_db(events_db)
     first, second = members(db, "e-0001"), members(db, "e-0002")
     both = first[0]
+    with db.atomic():
+        db.execute(
+            "UPDATE event_passages SET claims = '[[0, 10]]' WHERE event_id = 'e-0001' "
+            "AND passage_id = ?",
+            [both],
+        )
+        db.execute(
+            "INSERT INTO event_passages (event_id, passage_id, score, claims) "
+            "VALUES ('e-0002', ?, 50.0, '[[20, 40]]')",
+            [both],
+        )
     assert event_changes(db, "alice", "e-0001", first) is None
     assert event_changes(db, "alice", "e-0002", second + [both]) is None
     assert event_changes(db, "alice", "e-0001", first) is None  # back: still as seen

@@ -259,21 +259,25 @@ def m004_article_story(db: sqlite_utils.Database) -> None:
 @migrations()
 def m005_event_claims(db: sqlite_utils.Database) -> None:
     """Events are made of claims: a passage may stand in several events, each for some of its
-    sentences (``claims``: JSON list of [start, end] offsets), and what an annotator saw is
-    kept per passage and event."""
+    sentences (``claims``: JSON list of [start, end] offsets); what an annotator saw is kept per
+    passage and claim (``claim``: the claim's start offset, '' for the passage itself)."""
     db.execute("ALTER TABLE event_passages ADD COLUMN claims TEXT NOT NULL DEFAULT '[]'")
     db.execute(
         """
         CREATE TABLE seen_events_new (
             annotator TEXT NOT NULL,
             passage_id TEXT NOT NULL,
+            claim TEXT NOT NULL DEFAULT '',
             event_id TEXT NOT NULL,
             members TEXT NOT NULL,
             seen_at TEXT NOT NULL,
-            PRIMARY KEY (annotator, passage_id, event_id)
+            PRIMARY KEY (annotator, passage_id, claim)
         )"""
     )
-    db.execute("INSERT INTO seen_events_new SELECT * FROM seen_events")
+    db.execute(
+        "INSERT INTO seen_events_new (annotator, passage_id, event_id, members, seen_at) "
+        "SELECT annotator, passage_id, event_id, members, seen_at FROM seen_events"
+    )
     db.execute("DROP TABLE seen_events")
     db.execute("ALTER TABLE seen_events_new RENAME TO seen_events")
 

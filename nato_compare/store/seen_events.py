@@ -5,46 +5,61 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import UTC, datetime
 
 from sqlite_utils import Database
 
 from . import write_transaction
+from .annotations import _now
 
 SEEN_WAIT = 0.2  # seconds the record of what was seen may wait for another program's write
 
 
-def event_changes(db: Database, annotator: str, event_id: str, members: list[str]) -> str | None:
-    """How the event differs from what the annotator last saw of its passages (split, merged,
-    grown), or None when it is new to them or unchanged; records what they see now.
-
-    A passage may stand in several events (one per fact it states), so what was seen of a
-    passage is kept per event, and an earlier view counts only when it shared at least two
-    passages with this event (or was this very event): a passage's other fact is no split."""
-    members = sorted(members)
-    if not members:
-        return None
-    marks = ",".join("?" * len(members))
-    now = set(members)
-    latest: dict[str, tuple[str, str, tuple[str, ...]]] = {}  # passage -> (seen_at, event, members)
-    exact = set()
-    for passage, seen_event, seen_members, seen_at in db.execute(
-        f"SELECT passage_id, event_id, members, seen_at FROM seen_events "
-        f"WHERE annotator = ? AND passage_id IN ({marks})",
-        [annotator, *members],
+def _units(db: Database, event_id: str, members: list[str]) -> dict[str, tuple[str, str]]:
+    """The event's members as units of what is seen: (passage, its first claim's start or '')
+    by unit key (``passage`` or ``passage#start``). A passage standing in two events (one per
+    fact it states) is two units, each in one event, as a passage used to be."""
+    first_claim: dict[str, str] = {}
+    for passage_id, claims in db.execute(
+        "SELECT passage_id, claims FROM event_passages WHERE event_id = ?", [event_id]
     ):
-        before_members = tuple(json.loads(seen_members))
-        if seen_event == event_id and before_members == tuple(members):
-            exact.add(passage)
-        if seen_event != event_id and len(now.intersection(before_members)) < 2:
-            continue
-        if passage not in latest or seen_at > latest[passage][0]:
-            latest[passage] = (seen_at, seen_event, before_members)
-    if len(exact) == len(members):
+        try:
+            starts = [int(c[0]) for c in json.loads(claims or "[]")]
+        except (ValueError, TypeError, IndexError, KeyError):
+            starts = []
+        first_claim[passage_id] = str(min(starts)) if starts else ""
+    units = {}
+    for passage in members:
+        claim = first_claim.get(passage, "")
+        units[f"{passage}#{claim}" if claim else passage] = (passage, claim)
+    return units
+
+
+def event_changes(db: Database, annotator: str, event_id: str, members: list[str]) -> str | None:
+    """How the event differs from what the annotator last saw of its members (split, merged,
+    grown), or None when it is new to them or unchanged; records what they see now. A member
+    is a passage with the claim that put it in the event (see :func:`_units`)."""
+    units = _units(db, event_id, members)
+    if not units:
+        return None
+    keys = sorted(units)
+    seen: dict[str, tuple[str, tuple[str, ...]]] = {}
+    passages = sorted({passage for passage, _ in units.values()})
+    marks = ",".join("?" * len(passages))
+    for passage, claim, seen_event, seen_members in db.execute(
+        f"SELECT passage_id, claim, event_id, members FROM seen_events "
+        f"WHERE annotator = ? AND passage_id IN ({marks})",
+        [annotator, *passages],
+    ):
+        key = f"{passage}#{claim}" if claim else passage
+        if key in units:
+            seen[key] = (seen_event, tuple(json.loads(seen_members)))
+    current = tuple(keys)
+    if len(seen) == len(keys) and all(s == (event_id, current) for s in seen.values()):
         return None  # seen as it is
     notice = None
-    if latest:
-        before = {s[2] for s in latest.values()}
+    if seen:
+        before = {s[1] for s in seen.values()}
+        now = set(keys)
         parts = []
         if len(before) > 1:
             parts.append(f"merged from {len(before)} events you saw")
@@ -61,14 +76,16 @@ def event_changes(db: Database, annotator: str, event_id: str, members: list[str
         # a convenience, not worth holding up the reads queued behind it: while another
         # program writes (an alignment being saved) it is left for next time
         with write_transaction(db, timeout=SEEN_WAIT):
-            # to the microsecond: which of a passage's views came last decides the notice
-            stamp = datetime.now(UTC).isoformat(timespec="microseconds")
+            stamp = _now()
             db.conn.executemany(
-                "INSERT INTO seen_events (annotator, passage_id, event_id, members, seen_at) "
-                "VALUES (?, ?, ?, ?, ?) ON CONFLICT(annotator, passage_id, event_id) DO UPDATE SET "
-                "members = excluded.members, "
+                "INSERT INTO seen_events (annotator, passage_id, claim, event_id, members, "
+                "seen_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(annotator, passage_id, claim) "
+                "DO UPDATE SET event_id = excluded.event_id, members = excluded.members, "
                 "seen_at = excluded.seen_at",
-                [(annotator, m, event_id, json.dumps(members), stamp) for m in members],
+                [
+                    (annotator, passage, claim, event_id, json.dumps(keys), stamp)
+                    for passage, claim in units.values()
+                ],
             )
     except sqlite3.OperationalError:
         pass
