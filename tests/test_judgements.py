@@ -73,6 +73,12 @@ def test_detach_and_attach_change_the_event_and_undo_restores_it(events_db: Path
     db = open_db(events_db)
     before = members(db, "e-0001")
     gone = before[0]
+    with db.atomic():  # the sentence that put it in the event, underlined on screen
+        db.execute(
+            "UPDATE event_passages SET claims = '[[0, 42]]' WHERE event_id = 'e-0001' "
+            "AND passage_id = ?",
+            [gone],
+        )
     J.detach(db, "alice", "e-0001", gone)
     assert members(db, "e-0001") == before[1:]
     assert db.execute("SELECT passages FROM events WHERE id = 'e-0001'").fetchone()[0] == 3
@@ -80,6 +86,8 @@ def test_detach_and_attach_change_the_event_and_undo_restores_it(events_db: Path
     assert sorted(J.constraints(db)[1]) == sorted(J.ordered(gone, o) for o in before[1:])
     store.undo(db, "alice")
     assert members(db, "e-0001") == before
+    claims = "SELECT claims FROM event_passages WHERE event_id = 'e-0001' AND passage_id = ?"
+    assert db.execute(claims, [gone]).fetchone()[0] == "[[0, 42]]"
     assert link_table(db) == []
     assert db.execute("SELECT passages FROM events WHERE id = 'e-0001'").fetchone()[0] == 4
 

@@ -110,7 +110,6 @@ def _log(db: sqlite_utils.Database, annotator: str, action: dict[str, Any]) -> i
         [annotator, json.dumps(action, ensure_ascii=False), _now()],
     )
     assert cursor.lastrowid is not None  # an INSERT sets it
-    assert cursor.lastrowid is not None  # an INSERT sets it
     return cursor.lastrowid
 
 
@@ -121,8 +120,11 @@ def _change_rows(
     dimension: str,
     description: str,
     make_after: Callable[[list[dict[str, Any]]], list[dict[str, Any]]],
+    event_id: str | None = None,
 ) -> dict[str, Any]:
-    """Apply ``make_after(before_rows) -> after_rows`` in one logged transaction."""
+    """Apply ``make_after(before_rows) -> after_rows`` in one logged transaction; ``event_id``
+    (the event on screen) is logged with it: a passage may stand in several events, and undo
+    and a restart go back to the one where the annotator worked."""
     with db.atomic():
         _check_passage(db, passage_id)
         before = _rows(db, annotator, passage_id, dimension)
@@ -136,6 +138,8 @@ def _change_rows(
             "before": before,
             "after": after,
         }
+        if event_id:
+            action["event_id"] = event_id
         _log(db, annotator, action)
     return action
 
@@ -155,7 +159,12 @@ def _new_row(
 
 
 def toggle_label(
-    db: sqlite_utils.Database, annotator: str, passage_id: str, dimension: str, label: str
+    db: sqlite_utils.Database,
+    annotator: str,
+    passage_id: str,
+    dimension: str,
+    label: str,
+    event_id: str | None = None,
 ) -> dict[str, Any]:
     """Add ``label`` to a multi-label dimension, or remove it if present (one action)."""
 
@@ -171,12 +180,23 @@ def toggle_label(
         ).fetchone()
     )
     return _change_rows(
-        db, annotator, passage_id, dimension, f"{dimension} {'-' if present else '+'}{label}", after
+        db,
+        annotator,
+        passage_id,
+        dimension,
+        f"{dimension} {'-' if present else '+'}{label}",
+        after,
+        event_id,
     )
 
 
 def set_single_label(
-    db: sqlite_utils.Database, annotator: str, passage_id: str, dimension: str, label: str | None
+    db: sqlite_utils.Database,
+    annotator: str,
+    passage_id: str,
+    dimension: str,
+    label: str | None,
+    event_id: str | None = None,
 ) -> dict[str, Any]:
     """Set the one label of a single-label dimension (stance); ``None`` clears it."""
 
@@ -193,11 +213,16 @@ def set_single_label(
         dimension,
         f"{dimension} = {label}" if label else f"{dimension} cleared",
         after,
+        event_id,
     )
 
 
 def set_passage_note(
-    db: sqlite_utils.Database, annotator: str, passage_id: str, text: str
+    db: sqlite_utils.Database,
+    annotator: str,
+    passage_id: str,
+    text: str,
+    event_id: str | None = None,
 ) -> dict[str, Any]:
     """Set the annotator's note on a passage; empty text removes it."""
     text = text.strip()
@@ -209,7 +234,7 @@ def set_passage_note(
             return [{**before[0], "note": text, "created_at": _now()}]
         return [_new_row(annotator, passage_id, NOTE, "", text)]
 
-    return _change_rows(db, annotator, passage_id, NOTE, "passage note", after)
+    return _change_rows(db, annotator, passage_id, NOTE, "passage note", after, event_id)
 
 
 def set_event_note(

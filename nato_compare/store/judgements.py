@@ -116,16 +116,28 @@ def _membership(db: sqlite_utils.Database, event_id: str, passage_id: str) -> fl
     return row[0] if row else None
 
 
+def _membership_claims(db: sqlite_utils.Database, event_id: str, passage_id: str) -> str:
+    row = db.execute(
+        "SELECT claims FROM event_passages WHERE event_id = ? AND passage_id = ?",
+        [event_id, passage_id],
+    ).fetchone()
+    return row[0] if row else "[]"
+
+
 def _put_membership(
-    db: sqlite_utils.Database, event_id: str, passage_id: str, score: float | None
+    db: sqlite_utils.Database,
+    event_id: str,
+    passage_id: str,
+    score: float | None,
+    claims: str = "[]",
 ) -> None:
     db.execute(
         "DELETE FROM event_passages WHERE event_id = ? AND passage_id = ?", [event_id, passage_id]
     )
     if score is not None:
         db.execute(
-            "INSERT INTO event_passages (event_id, passage_id, score) VALUES (?, ?, ?)",
-            [event_id, passage_id, score],
+            "INSERT INTO event_passages (event_id, passage_id, score, claims) VALUES (?, ?, ?, ?)",
+            [event_id, passage_id, score, claims],
         )
     # the event's counts follow its members (outlets counted as alignment does: per outlet key)
     db.execute(
@@ -171,6 +183,8 @@ def _change(
             "passage_id": m_passage,
             "before": _membership(db, m_event, m_passage),
             "after": score,
+            # the sentences that put it there, underlined again when a detach is undone
+            "before_claims": _membership_claims(db, m_event, m_passage),
         }
         _put_membership(db, m_event, m_passage, score)
     _log(db, annotator, action)
@@ -183,7 +197,13 @@ def restore(db: sqlite_utils.Database, action: dict[str, Any], state: str) -> No
     _put(db, action["keys"], action[state])
     membership = action.get("membership")
     if membership is not None:
-        _put_membership(db, membership["event_id"], membership["passage_id"], membership[state])
+        _put_membership(
+            db,
+            membership["event_id"],
+            membership["passage_id"],
+            membership[state],
+            membership.get(f"{state}_claims", "[]"),
+        )
 
 
 def _check_passages(db: sqlite_utils.Database, *ids: str) -> None:

@@ -322,6 +322,19 @@ def event_of_passage(db: Database, passage_id: str) -> str | None:
     return row[0] if row else None
 
 
+def events_of_passage(db: Database, passage_id: str) -> list[str]:
+    """Every event of the latest run that holds this passage (one per fact it states)."""
+    return [
+        r[0]
+        for r in db.execute(
+            "SELECT e.id FROM event_passages ep JOIN events e ON e.id = ep.event_id "
+            "WHERE ep.passage_id = ? AND e.run_id = (SELECT max(run_id) FROM events) "
+            "ORDER BY e.seq",
+            [passage_id],
+        )
+    ]
+
+
 def first_event_id(db: Database) -> str | None:
     """The latest run's first event (cheap: for showing something before the list is ready)."""
     row = db.execute(

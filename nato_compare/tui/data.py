@@ -38,6 +38,7 @@ from ..store.worklist import (
     EventSummary,
     event_count,
     event_of_passage,
+    events_of_passage,
     event_passages,
     first_event_id,
     get_event,
@@ -151,6 +152,8 @@ class Change:
     event_note: str | None = None
     #: a judgement on the alignment (see ``review_data``): the event is read again
     review: bool = False
+    #: the progress of the other events that hold the passage (it states several facts)
+    others: list[EventSummary] = field(default_factory=list)
 
 
 # --- text is data: what the screen shows of the database goes through terminal_safe ----------
@@ -258,9 +261,9 @@ def last_position(db, annotator: str) -> str | None:
     latest = annotations_store.latest_action(db, annotator)
     if latest is not None:
         action, at = latest
-        event_id = action.get("event_id") or (
-            event_of_passage(db, action["passage_id"]) if action.get("passage_id") else None
-        )
+        event_id = action.get("event_id")  # where it was done, while that event exists
+        if not (event_id and in_latest_run(db, event_id)) and action.get("passage_id"):
+            event_id = event_of_passage(db, action["passage_id"])
         if event_id:
             found.append((at, 0, event_id))
     for _, _, event_id in sorted(found, reverse=True):
@@ -323,7 +326,7 @@ def load_event(
             mark = f"¶{passage.seq + 1}" + (" (superseded)" if passage.superseded else "")
             text = highlight(passage.text, shared[key], compare=compare)
             for start, end in passage.claims:  # the sentences that put it in this event
-                text.stylize(CLAIM_STYLE, start, min(end, len(passage.text)))
+                text.stylize(CLAIM_STYLE, start, min(end, DISPLAY_LIMIT, len(passage.text)))
             body = Text.assemble((mark, "dim"), " ", text)
             if search and search.strip():
                 body.highlight_words([search.strip()], SEARCH_STYLE, case_sensitive=False)
@@ -351,12 +354,18 @@ def _passage_change(
 ) -> Change:
     labels = annotations_store.labels_for_passages(db, annotator, [passage_id])[passage_id]
     summary = get_event(db, annotator, event_id, required) if event_id else None
+    others = [
+        _shown_summary(get_event(db, annotator, other, required))
+        for other in events_of_passage(db, passage_id)
+        if other != event_id
+    ]
     return Change(
         terminal_safe(description),
         event_id,
         passage_id,
         _shown_labels(labels),
         _shown_summary(summary),
+        others=[o for o in others if o is not None],
     )
 
 
@@ -371,12 +380,14 @@ def apply_label(
 ) -> Change:
     """The label's key was pressed: toggle it (multi-label) or set/clear it (single-label)."""
     if dimension.multi:
-        action = annotations_store.toggle_label(db, annotator, passage_id, dimension.name, label)
+        action = annotations_store.toggle_label(
+            db, annotator, passage_id, dimension.name, label, event_id
+        )
     else:
         current = annotations_store.labels_for_passages(db, annotator, [passage_id])[passage_id]
         same = label in current.labels.get(dimension.name, [])
         action = annotations_store.set_single_label(
-            db, annotator, passage_id, dimension.name, None if same else label
+            db, annotator, passage_id, dimension.name, None if same else label, event_id
         )
     return _passage_change(db, annotator, action["description"], passage_id, event_id, required)
 
@@ -384,7 +395,7 @@ def apply_label(
 def apply_passage_note(
     db, annotator: str, passage_id: str, event_id: str, text: str, required: tuple[str, ...] = ()
 ) -> Change:
-    action = annotations_store.set_passage_note(db, annotator, passage_id, text)
+    action = annotations_store.set_passage_note(db, annotator, passage_id, text, event_id)
     return _passage_change(db, annotator, action["description"], passage_id, event_id, required)
 
 
@@ -418,14 +429,10 @@ def apply_undo(
             action["description"], event_id, action["passage_id"] or None, None, summary, None, True
         )
     passage_id = action["passage_id"]
-    return _passage_change(
-        db,
-        annotator,
-        action["description"],
-        passage_id,
-        event_of_passage(db, passage_id),
-        required,
-    )
+    event_id = action.get("event_id")  # where it was done, while that event still exists
+    if not (event_id and in_latest_run(db, event_id)):
+        event_id = event_of_passage(db, passage_id)
+    return _passage_change(db, annotator, action["description"], passage_id, event_id, required)
 
 
 def find_next_unannotated(

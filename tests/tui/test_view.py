@@ -319,3 +319,34 @@ async def test_a_column_scrolls_to_its_claim_when_it_lies_below_the_view(event_d
         texts = [painted_text(c) for c in shown_columns(app)]
         assert any("Hungary has received the guarantees" in t for t in texts), texts
         assert any(c.scroll_y > 0 for c in shown_columns(app))
+
+
+async def test_coding_a_passage_of_two_events_counts_in_both_and_undo_stays_here(event_db):
+    # the June article's ¶9 stands in the €40 billion event (#1) and the Hungary event (#4)
+    two_facts = "p-f920214a444bb1b8"
+    app = make_app(event_db, "alice")
+    async with app.run_test(size=(200, 50)) as pilot:
+        await settle(pilot)
+        for _ in range(3):
+            await pilot.press("right_square_bracket")
+            await settle(pilot)
+        events = screen(app).query_one(EventList)
+        assert "Hungary" in events.prompt_at(3)
+        await pilot.press("right")
+        await settle(pilot)
+        assert focused_passage(app).passage.id == two_facts
+        await pilot.press("1")
+        await settle(pilot)
+        assert labels_of(event_db, two_facts) == [("frame", "Economic")]
+        # partly coded (a frame, no stance yet) in both events
+        assert "◐1" in events.prompt_at(0) and "◐1" in events.prompt_at(3)
+        await pilot.press("u")
+        await settle(pilot)
+        assert labels_of(event_db, two_facts) == []
+        assert screen(app).view.summary.id == events.event_ids[3]  # still the Hungary event
+        await pilot.press("r")  # redo, then a restart opens where the annotator worked
+        await settle(pilot)
+    app = make_app(event_db, "alice")
+    async with app.run_test(size=(200, 50)) as pilot:
+        await settle(pilot)
+        assert "Hungary" in str(screen(app).query_one("#event-header").content)

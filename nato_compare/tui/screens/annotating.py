@@ -111,6 +111,8 @@ class AnnotatingMixin(EventScreenParts):
             self.notify(f"{message.verb}: {change.description}", markup=False)
         if change.summary is not None:
             self.event_list.update_event(change.summary)
+        for other in change.others:  # the passage's other events (other facts it states)
+            self.event_list.update_event(other)
         shown = self.view
         in_view = shown is not None and change.event_id == shown.summary.id
         if change.passage_id is not None:
