@@ -19,6 +19,9 @@ Events are read from ``events``/``event_passages`` (written by alignment):
 only the latest alignment run's events are shown.
 """
 
+# Over 400 lines: the label writes, the undo/redo that replays their logged actions and the
+# reads of the same rows share one action format.
+
 from __future__ import annotations
 
 import json
