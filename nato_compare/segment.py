@@ -95,6 +95,37 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e in spans if e > s]
 
 
+# More abbreviations that end no sentence, for claims only (see split_claims): times, titles,
+# places and U.S. state abbreviations as news agencies write them.
+_CLAIM_ABBREVIATIONS = {
+    "a.m", "p.m", "mt", "ft", "pt", "cpl", "pvt", "const", "supt", "insp", "det", "reps", "sens",
+    "govs", "ala", "ariz", "ark", "calif", "colo", "conn", "fla", "ill", "kan", "mass", "mich",
+    "minn", "miss", "mont", "neb", "nev", "okla", "ore", "tenn", "wash", "wis", "wyo", "d.c",
+}  # fmt: skip
+_ENDS_IN_ABBREVIATION = re.compile(r"([\w.]+)\.[\"'”’)\]]*\s*$")
+_ENDS_IN_NUMBER = re.compile(r"\d\.\s*$")
+
+
+def split_claims(text: str) -> list[tuple[int, int]]:
+    """Sentence spans for comparing claims: :func:`split_sentences`, with the sentences that a
+    time ("7 p.m. Wednesday"), a title or place ("Mt. Cook", "Cpl. Smith") or a number written
+    with a space ("magnitude 4. 6") cut in two joined again. Passages keep
+    :func:`split_sentences`: their ids, and so the annotations on them, depend on it."""
+    spans = split_sentences(text)
+    joined: list[tuple[int, int]] = []
+    for start, end in spans:
+        if joined:
+            before = text[joined[-1][0] : joined[-1][1]]
+            word = _ENDS_IN_ABBREVIATION.search(before)
+            if (word and word.group(1).lower() in _CLAIM_ABBREVIATIONS) or (
+                _ENDS_IN_NUMBER.search(before) and text[start : start + 1].isdigit()
+            ):
+                joined[-1] = (joined[-1][0], end)
+                continue
+        joined.append((start, end))
+    return joined
+
+
 def split_paragraph(paragraph: str, max_chars: int = MAX_PASSAGE_CHARS) -> list[tuple[int, int]]:
     """Spans of ``paragraph`` no longer than ``max_chars`` where sentences allow."""
     if len(paragraph) <= max_chars:

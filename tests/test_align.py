@@ -383,3 +383,21 @@ def test_an_event_keeps_its_id_when_another_event_of_its_passage_goes() -> None:
     assert len(after.events) == 1
     assert cavoli_event(after) == cavoli_event(before)
     assert after.events[0].id not in {e.id for e in before.events if "p-b1" in e.passage_ids}
+
+
+def test_a_sentence_too_short_to_state_a_fact_is_not_paired() -> None:
+    result = align(
+        [
+            passage("p-a1", "art-a", "CGTN", f"{RUTTE} He was 95."),
+            passage("p-b1", "art-b", "The Eastern Herald", f"{RUTTE_PARAPHRASE} He was 95."),
+        ]
+    )
+    claims = [
+        text[start:end]
+        for e in result.events
+        for m in e.members
+        for text in [f"{RUTTE} He was 95." if m.passage_id == "p-a1" else ""]
+        if text
+        for start, end in m.claims
+    ]
+    assert claims == [RUTTE]

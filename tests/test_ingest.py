@@ -10,7 +10,7 @@ import pytest
 from tests.common import SOURCES
 from nato_compare.errors import NatoCompareError
 from nato_compare.ingest import read_article_file, read_sources
-from nato_compare.segment import MAX_PASSAGE_CHARS, segment, split_sentences
+from nato_compare.segment import MAX_PASSAGE_CHARS, segment, split_claims, split_sentences
 
 SEEDS = sorted(SOURCES.glob("*.txt"))
 
@@ -101,6 +101,38 @@ def test_sentences_not_split_after_abbreviations() -> None:
         "Secretary of State Antony Blinken met the U.S. envoy.",
         "Mr. Rutte spoke later.",
         "It ended.",
+    ]
+
+
+@pytest.mark.parametrize(
+    "text,claims",
+    [
+        (
+            "The quake struck around 7 p.m. Wednesday. Nobody was hurt.",
+            ["The quake struck around 7 p.m. Wednesday.", "Nobody was hurt."],
+        ),
+        (
+            "Two climbers died near Aoraki-Mt. Cook on Sunday. Police named them.",
+            ["Two climbers died near Aoraki-Mt. Cook on Sunday.", "Police named them."],
+        ),
+        (
+            "A quake of magnitude 4. 6 was recorded. It was felt in Napa.",
+            ["A quake of magnitude 4. 6 was recorded.", "It was felt in Napa."],
+        ),
+        ("He was born in 1950. He died in 2020.", ["He was born in 1950.", "He died in 2020."]),
+    ],
+)
+def test_claims_are_not_cut_at_times_places_or_spaced_numbers(text: str, claims: list[str]) -> None:
+    assert [text[s:e] for s, e in split_claims(text)] == claims
+
+
+def test_passages_keep_their_sentence_boundaries_whatever_claims_join() -> None:
+    # passage ids depend on split_sentences: claims join sentences without moving them
+    text = "The quake struck around 7 p.m. Wednesday. Nobody was hurt."
+    assert [text[s:e] for s, e in split_sentences(text)] == [
+        "The quake struck around 7 p.m.",
+        "Wednesday.",
+        "Nobody was hurt.",
     ]
 
 

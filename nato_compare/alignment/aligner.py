@@ -57,6 +57,7 @@ STAGES = ("stories", "sentences", "score", "select", "events", "evidence")
 LABEL_WORDS = 14  # words of the best claim shown as an event's label
 COMMON_MIN_SENTENCES = 5  # a word in at most this many sentences is never set aside as common
 SUGGESTION_FLOOR = 20.0  # a left-out claim below this probability is not worth an analyst's look
+MIN_CLAIM_WORDS = 3  # content words a sentence needs to be paired as a claim of its own
 
 
 @dataclass(frozen=True)
@@ -413,6 +414,9 @@ def _align(
     for k in np.flatnonzero(scores >= SUGGESTION_FLOOR).tolist():
         if numbers_conflict(sentences, int(candidates[k, 0]), int(candidates[k, 1])):
             scores[k] = 0.0
+    if len(candidates):  # "He was 95.", "Wednesday.": too short to state a fact of their own
+        short = sentences.lengths[candidates].min(axis=1) < MIN_CLAIM_WORDS
+        scores[short] = 0.0
     best = best_per_sentence(candidates, owners, scores)
     kept = best[scores[best] >= params.threshold]
     if cannot and len(kept):

@@ -24,7 +24,7 @@ import numpy as np
 if TYPE_CHECKING:
     from scipy.sparse import csr_matrix
 
-from ..segment import split_sentences
+from ..segment import split_claims
 from ..normalize import STOP_WORDS, is_number, normalize
 from .similarity import content_counts, similarity_many_normalized
 
@@ -48,7 +48,7 @@ def split_passages(texts: Sequence[str]) -> Sentences:
     of, starts, ends, normalized = [], [], [], []
     first = [0]
     for p, text in enumerate(texts):
-        spans = split_sentences(text) or ([(0, len(text))] if text.strip() else [])
+        spans = split_claims(text) or ([(0, len(text))] if text.strip() else [])
         for s, e in spans:
             of.append(p)
             starts.append(s)

@@ -268,8 +268,10 @@ def build_events(
             ev = event_id(first_id, -1)
         taken.add(ev)
         ids[g] = ev
-        if g in best_inside:
-            claim = int(candidates[best_inside[g], 0])
+        if g in best_inside:  # the fuller of its best pair's sentences names the event best
+            claim = max(
+                (int(x) for x in candidates[best_inside[g]]), key=lambda x: sentences.lengths[x]
+            )
             start, end = int(sentences.start[claim]), int(sentences.end[claim])
             label_text = label(data.texts[int(sentences.of[claim])][start:end])
         else:
