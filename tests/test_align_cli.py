@@ -420,21 +420,38 @@ def test_a_folder_that_takes_no_new_file_is_one_line(seed_db: Path) -> None:
     assert dump(seed_db) == before
 
 
-def test_per_article_one_keeps_one_passage_of_an_article_per_event(seed_db: Path) -> None:
+def test_per_article_one_keeps_one_passage_of_an_article_per_event(tmp_path: Path) -> None:
+    # one outlet tells the pledge over two consecutive paragraphs, the other in one
+    pledge = "Rutte said in Brussels that NATO allies will keep military aid to Ukraine at 40 billion euros next year."
+    corpus = tmp_path / "pledge.jsonl"
+    lines = [
+        {"id": "cgtn-1", "outlet": "CGTN", "text": pledge},
+        {
+            "id": "herald-1",
+            "outlet": "The Eastern Herald",
+            "text": "NATO chief Rutte told reporters in Brussels that allies would keep military "
+            "aid to Ukraine at 40 billion euros next year.\n\nRutte said in Brussels the 40 "
+            "billion euros of military aid to Ukraine next year would come from NATO allies.",
+        },
+    ]
+    corpus.write_text("\n".join(json.dumps(line) for line in lines), encoding="utf-8")
+    db = tmp_path / "pledge.db"
+    ingest_sources([corpus], db)
+
     def most_passages_of_one_article() -> int:
         return rows(
-            seed_db,
+            db,
             "SELECT max(n) FROM (SELECT count(*) AS n FROM event_passages ep "
             "JOIN passages p ON p.id = ep.passage_id GROUP BY ep.event_id, p.article_id)",
         )[0][0]
 
-    assert run("--db", str(seed_db), *LOOSE).exit_code == 0
+    assert run("--db", str(db)).exit_code == 0
     assert most_passages_of_one_article() == 2  # the default: two consecutive paragraphs
-    assert run("--db", str(seed_db), *LOOSE, "--per-article", "1").exit_code == 0
-    ((params,),) = rows(seed_db, "SELECT params FROM align_runs ORDER BY id DESC LIMIT 1")
+    assert run("--db", str(db), "--per-article", "1").exit_code == 0
+    ((params,),) = rows(db, "SELECT params FROM align_runs ORDER BY id DESC LIMIT 1")
     assert json.loads(params)["per_article"] == 1
     assert most_passages_of_one_article() == 1
-    bad = run("--db", str(seed_db), "--per-article", "0")
+    bad = run("--db", str(db), "--per-article", "0")
     assert bad.exit_code == 2 and "--per-article" in bad.stderr
 
 

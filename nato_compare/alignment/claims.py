@@ -29,6 +29,7 @@ from ..normalize import STOP_WORDS, is_number, normalize
 from .similarity import content_counts, similarity_many_normalized
 
 SCORE_CHUNK = 500_000
+MIN_SHARED_WORDS = 2  # content words two sentences must share to be compared as one fact
 
 
 @dataclass(frozen=True)
@@ -96,11 +97,14 @@ def candidate_sentence_pairs(
     article_passages: list[np.ndarray],
     links: Sequence[tuple[int, int, float]],
     words: csr_matrix | None = None,
+    min_shared: int = MIN_SHARED_WORDS,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The sentence pairs of every linked article pair that share a word of ``words``
-    (:func:`word_incidence` of the texts compared; None: every pair), as (n × 2 sentence
-    indices, link index). Two sentences with no content word in common are not the same fact,
-    and on large corpora most pairs are such."""
+    """The sentence pairs of every linked article pair that share at least ``min_shared`` words
+    of ``words`` (:func:`word_incidence` of the texts compared; None: every pair), as (n × 2
+    sentence indices, link index). Two sentences that share one word once the corpus's common
+    words are set aside ("Rahman had him fighting down" / "Rahman has nothing left"; "Justice
+    Ginsburg asked" / "Scalia asked") do not state one fact, and on large corpora most pairs
+    share none."""
     per_article = [_ranges(sentences.first, p) for p in article_passages]
     partners: dict[int, list[int]] = {}  # article -> its links (as the smaller article)
     for k, (i, _, _) in enumerate(links):
@@ -119,7 +123,8 @@ def candidate_sentence_pairs(
         else:
             # one product per article and all its partners: far fewer calls than one per link
             shared = (words[a] @ words[b].T).tocoo()
-            rows, columns = shared.row, shared.col
+            keep = shared.data >= min_shared
+            rows, columns = shared.row[keep], shared.col[keep]
         order = np.lexsort((columns, rows, link_of[columns]))
         rows, columns = rows[order], columns[order]
         parts.append(np.stack([a[rows], b[columns]], axis=1))
