@@ -49,3 +49,24 @@ def test_articles_of_two_stories_sharing_no_neighbours_are_not_linked_by_them() 
     articles, story_of = crowded_corpus()
     links = link_stories(articles, shared_neighbours=1)
     assert all(story_of[articles[i].id] == story_of[articles[j].id] for i, j, _ in links)
+
+
+def test_article_similarity_is_scikit_learns_tf_idf_however_the_words_are_counted(
+    monkeypatch,
+) -> None:
+    """Words are counted chunk by chunk (in worker processes on large corpora): the vectors are
+    still those of one TfidfVectorizer over all articles, as docs/aligning.md says."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from nato_compare.alignment import parallel
+    from nato_compare.alignment.stories import TOKEN_PATTERN, article_vectors
+
+    articles, _ = crowded_corpus()
+    texts = [a.text for a in articles] * 10  # more than ten articles: no stop-word list
+    expected = TfidfVectorizer(sublinear_tf=True, token_pattern=TOKEN_PATTERN, max_df=0.5)
+    expected_vectors = expected.fit_transform(texts)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_ITEMS", 0)
+    with parallel.process_pool(2, len(texts)) as pool:
+        for vectors in (article_vectors(texts), article_vectors(texts, pool)):
+            assert vectors.shape == expected_vectors.shape
+            assert abs(vectors - expected_vectors).max() < 1e-12

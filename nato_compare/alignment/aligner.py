@@ -39,9 +39,10 @@ from .claims import (
     Sentences,
     best_per_sentence,
     candidate_sentence_pairs,
+    SENTENCE_WORDS,
     common_words,
+    content_incidence,
     without,
-    word_incidence,
     join_sentences,
     numbers_conflict,
     score_sentence_pairs,
@@ -49,6 +50,7 @@ from .claims import (
 )
 from .events import EventInput, build_events
 from .evidence import evidence_many
+from .counting import joined_counts
 from .parallel import Pool, flatten, process_pool
 from .stories import Story, StoryArticle, describe_stories, link_stories
 
@@ -84,8 +86,8 @@ class AlignParams:
       article an event may hold (1 = one passage per article).
     - ``with_evidence`` — compute the evidence of every kept pair.
     - ``workers`` — threads for rapidfuzz (-1 = all cores).
-    - ``processes`` — worker processes for splitting and normalising sentences and for the
-      evidence, on inputs of at least :data:`nato_compare.alignment.parallel.PARALLEL_MIN_ITEMS`
+    - ``processes`` — worker processes for counting words, comparing articles, splitting and
+      normalising sentences and for the evidence, on inputs of at least :data:`nato_compare.alignment.parallel.PARALLEL_MIN_ITEMS`
       passages (-1 = all cores; 1 = none; the results are the same with any number). A script
       that asks for more must guard its entry point with ``if __name__ == "__main__":``.
     """
@@ -283,7 +285,7 @@ def _article_passages(data: _Input) -> list[np.ndarray]:
 
 
 def _link_stories(
-    articles: list[StoryArticle], params: AlignParams
+    articles: list[StoryArticle], params: AlignParams, pool: Pool | None = None
 ) -> list[tuple[int, int, float]]:
     """:func:`link_stories` with the story settings of ``params`` (one place for both callers)."""
     return link_stories(
@@ -293,6 +295,7 @@ def _link_stories(
         shared_neighbours=params.shared_neighbours,
         min_similarity=params.min_story_similarity,
         date_window=params.date_window,
+        pool=pool,
     )
 
 
@@ -375,7 +378,7 @@ def _align(
     n, lap = len(data.ids), watch.lap
     article_passages = _article_passages(data) if n else []
     report(0, len(article_passages), "stories")
-    links = _link_stories(_story_articles(data, article_passages), params)
+    links = _link_stories(_story_articles(data, article_passages), params, pool)
     report(len(article_passages), len(article_passages), "stories")
     lap("stories")
 
@@ -395,10 +398,11 @@ def _align(
     report(n, n, "sentences")
     lap("sentences")
 
-    common = common_words(sentences, params.common_share, COMMON_MIN_SENTENCES)
+    vocabulary, incidence = joined_counts(pool.map_chunks(SENTENCE_WORDS, sentences.normalized))
+    common = common_words(vocabulary, incidence, params.common_share, COMMON_MIN_SENTENCES)
     compared = without(common, sentences.normalized)  # what the scores compare
     candidates, owners = candidate_sentence_pairs(
-        sentences, article_passages, links, word_incidence(compared)
+        sentences, article_passages, links, content_incidence(vocabulary, incidence, common)
     )
     scores = score_sentence_pairs(
         sentences,

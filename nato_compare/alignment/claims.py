@@ -14,7 +14,6 @@ sentences are kept as the pair's evidence (``claim_a`` / ``claim_b`` offsets).
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -26,6 +25,7 @@ if TYPE_CHECKING:
 
 from ..segment import split_claims
 from ..normalize import STOP_WORDS, is_number, normalize
+from .counting import WordCounts, document_frequency
 from .similarity import content_counts, similarity_many_normalized
 
 SCORE_CHUNK = 500_000
@@ -78,18 +78,17 @@ def _ranges(first: np.ndarray, passages: np.ndarray) -> np.ndarray:
     return indices
 
 
-def word_incidence(texts: Sequence[str]) -> csr_matrix:
-    """Which content words (normalised, no stop words) each text holds, as a 0/1 matrix."""
-    from scipy.sparse import csr_matrix
-    from sklearn.feature_extraction.text import CountVectorizer
+SENTENCE_WORDS = WordCounts(r"\S+", lowercase=False, binary=True)
+"""Which normalised words each sentence holds (a task for worker processes)."""
 
-    vectorizer = CountVectorizer(
-        binary=True, token_pattern=r"\S+", lowercase=False, stop_words=sorted(STOP_WORDS)
-    )
-    try:
-        return vectorizer.fit_transform(texts).tocsr()
-    except ValueError:  # no word at all
-        return csr_matrix((len(texts), 1), dtype=np.int64)
+
+def content_incidence(
+    vocabulary: Sequence[str], incidence: csr_matrix, common: frozenset[str]
+) -> csr_matrix:
+    """``incidence`` (:data:`SENTENCE_WORDS`, joined) of the content words only: no stop word,
+    no ``common`` word."""
+    keep = [c for c, word in enumerate(vocabulary) if word not in STOP_WORDS and word not in common]
+    return incidence[:, keep]
 
 
 def candidate_sentence_pairs(
@@ -100,31 +99,22 @@ def candidate_sentence_pairs(
     min_shared: int = MIN_SHARED_WORDS,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The sentence pairs of every linked article pair that share at least ``min_shared`` words
-    of ``words`` (:func:`word_incidence` of the texts compared; None: every pair), as (n × 2
-    sentence indices, link index). Two sentences that share one word once the corpus's common
-    words are set aside ("Rahman had him fighting down" / "Rahman has nothing left"; "Justice
-    Ginsburg asked" / "Scalia asked") do not state one fact, and on large corpora most pairs
-    share none."""
+    of ``words`` (:func:`content_incidence`; None: every pair), as (n × 2 sentence indices, link
+    index). Two sentences that share one word once the corpus's common words are set aside
+    ("Rahman had him fighting down" / "Rahman has nothing left"; "Justice Ginsburg asked" /
+    "Scalia asked") do not state one fact, and on large corpora most pairs share none."""
     per_article = [_ranges(sentences.first, p) for p in article_passages]
+    if words is not None:
+        return _sharing_words(per_article, links, words, min_shared)
     partners: dict[int, list[int]] = {}  # article -> its links (as the smaller article)
     for k, (i, _, _) in enumerate(links):
         partners.setdefault(i, []).append(k)
     parts, owners = [], []
     for i, ks in partners.items():
         a = per_article[i]
-        if not len(a):
-            continue
         b = np.concatenate([per_article[links[k][1]] for k in ks])
         link_of = np.repeat(ks, [len(per_article[links[k][1]]) for k in ks])
-        if not len(b):
-            continue
-        if words is None:
-            rows, columns = np.repeat(np.arange(len(a)), len(b)), np.tile(np.arange(len(b)), len(a))
-        else:
-            # one product per article and all its partners: far fewer calls than one per link
-            shared = (words[a] @ words[b].T).tocoo()
-            keep = shared.data >= min_shared
-            rows, columns = shared.row[keep], shared.col[keep]
+        rows, columns = np.repeat(np.arange(len(a)), len(b)), np.tile(np.arange(len(b)), len(a))
         order = np.lexsort((columns, rows, link_of[columns]))
         rows, columns = rows[order], columns[order]
         parts.append(np.stack([a[rows], b[columns]], axis=1))
@@ -134,14 +124,76 @@ def candidate_sentence_pairs(
     return np.concatenate(parts), np.concatenate(owners).astype(np.int64)
 
 
-def common_words(sentences: Sentences, share: float, at_least: int) -> frozenset[str]:
+def _sharing_words(
+    per_article: list[np.ndarray],
+    links: Sequence[tuple[int, int, float]],
+    words: csr_matrix,
+    min_shared: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`candidate_sentence_pairs` over ``words``, as one join of (link, word) keys for all
+    links at once (a sparse product per article cost 4 s of 200,000 passages, most of it in
+    calls). Ordered by link, then the sentences' places in their articles."""
+    empty = np.zeros((0, 2), dtype=np.int64), np.zeros(0, dtype=np.int64)
+    if not links:
+        return empty
+    sizes = np.array([len(p) for p in per_article], dtype=np.int64)
+    offsets = np.concatenate([[0], np.cumsum(sizes)])
+    in_order = np.concatenate(per_article) if per_article else np.zeros(0, dtype=np.int64)
+    ends = np.array([(i, j) for i, j, _ in links], dtype=np.int64)
+    indptr, indices = words.indptr.astype(np.int64), words.indices.astype(np.int64)
+    vocabulary = max(int(words.shape[1]), 1)
+
+    def entries(side: int) -> tuple[np.ndarray, np.ndarray]:
+        """(link, word) keys of every sentence of each link's article on ``side`` (sorted),
+        with the sentence's place in its article."""
+        article = ends[:, side]
+        where = _ranges(offsets, article)
+        place = where - np.repeat(offsets[article], sizes[article])
+        link = np.repeat(np.arange(len(ends)), sizes[article])
+        sentence = in_order[where]
+        word_count = indptr[sentence + 1] - indptr[sentence]
+        keys = np.repeat(link, word_count) * vocabulary + indices[_ranges(indptr, sentence)]
+        order = np.argsort(keys, kind="stable")
+        return keys[order], np.repeat(place, word_count)[order]
+
+    keys_a, place_a = entries(0)
+    keys_b, place_b = entries(1)
+    unique_a, start_a, count_a = np.unique(keys_a, return_index=True, return_counts=True)
+    unique_b, start_b, count_b = np.unique(keys_b, return_index=True, return_counts=True)
+    _, in_a, in_b = np.intersect1d(unique_a, unique_b, assume_unique=True, return_indices=True)
+    if not len(in_a):
+        return empty
+    m, n = count_a[in_a], count_b[in_b]
+    products = m * n
+    group = np.repeat(np.arange(len(in_a)), products)
+    local = np.arange(int(products.sum())) - np.repeat(np.cumsum(products) - products, products)
+    from_a = start_a[in_a][group] + local // n[group]
+    from_b = start_b[in_b][group] + local % n[group]
+    link = keys_a[from_a] // vocabulary
+    most = int(sizes.max()) + 1
+    # each sentence pair once, with the number of words it shares; ordered as described
+    pair, shared = np.unique(
+        (link * most + place_a[from_a]) * most + place_b[from_b], return_counts=True
+    )
+    pair = pair[shared >= min_shared]
+    link, place = pair // (most * most), pair % (most * most)
+    first = in_order[offsets[ends[link, 0]] + place // most]
+    second = in_order[offsets[ends[link, 1]] + place % most]
+    return np.stack([first, second], axis=1), link.astype(np.int64)
+
+
+def common_words(
+    vocabulary: Sequence[str], incidence: csr_matrix, share: float, at_least: int
+) -> frozenset[str]:
     """Normalised words found in more than ``share`` of the sentences and in more than
-    ``at_least`` of them: the corpus's subject ("nato", "ukrain"), set aside before comparing."""
-    if share >= 1 or not sentences.normalized:
+    ``at_least`` of them: the corpus's subject ("nato", "ukrain"), set aside before comparing.
+    ``incidence``: which words of ``vocabulary`` each sentence holds (:data:`SENTENCE_WORDS`)."""
+    sentences = incidence.shape[0]
+    if share >= 1 or not sentences:
         return frozenset()
-    frequency = Counter(t for text in sentences.normalized for t in set(text.split()))
-    limit = max(share * len(sentences.normalized), at_least)
-    return frozenset(t for t, n in frequency.items() if n > limit)
+    limit = max(share * sentences, at_least)
+    frequency = document_frequency(vocabulary, incidence)
+    return frozenset(vocabulary[c] for c in np.flatnonzero(frequency > limit).tolist())
 
 
 def without(common: frozenset[str], normalized: Sequence[str]) -> list[str]:

@@ -57,8 +57,9 @@ class NumberRange(click.FloatRange):
     type=int,
     default=-1,
     show_default=True,
-    help="Worker processes for tokenising, normalising and evidence on large corpora "
-    "(-1 = every core, 1 = none); the results are the same with any number.",
+    help="Worker processes for counting words, comparing articles, normalising sentences "
+    "and the evidence on large corpora (-1 = every core, 1 = none); the results are the same "
+    "with any number.",
 )
 @click.option(
     "--output",
