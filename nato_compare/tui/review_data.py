@@ -10,11 +10,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+from ..normalize import word_form
 from ..safe_text import terminal_safe
 from ..store import judgements as store
 from ..store.seen_events import event_changes
 from ..store.worklist import EventSummary, get_event
 from .data import Change, _shown_summary
+from .layout.highlight import WORD
 
 
 @dataclass(frozen=True)
@@ -43,9 +45,24 @@ class ReviewView:
         return self.judged.links.get(store.ordered(a, b)) if self.judged else None
 
 
+def _as_written(stems: list, evidence: dict) -> list:
+    """The shared words as the matched sentences write them ("coordinating", not "coordin"):
+    the evidence keeps the aligner's normalised forms, a reader wants words."""
+    written: dict[str, str] = {}
+    for key in ("claim_a", "claim_b"):
+        claim = evidence.get(key)
+        if isinstance(claim, dict) and isinstance(claim.get("text"), str):
+            for word in WORD.findall(claim["text"]):
+                written.setdefault(word_form(word), word)
+    return [written.get(str(stem), stem) for stem in stems]
+
+
 def _shown_evidence(evidence: dict) -> dict:
-    """Evidence with its words and sentences made safe for the terminal (text is data)."""
+    """Evidence with its words and sentences made safe for the terminal (text is data), the
+    shared words as written."""
     shown = dict(evidence)
+    if isinstance(shown.get("shared_words"), list):
+        shown["shared_words"] = _as_written(shown["shared_words"], evidence)
     for key in ("shared_numbers", "shared_words", "shared_entities"):
         if isinstance(shown.get(key), list):
             shown[key] = [terminal_safe(str(v)) for v in shown[key]]

@@ -4,12 +4,14 @@ the suggestions list and attaching, and the notice when an event changed since l
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 from tests.tui.helpers import db_rows, focused_passage, screen, settle, widget_text
 
 from tests.events_fixture import CGTN, HERALD, ICARO, MINISTERS, RUTTE
+from nato_compare.normalize import word_form
 from nato_compare.store import open_db
 from nato_compare.store.judgements import ordered
 from nato_compare.tui.app import make_app
@@ -314,3 +316,25 @@ async def test_titles_and_evidence_from_the_database_are_data_not_control(review
         assert "␛]0;pwned␇ title" in header and "\x1b" not in header
         assert "␛]0;pwned␇ title" in screen(app).query_one(EventList).prompt_at(0)
         assert "names: ␛[2JWipe" in bar_text(app) and "\x1b" not in bar_text(app)
+
+
+async def test_the_shared_words_read_as_the_sentences_write_them(review_db: Path) -> None:
+    # the evidence keeps the aligner's stems; the bar shows the words of the matched sentence
+    db = open_db(review_db)
+    try:
+        (evidence,) = db.execute("SELECT evidence FROM alignments").fetchone()
+        found = json.loads(evidence)
+        word = next(
+            w
+            for w in re.findall(r"[A-Za-z]+", found["claim_a"]["text"])
+            if word_form(w) not in (w, w.lower(), "") and len(w) > 4
+        )
+        found["shared_words"] = [word_form(word)]
+        with db.atomic():
+            db.execute("UPDATE alignments SET evidence = ?", [json.dumps(found)])
+    finally:
+        db.close()
+    app = make_app(review_db, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert f"words: {word}" in bar_text(app)

@@ -26,7 +26,7 @@ CLAIM_STYLE = "underline"
 #: The words searched for (`/`), over whatever else marks them.
 SEARCH_STYLE = "bold #000000 on #ff87d7"
 
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _AMOUNT = re.compile(
     r"(?:[$€£¥]\s?)?\d(?:[\d,.]*\d)?"
     r"(?:\s?(?:%|per\s?cent|percent|billion|million|trillion|thousand|bn|tn|euros?|dollars?|"
@@ -42,7 +42,7 @@ def word_key(word: str) -> str:
 
 
 def content_words(text: str) -> set[str]:
-    return {k for k in (word_key(m.group()) for m in _WORD.finditer(text)) if k and is_content(k)}
+    return {k for k in (word_key(m.group()) for m in WORD.finditer(text)) if k and is_content(k)}
 
 
 def shared_words(columns: Mapping[str, Iterable[str]]) -> dict[str, set[str]]:
@@ -75,7 +75,7 @@ def highlight(text: str, shared: set[str], *, compare: bool = True) -> Text:
     if not compare:
         return styled
     run_style, run_start, run_end = None, 0, 0
-    for match in _WORD.finditer(text):
+    for match in WORD.finditer(text):
         if taken[match.start()]:
             if run_style:
                 styled.stylize(run_style, run_start, run_end)
