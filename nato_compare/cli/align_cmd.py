@@ -102,10 +102,12 @@ def align(
     hand and wins. Then, inside linked articles, each sentence is paired with
     its best counterpart when the two report the same fact with a probability
     of at least THRESHOLD percent; anything less stays unpaired ("no
-    counterpart" is the common answer). Paired passages are grouped into events
-    (at most PER_ARTICLE consecutive paragraphs of one article each) and stored
-    in the database, replacing the previous run's; an analyst's accepted and
-    rejected links are kept. With --output, the pairs are also written one per
+    counterpart" is the common answer; a sentence of fewer than three content
+    words, or one sharing fewer than two with the other, is never paired).
+    Paired sentences are grouped into events (a paragraph that states two facts
+    can stand in two; at most PER_ARTICLE consecutive paragraphs of one article
+    each) and stored in the database, replacing the previous run's; an
+    analyst's accepted and rejected links are kept. With --output, the pairs are also written one per
     row: event_id, score, both passages and the evidence (the matching
     sentences, shared numbers, words and names).
 
