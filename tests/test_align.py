@@ -401,3 +401,15 @@ def test_a_sentence_too_short_to_state_a_fact_is_not_paired() -> None:
         for start, end in m.claims
     ]
     assert claims == [RUTTE]
+
+
+def test_an_analysts_link_does_not_rename_the_events_it_leaves_alone() -> None:
+    plain = {frozenset(e.passage_ids): e.id for e in align(corpus()).events}
+    linked = align(corpus(), must_link=[("p-a2", "p-c2")])  # Cavoli and the harvest festival
+    renamed = [
+        e.id
+        for e in linked.events
+        if frozenset(e.passage_ids) in plain and plain[frozenset(e.passage_ids)] != e.id
+    ]
+    assert not renamed
+    assert any({"p-a2", "p-c2"} <= set(e.passage_ids) for e in linked.events)

@@ -136,3 +136,66 @@ def test_rejected_link_stays_apart_and_accepted_one_together_after_align(aligned
     result = run("align", "--ignore-judgements", "--db", aligned)
     assert result.exit_code == 0, result.output
     assert together(aligned, *rejected) and not together(aligned, *accepted)
+
+
+def events_holding(db_path: Path, a: str, b: str) -> list[str]:
+    conn = sqlite3.connect(db_path)
+    try:
+        return [
+            r[0]
+            for r in conn.execute(
+                "SELECT x.event_id FROM event_passages x JOIN event_passages y "
+                "ON x.event_id = y.event_id WHERE x.passage_id = ? AND y.passage_id = ?",
+                [a, b],
+            )
+        ]
+    finally:
+        conn.close()
+
+
+def test_notes_and_verdicts_follow_an_event_a_new_run_renames(aligned: Path) -> None:
+    from nato_compare.store import annotations, judgements
+
+    db = open_db(aligned)
+    try:
+        event = db.execute("SELECT id FROM events ORDER BY seq LIMIT 1").fetchone()[0]
+        annotations.set_event_note(db, "alice", event, "the pledge, as each outlet frames it")
+        judgements.judge_event(db, "alice", event, "same_fact")
+        # as an earlier version named it: the next run finds it under today's id
+        with db.atomic():
+            db.execute(
+                "INSERT INTO events (id, run_id, seq, label, passages, outlets) SELECT "
+                "'ev-older', run_id, seq, label, passages, outlets FROM events WHERE id = ?",
+                [event],
+            )
+            for table in ("event_passages", "event_notes", "judgements", "alignments"):
+                db.execute(f"UPDATE {table} SET event_id = 'ev-older' WHERE event_id = ?", [event])
+            db.execute("DELETE FROM events WHERE id = ?", [event])
+    finally:
+        db.close()
+    assert run("align", "--db", aligned).exit_code == 0
+    db = open_db(aligned)
+    try:
+        assert annotations.event_note(db, "alice", event) == "the pledge, as each outlet frames it"
+        assert event in judgements.reviewed_events(db, "alice")
+        assert not db.execute("SELECT 1 FROM event_notes WHERE event_id = 'ev-older'").fetchone()
+    finally:
+        db.close()
+
+
+def test_an_accepted_link_of_a_database_from_before_claims_makes_no_second_event(
+    aligned: Path,
+) -> None:
+    conn = sqlite3.connect(aligned)
+    a, b = conn.execute(
+        "SELECT passage_a, passage_b FROM alignments WHERE event_id IS NOT NULL LIMIT 1"
+    ).fetchone()
+    conn.execute("UPDATE event_passages SET claims = '[]'")  # as the migration leaves them
+    conn.commit()
+    conn.close()
+    db = open_db(aligned)
+    judge_link(db, "alice", a, b, "same")
+    db.close()
+    for _ in range(2):
+        assert run("align", "--db", aligned).exit_code == 0
+        assert len(events_holding(aligned, a, b)) == 1

@@ -155,6 +155,20 @@ def test_a_passage_standing_in_two_events_is_no_split_or_merge(events_db: Path) 
     assert f"split: {len(second) - 2} passage(s)" in split
 
 
+def test_what_was_seen_before_claims_still_tells_a_split(events_db: Path) -> None:
+    db = open_db(events_db)
+    first = members(db, "e-0001")
+    assert event_changes(db, "alice", "e-0001", first) is None  # seen as passages
+    # the next run (with claims) holds all but one of them
+    with db.atomic():
+        db.execute("UPDATE event_passages SET claims = '[[0, 10]]' WHERE event_id = 'e-0001'")
+        db.execute(
+            "DELETE FROM event_passages WHERE event_id = 'e-0001' AND passage_id = ?", [first[-1]]
+        )
+    notice = event_changes(db, "alice", "e-0001", first[:-1])
+    assert notice is not None and "split: 1 passage(s)" in notice
+
+
 # --- export, import, merge ---------------------------------------------------------------
 
 

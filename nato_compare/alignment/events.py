@@ -26,8 +26,10 @@ from .claims import Sentences
 
 def event_id(first_passage_id: str, claim_start: int | None = None) -> str:
     """``ev-`` + 12 hex digits of SHA-1 over the smallest member id, and the offset of that
-    passage's first claim in the event unless it is the passage's first sentence: stable from
-    run to run, and an event's own (it does not depend on which other events exist)."""
+    passage's first claim in the event unless it is the passage's first sentence (-1: the
+    passage is there by an analyst's link only): stable from run to run, and an event's own
+    (it does not depend on which other events exist). When a run renames an event, the
+    annotators' notes and verdicts follow it (:func:`nato_compare.store.events.save_run`)."""
     key = first_passage_id if claim_start is None else f"{first_passage_id}#{claim_start}"
     return "ev-" + hashlib.sha1(key.encode()).hexdigest()[:12]
 
@@ -261,11 +263,14 @@ def build_events(
         nodes = grouping.groups[g]
         _, first_id, first_start = first_passage(nodes)
         first = min(int(units[x]) for x in nodes)
-        opening = int(sentences.start[sentences.first[first]]) if first_start >= 0 else -1
-        # an event on the passage's first sentence keeps the plain id (ids of earlier versions)
-        ev = event_id(first_id, None if first_start == opening else first_start)
-        if ev in taken:  # an analyst's link alone beside an event on the first sentence
+        if first_start < 0:  # the first passage is here by an analyst's link, without a claim
             ev = event_id(first_id, -1)
+        elif first_start == int(sentences.start[sentences.first[first]]):
+            ev = event_id(first_id)  # on the passage's first sentence: the plain id
+        else:
+            ev = event_id(first_id, first_start)
+        if ev in taken:  # cannot happen (one sentence, one event); never two events, one id
+            ev = event_id(f"{first_id}#{seq}")
         taken.add(ev)
         ids[g] = ev
         if g in best_inside:  # the fuller of its best pair's sentences names the event best

@@ -3,7 +3,7 @@
 A run replaces the previous run's events, memberships, pairs and suggestions (the ``align_runs`` rows are
 kept as history). Passages are never deleted, and event ids derive from their members (see
 :mod:`nato_compare.alignment`), so an annotator's ``event_notes`` stay attached to an event that the
-new run finds again.
+new run finds again; when the run renames an event, its notes and verdicts follow it.
 """
 
 from __future__ import annotations
@@ -52,6 +52,9 @@ def save_run(
         )
         assert cursor.lastrowid is not None  # an INSERT sets it
         run_id = int(cursor.lastrowid)
+        before: dict[str, set[str]] = {}
+        for event_id, passage_id in db.execute("SELECT event_id, passage_id FROM event_passages"):
+            before.setdefault(event_id, set()).add(passage_id)
         db.execute("DELETE FROM alignments")
         db.execute("DELETE FROM suggestions")
         db.execute("DELETE FROM event_passages")
@@ -68,6 +71,7 @@ def save_run(
                 for m in e.members
             ],
         )
+        _follow_renamed_events(db, before, {e.id: set(e.passage_ids) for e in result.events})
         db.conn.executemany(
             "INSERT INTO alignments(run_id, passage_a, passage_b, score, event_id, evidence) "
             "VALUES (?, ?, ?, ?, ?, ?)",
@@ -85,6 +89,48 @@ def save_run(
             ],
         )
     return run_id
+
+
+def _follow_renamed_events(
+    db: sqlite_utils.Database, before: dict[str, set[str]], after: dict[str, set[str]]
+) -> None:
+    """Annotators' event notes, verdicts and titles follow an event that the new run renames
+    (its first member or first claim changed, or it was stored by an earlier version): an
+    event that is gone hands them to the new event holding at least half of its passages, and
+    at least two; each new event takes over from one old event at most."""
+    worked = {
+        row[0]
+        for row in db.execute(
+            "SELECT event_id FROM event_notes UNION SELECT event_id FROM judgements "
+            "WHERE event_id != ''"
+        )
+    }
+    gone = [event for event in before if event not in after and event in worked]
+    if not gone:
+        return
+    fresh_of: dict[str, list[str]] = {}  # passage -> the new events (not old ids) holding it
+    for event, members in after.items():
+        if event not in before:
+            for passage in members:
+                fresh_of.setdefault(passage, []).append(event)
+    candidates = []
+    for old in gone:
+        shared: dict[str, int] = {}
+        for passage in before[old]:
+            for new in fresh_of.get(passage, []):
+                shared[new] = shared.get(new, 0) + 1
+        for new, count in shared.items():
+            if count >= 2 and 2 * count >= len(before[old]):
+                candidates.append((-count, old, new))
+    taken_old: set[str] = set()
+    taken_new: set[str] = set()
+    for _, old, new in sorted(candidates):
+        if old in taken_old or new in taken_new:
+            continue
+        taken_old.add(old)
+        taken_new.add(new)
+        for table in ("event_notes", "judgements"):
+            db.execute(f"UPDATE OR IGNORE {table} SET event_id = ? WHERE event_id = ?", [new, old])
 
 
 def latest_run(db: sqlite_utils.Database) -> dict[str, Any] | None:

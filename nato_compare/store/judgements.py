@@ -429,14 +429,20 @@ def link_claims(
     ):
         try:
             starts = [int(c[0]) for c in json.loads(found or "[]")]
-        except (ValueError, TypeError, IndexError, KeyError):
+        except (ValueError, TypeError, IndexError, KeyError, OverflowError):
             starts = []
         claims.setdefault(passage_id, {})[event_id] = min(starts) if starts else None
     hints: dict[tuple[str, str], tuple[int | None, int | None]] = {}
     for a, b in sorted(wanted):
-        shared = sorted(claims.get(a, {}).keys() & claims.get(b, {}).keys())
-        if shared:
-            hints[(a, b)] = (claims[a][shared[0]], claims[b][shared[0]])
+        # an event where at least one of the two has a claim (both without: a database from
+        # before claims, or two attached passages: no hint, the aligner picks the sentences)
+        shared = sorted(
+            (claims[a][e] is None and claims[b][e] is None, e)
+            for e in claims.get(a, {}).keys() & claims.get(b, {}).keys()
+        )
+        if shared and not shared[0][0]:
+            event = shared[0][1]
+            hints[(a, b)] = (claims[a][event], claims[b][event])
     return hints
 
 

@@ -24,7 +24,7 @@ def _units(db: Database, event_id: str, members: list[str]) -> dict[str, tuple[s
     ):
         try:
             starts = [int(c[0]) for c in json.loads(claims or "[]")]
-        except (ValueError, TypeError, IndexError, KeyError):
+        except (ValueError, TypeError, IndexError, KeyError, OverflowError):
             starts = []
         first_claim[passage_id] = str(min(starts)) if starts else ""
     units = {}
@@ -32,6 +32,12 @@ def _units(db: Database, event_id: str, members: list[str]) -> dict[str, tuple[s
         claim = first_claim.get(passage, "")
         units[f"{passage}#{claim}" if claim else passage] = (passage, claim)
     return units
+
+
+def _unit_keys(passages: tuple[str, ...], units: dict[str, tuple[str, str]]) -> set[str]:
+    """Members recorded as passages (before claims), as the unit keys they are now."""
+    now = {passage: key for key, (passage, _) in units.items()}
+    return {now.get(passage, passage) for passage in passages}
 
 
 def event_changes(db: Database, annotator: str, event_id: str, members: list[str]) -> str | None:
@@ -45,6 +51,7 @@ def event_changes(db: Database, annotator: str, event_id: str, members: list[str
     seen: dict[str, tuple[str, tuple[str, ...]]] = {}
     passages = sorted({passage for passage, _ in units.values()})
     marks = ",".join("?" * len(passages))
+    legacy: dict[str, tuple[str, tuple[str, ...]]] = {}  # seen before claims: the passage
     for passage, claim, seen_event, seen_members in db.execute(
         f"SELECT passage_id, claim, event_id, members FROM seen_events "
         f"WHERE annotator = ? AND passage_id IN ({marks})",
@@ -53,6 +60,13 @@ def event_changes(db: Database, annotator: str, event_id: str, members: list[str
         key = f"{passage}#{claim}" if claim else passage
         if key in units:
             seen[key] = (seen_event, tuple(json.loads(seen_members)))
+        elif not claim:
+            legacy[passage] = (seen_event, tuple(json.loads(seen_members)))
+    for key, (passage, _) in units.items():
+        if key not in seen and passage in legacy:
+            old_event, old_members = legacy[passage]
+            # members were recorded as passages then: compared as passages
+            seen[key] = (old_event, tuple(sorted(_unit_keys(old_members, units))))
     current = tuple(keys)
     if len(seen) == len(keys) and all(s == (event_id, current) for s in seen.values()):
         return None  # seen as it is

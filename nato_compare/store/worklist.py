@@ -215,7 +215,7 @@ def _spans(claims: str | None) -> tuple[tuple[int, int], ...]:
             for s, e in found
             if isinstance(s, int) and isinstance(e, int) and e > s
         )
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, OverflowError):
         return ()
 
 

@@ -8,6 +8,7 @@ write is one store call (one transaction, logged for undo), and each returns a
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 
 from ..normalize import word_form
@@ -53,7 +54,9 @@ def _as_written(stems: list, evidence: dict) -> list:
         claim = evidence.get(key)
         if isinstance(claim, dict) and isinstance(claim.get("text"), str):
             for word in WORD.findall(claim["text"]):
+                bare = re.sub(r"['’]s$", "", word)  # "Ukraine’s": the stem of "Ukraine"
                 written.setdefault(word_form(word), word)
+                written.setdefault(word_form(bare), bare)
     return [written.get(str(stem), stem) for stem in stems]
 
 
