@@ -59,3 +59,27 @@ def test_threads_coding_new_words_at_once_give_every_word_its_own_code(monkeypat
     sys.setswitchinterval(switch)
     points = [p for t in range(4) for text in results[t] for p in text]
     assert len(points) == len(set(points)) == 20000
+
+
+def test_word_pair_codes_are_the_same_in_every_process_whatever_it_saw_first() -> None:
+    # worker processes see words in different orders; a pair of words must get one code in all
+    # of them, or the evidence of a run would depend on how many processes it used
+    import subprocess
+
+    script = (
+        "import sys\n"
+        "from nato_compare.alignment import code_sets as codes\n"
+        "from nato_compare.normalize import normalize\n"
+        "if sys.argv[1] == 'other-first':\n"
+        "    codes.code_sets([normalize('Harvest festival crowds filled the village square.')])\n"
+        "_, bigrams, _ = codes.code_sets([normalize(sys.argv[2])])\n"
+        "print([ord(c) for c in bigrams[0]])\n"
+    )
+    text = "Allies pledged 40 billion euros of military aid for Ukraine next year."
+    found = {
+        subprocess.run(
+            [sys.executable, "-c", script, order, text], capture_output=True, text=True, check=True
+        ).stdout
+        for order in ("this-first", "other-first")
+    }
+    assert len(found) == 1 and found != {"[]\n"}, found

@@ -10,8 +10,9 @@ Codes: each content token has a code point of its own (:data:`CONTENT_POINTS`, a
 order of first sight and shared by every call of the process, so that the strings of two calls
 compare; a vocabulary beyond Unicode's 1.1 million code points would share codes). An adjacent
 pair of content tokens (bigram) is too many to number one by one — a 200,000-passage corpus
-has about five million — so its code point is a fixed hash of its two tokens' codes: the same
-in every process and on every run, whatever was scored before. Two different bigrams share a
+has about five million — so its code point is a fixed hash of its two tokens' CRC-32s: the
+same in every process and on every run, whatever was scored before (the tokens' own codes
+depend on the order they were first seen in, which differs between worker processes). Two different bigrams share a
 code with probability 1 in 1.1 million, so two passages of 27 bigrams each get a false shared
 bigram with probability ~0.07 %. Surrogates are skipped (they cannot be encoded).
 """
@@ -19,6 +20,7 @@ bigram with probability ~0.07 %. Surrogates are skipped (they cannot be encoded)
 from __future__ import annotations
 
 import threading
+import zlib
 from collections.abc import Sequence
 from itertools import chain
 
@@ -43,13 +45,22 @@ def _points(codes: np.ndarray) -> np.ndarray:
     return np.where(codes >= _SURROGATES.start, codes + len(_SURROGATES), codes)
 
 
+_LOW_BITS = _POINT_BITS + 1  # code point and number flag; the token's CRC-32 above them
+
+
 class _ContentPoints(dict[str, int]):
-    """token -> ``2 × code point + (1 if it is a number)``, or -1 for a token without
-    content (stop word): one lookup gives all the batch needs of a token."""
+    """token -> ``CRC-32 << 22 | 2 × code point | (1 if it is a number)``, or -1 for a token
+    without content (stop word): one lookup gives all the batch needs of a token. The code
+    point numbers tokens in order of first sight (no two share one); the CRC-32 is the same in
+    every process, and bigram codes are made from it."""
 
     def __missing__(self, token: str) -> int:
         if is_content(token):
-            value = 2 * code_point(self.next_code) + token[0].isdigit()
+            value = (
+                zlib.crc32(token.encode()) << _LOW_BITS
+                | 2 * code_point(self.next_code)
+                | token[0].isdigit()
+            )
             self.next_code += 1
         else:
             value = -1
@@ -63,8 +74,8 @@ CONTENT_POINTS = _ContentPoints()
 
 
 def _bigram_points(keys: np.ndarray) -> np.ndarray:
-    """Code points of bigram keys (``first << 21 | second``): the splitmix64 finaliser, a fixed
-    mixing of the key's bits, reduced to the code space."""
+    """Code points of bigram keys (the two tokens' CRC-32s, ``first << 32 | second``): the
+    splitmix64 finaliser, a fixed mixing of the key's bits, reduced to the code space."""
     with np.errstate(over="ignore"):
         mixed = keys.astype(np.uint64)
         mixed = (mixed ^ (mixed >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
@@ -119,10 +130,12 @@ def _code_sets(normalized: Sequence[str]) -> tuple[list[str], list[str], list[st
     doc = np.repeat(np.arange(n, dtype=np.int64), lengths)
     content = values >= 0
     doc, values = doc[content], values[content]
-    points, is_number = values >> 1, (values & 1).astype(bool)
+    low = values & ((1 << _LOW_BITS) - 1)
+    points, is_number = low >> 1, (low & 1).astype(bool)
     tokens = _strings(doc, points, n)
     numbers = _strings(doc[is_number], points[is_number], n)
     adjacent = np.flatnonzero(doc[1:] == doc[:-1])
-    keys = (points[adjacent] << _POINT_BITS) | points[adjacent + 1]
+    stable = (values >> _LOW_BITS).astype(np.uint64)  # CRC-32 of each token
+    keys = (stable[adjacent] << np.uint64(32)) | stable[adjacent + 1]
     bigrams = _strings(doc[adjacent], _bigram_points(keys), n)
     return tokens, bigrams, numbers
