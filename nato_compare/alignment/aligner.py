@@ -9,12 +9,15 @@ Stories first, then claims; "no counterpart" is the common answer (``docs/alignm
 
 1. **stories** — articles that report the same story are linked on whole-article similarity
    (:mod:`nato_compare.alignment.stories`): mutual nearest neighbours by TF-IDF (and shared
-   ones, for stories many outlets report), a date window, declared stories first. An article nobody else reports is linked to nothing.
+   ones, for stories many outlets report), a date window, declared stories first. An article
+   nobody else reports is linked to nothing.
 2. **claims** — inside every linked article pair, each sentence keeps its best counterpart in the
    other article when their probability of reporting the same fact reaches ``threshold``
-   (:mod:`nato_compare.alignment.claims`); a pair of sentences whose numbers all differ is never
-   kept. A kept sentence pair pairs its two passages.
-3. **events** — kept pairs are merged best first into events (:mod:`nato_compare.alignment.events`):
+   (:mod:`nato_compare.alignment.claims`); a pair of sentences whose numbers all differ, that
+   share fewer than two content words, or of which one has fewer than three, is never kept. A
+   kept sentence pair pairs its two passages.
+3. **events** — kept sentence pairs (claims) are merged best first into events
+   (:mod:`nato_compare.alignment.events`), where a paragraph stating two facts may stand in two;
    at most ``per_article`` consecutive paragraphs of one article, an analyst's rejected links
    never together, accepted ones always.
 4. **evidence** — for every kept pair: the two sentences, shared amounts, names and words.
@@ -89,8 +92,8 @@ class AlignParams:
     - ``with_evidence`` — compute the evidence of every kept pair.
     - ``workers`` — threads for rapidfuzz (-1 = all cores).
     - ``processes`` — worker processes for counting words, comparing articles, splitting and
-      normalising sentences and for the evidence, on inputs of at least :data:`nato_compare.alignment.parallel.PARALLEL_MIN_ITEMS`
-      passages (-1 = all cores; 1 = none; the results are the same with any number). A script
+      normalising sentences and for the evidence, on inputs of at least
+      :data:`nato_compare.alignment.parallel.PARALLEL_MIN_ITEMS` passages (-1 = all cores; 1 = none; the results are the same with any number). A script
       that asks for more must guard its entry point with ``if __name__ == "__main__":``.
     """
 

@@ -12,8 +12,8 @@ compare; a vocabulary beyond Unicode's 1.1 million code points would share codes
 pair of content tokens (bigram) is too many to number one by one — a 200,000-passage corpus
 has about five million — so its code point is a fixed hash of its two tokens' CRC-32s: the
 same in every process and on every run, whatever was scored before (the tokens' own codes
-depend on the order they were first seen in, which differs between worker processes). Two different bigrams share a
-code with probability 1 in 1.1 million, so two passages of 27 bigrams each get a false shared
+depend on the order they were first seen in, which differs between worker processes). Two
+different bigrams share a code with probability 1 in 1.1 million, so two passages of 27 bigrams each get a false shared
 bigram with probability ~0.07 %. Surrogates are skipped (they cannot be encoded).
 """
 

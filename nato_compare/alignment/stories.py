@@ -10,8 +10,8 @@ clustering). An article left with no link gets one more look: its most similar a
 counts the article among its ``lone_neighbours`` best.
 Similarity is the cosine of TF-IDF vectors (scikit-learn, sublinear term frequency) over the
 articles' words, so names, places and numbers that only one story has weigh most, and words
-every story uses weigh little. Mutual nearest neighbours let an article have no partner at all: an article
-nobody else reports stays alone, whatever its best match.
+every story uses weigh little. Mutual nearest neighbours let an article have no partner at
+all: an article nobody else reports stays alone, whatever its best match.
 
 Dates: two articles whose dates are both known and lie more than ``date_window`` days apart are
 never linked (a partial date such as ``2024-06`` stands for the whole month).
