@@ -42,3 +42,28 @@ def test_not_a_database_refused(tmp_path: Path) -> None:
     path.write_text("just some text, not SQLite at all " * 50)
     with pytest.raises(NatoCompareError, match="not a SQLite database"):
         open_db(path)
+
+
+@pytest.mark.parametrize(
+    "stored,shown",
+    [
+        ("[[0, 5], [2, 9]]", ((0, 5), (2, 9))),
+        ('[[0, 5], [7, 3], "x", [true, 4], [1e400, 2]]', ((0, 5),)),  # hand-edited: bad ones go
+        ("not json", ()),
+        ('{"0": 5}', ()),
+    ],
+)
+def test_an_event_members_claims_are_read_whatever_was_stored(
+    seed_db: Path, stored: str, shown: tuple
+) -> None:
+    from tests.events_fixture import insert_seed_events
+    from nato_compare.store.worklist import event_passages
+
+    insert_seed_events(seed_db)
+    db = open_db(seed_db)
+    try:
+        with db.atomic():
+            db.execute("UPDATE event_passages SET claims = ? WHERE event_id = 'e-0001'", [stored])
+        assert {p.claims for p in event_passages(db, "e-0001")} == {shown}
+    finally:
+        db.close()

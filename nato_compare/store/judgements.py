@@ -24,7 +24,6 @@ annotator and read per annotator (blind, like labels).
 
 from __future__ import annotations
 
-import json
 
 import uuid
 from collections.abc import Iterable
@@ -36,6 +35,7 @@ import sqlite_utils
 from ..errors import NatoCompareError
 from ..model import outlet_key
 from .annotations import _log, _now
+from .worklist import claim_spans
 
 LINK, EVENT, TITLE = "link", "event", "title"
 SAME, DIFFERENT = "same", "different"
@@ -427,10 +427,7 @@ def link_claims(
     for passage_id, event_id, found in db.execute(
         "SELECT passage_id, event_id, claims FROM event_passages"
     ):
-        try:
-            starts = [int(c[0]) for c in json.loads(found or "[]")]
-        except (ValueError, TypeError, IndexError, KeyError, OverflowError):
-            starts = []
+        starts = [start for start, _ in claim_spans(found)]
         claims.setdefault(passage_id, {})[event_id] = min(starts) if starts else None
     hints: dict[tuple[str, str], tuple[int | None, int | None]] = {}
     for a, b in sorted(wanted):

@@ -10,6 +10,7 @@ from sqlite_utils import Database
 
 from . import write_transaction
 from .annotations import _now
+from .worklist import claim_spans
 
 SEEN_WAIT = 0.2  # seconds the record of what was seen may wait for another program's write
 
@@ -22,10 +23,7 @@ def _units(db: Database, event_id: str, members: list[str]) -> dict[str, tuple[s
     for passage_id, claims in db.execute(
         "SELECT passage_id, claims FROM event_passages WHERE event_id = ?", [event_id]
     ):
-        try:
-            starts = [int(c[0]) for c in json.loads(claims or "[]")]
-        except (ValueError, TypeError, IndexError, KeyError, OverflowError):
-            starts = []
+        starts = [start for start, _ in claim_spans(claims)]
         first_claim[passage_id] = str(min(starts)) if starts else ""
     units = {}
     for passage in members:

@@ -206,17 +206,23 @@ def _progress(
     return row[1], row[2] - row[1], row[0]
 
 
-def _spans(claims: str | None) -> tuple[tuple[int, int], ...]:
-    """Stored claim offsets; anything malformed (a hand-edited database) shows no claim."""
+def claim_spans(claims: str | None) -> tuple[tuple[int, int], ...]:
+    """The (start, end) offsets of ``event_passages.claims`` (JSON); anything malformed (a
+    hand-edited database) is no claim, and the well-formed ones beside it are kept."""
     try:
         found = json.loads(claims or "[]")
-        return tuple(
-            (int(s), int(e))
-            for s, e in found
-            if isinstance(s, int) and isinstance(e, int) and e > s
-        )
-    except (ValueError, TypeError, OverflowError):
+    except ValueError:
         return ()
+    if not isinstance(found, list):
+        return ()
+    return tuple(
+        (item[0], item[1])
+        for item in found
+        if isinstance(item, list)
+        and len(item) == 2
+        and all(type(value) is int for value in item)
+        and 0 <= item[0] < item[1]
+    )
 
 
 def event_passages(db: Database, event_id: str) -> list[EventPassage]:
@@ -234,7 +240,16 @@ def event_passages(db: Database, event_id: str) -> list[EventPassage]:
     ).fetchall()
     passages = [
         EventPassage(
-            passage_id, article_id, seq, text, outlet, title, date, score, bool(old), _spans(claims)
+            passage_id,
+            article_id,
+            seq,
+            text,
+            outlet,
+            title,
+            date,
+            score,
+            bool(old),
+            claim_spans(claims),
         )
         for passage_id, article_id, seq, text, outlet, title, date, score, old, claims in rows
     ]
