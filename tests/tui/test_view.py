@@ -390,3 +390,13 @@ async def test_coding_a_passage_of_two_events_counts_in_both_and_undo_stays_here
     async with app.run_test(size=(200, 50)) as pilot:
         await settle(pilot)
         assert screen(app).view.summary.id == "e-0003"
+
+
+async def test_at_80_columns_the_whole_legend_shows_in_short_words(event_db):
+    app = make_app(event_db, "alice")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        header = screen(app).query_one("#event-header")
+        second = str(header.content).splitlines()[1]
+        assert second.rstrip().endswith("shared  own  40bn  claim"), second
+        assert len(second) <= header.size.width

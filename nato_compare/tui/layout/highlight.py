@@ -96,13 +96,13 @@ def highlight(text: str, shared: set[str], *, compare: bool = True) -> Text:
     return styled
 
 
-def legend() -> Text:
-    return Text.assemble(
-        ("shared with other outlets", SHARED_STYLE),
-        "  ",
-        ("only this outlet", OWN_STYLE),
-        "  ",
-        ("40 billion", AMOUNT_STYLE),
-        "  ",
-        ("the claim aligned", CLAIM_STYLE),
+def legend(compact: bool = False) -> Text:
+    """What the marks mean; ``compact`` for a narrow terminal (80 columns), where the full
+    legend would be cut after its first words."""
+    names = (
+        ("shared", "own", "40bn", "claim")
+        if compact
+        else ("shared with other outlets", "only this outlet", "40 billion", "the claim aligned")
     )
+    styles = (SHARED_STYLE, OWN_STYLE, AMOUNT_STYLE, CLAIM_STYLE)
+    return Text("  ").join(Text(name, style=style) for name, style in zip(names, styles))

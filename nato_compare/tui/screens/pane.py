@@ -137,17 +137,21 @@ class PaneMixin(EventScreenParts):
             self.event_index.get(s.id), len(self.events), s.seq, self.filter.active
         )
         partial = f" ({s.partial} partial)" if s.partial else ""
+        status = (
+            f"{s.done}/{s.total} coded{partial} · {len(self.view.passages)} passages · "
+            f"{self._outlets_in_view(columns)}"
+        )
+        marks = legend()
+        width = self.query_one("#event-header", Static).size.width or self.app.size.width
+        if len(status) + 3 + len(marks.plain) > width:
+            marks = legend(compact=True)
         text = Text.assemble(
             (f"{counter} ", "dim"),
             (s.shown_label, "bold"),
             "\n",
-            (
-                f"{s.done}/{s.total} coded{partial} · {len(self.view.passages)} passages · "
-                f"{self._outlets_in_view(columns)}",
-                "dim",
-            ),
+            (status, "dim"),
             "   ",
-            legend(),
+            marks,
         )
         if self.view.note:
             text.append("\nevent note: ", style="dim")
