@@ -8,6 +8,7 @@ import click
 
 from ..csv_safe import write_csv
 from ..safe_text import terminal_safe
+from .align_cmd import DEFAULTS
 from .common import db_option, reports_errors
 
 STORY_COLUMNS = ["id", "label", "articles", "outlets", "first_date", "last_date"]
@@ -28,14 +29,14 @@ STORY_COLUMNS = ["id", "label", "articles", "outlets", "first_date", "last_date"
 @click.option(
     "--neighbours",
     type=click.IntRange(min=1),
-    default=5,
+    default=DEFAULTS.neighbours,
     show_default=True,
     help="As for 'align': most similar articles an article considers.",
 )
 @click.option(
     "--date-window",
     type=click.IntRange(min=0),
-    default=7,
+    default=DEFAULTS.date_window,
     show_default=True,
     help="As for 'align': days apart beyond which articles are not one story.",
 )

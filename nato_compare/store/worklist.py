@@ -326,17 +326,6 @@ def get_event(
     )
 
 
-def event_of_passage(db: Database, passage_id: str) -> str | None:
-    """The first event of the latest run that holds this passage."""
-    row = db.execute(
-        "SELECT e.id FROM event_passages ep JOIN events e ON e.id = ep.event_id "
-        "WHERE ep.passage_id = ? AND e.run_id = (SELECT max(run_id) FROM events) "
-        "ORDER BY e.seq LIMIT 1",
-        [passage_id],
-    ).fetchone()
-    return row[0] if row else None
-
-
 def events_of_passage(db: Database, passage_id: str) -> list[str]:
     """Every event of the latest run that holds this passage (one per fact it states)."""
     return [
@@ -348,6 +337,17 @@ def events_of_passage(db: Database, passage_id: str) -> list[str]:
             [passage_id],
         )
     ]
+
+
+def event_of_action(db: Database, action: dict[str, Any]) -> str | None:
+    """The event a logged action was done in, while the latest run still has it; otherwise the
+    first event of the latest run that holds the action's passage (a passage may be in several).
+    """
+    event_id = action.get("event_id")
+    if event_id and in_latest_run(db, event_id):
+        return str(event_id)
+    holding = events_of_passage(db, action["passage_id"]) if action.get("passage_id") else []
+    return holding[0] if holding else None
 
 
 def first_event_id(db: Database) -> str | None:

@@ -37,7 +37,7 @@ from ..store.worklist import (
     EventPassage,
     EventSummary,
     event_count,
-    event_of_passage,
+    event_of_action,
     events_of_passage,
     event_passages,
     first_event_id,
@@ -261,9 +261,7 @@ def last_position(db, annotator: str) -> str | None:
     latest = annotations_store.latest_action(db, annotator)
     if latest is not None:
         action, at = latest
-        event_id = action.get("event_id")  # where it was done, while that event exists
-        if not (event_id and in_latest_run(db, event_id)) and action.get("passage_id"):
-            event_id = event_of_passage(db, action["passage_id"])
+        event_id = event_of_action(db, action)
         if event_id:
             found.append((at, 0, event_id))
     for _, _, event_id in sorted(found, reverse=True):
@@ -429,10 +427,9 @@ def apply_undo(
             action["description"], event_id, action["passage_id"] or None, None, summary, None, True
         )
     passage_id = action["passage_id"]
-    event_id = action.get("event_id")  # where it was done, while that event still exists
-    if not (event_id and in_latest_run(db, event_id)):
-        event_id = event_of_passage(db, passage_id)
-    return _passage_change(db, annotator, action["description"], passage_id, event_id, required)
+    return _passage_change(
+        db, annotator, action["description"], passage_id, event_of_action(db, action), required
+    )
 
 
 def find_next_unannotated(
