@@ -36,7 +36,7 @@ from .errors import NatoCompareError
 #: codebook may not take them (arrows, tab, escape and enter are not characters
 #: and cannot be codebook keys anyway). The TUI's tests check its bindings use
 #: only these.
-RESERVED_KEYS = frozenset("hjkl[]nurmefav<>/?q ydbswFTUR,.")
+RESERVED_KEYS = frozenset("hjkl[]nurmefav<>/?q ydbswNFTUR,.")
 
 #: Dimension names the store uses for other purposes.
 RESERVED_DIMENSIONS = frozenset({"note"})

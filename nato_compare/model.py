@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 UNKNOWN_OUTLET = "unknown"
+LABEL_WORDS = 14  # words of the best claim (or the first passage) shown as an event's label
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,24 @@ def outlet_key(outlet: str | None, article_id: str) -> str:
     if not outlet or outlet == UNKNOWN_OUTLET:
         return f"{UNKNOWN_OUTLET}:{article_id}"
     return outlet
+
+
+def event_id(first_passage_id: str, claim_start: int | None = None) -> str:
+    """``ev-`` + 12 hex digits of SHA-1 over the smallest member id, and the offset of that
+    passage's first claim in the event unless it is the passage's first sentence (-1: the
+    passage is there by an analyst's link only): stable from run to run, and an event's own
+    (it does not depend on which other events exist). When a run renames an event, the
+    annotators' notes and verdicts follow it (:func:`nato_compare.store.events.save_run`).
+    Here, not in the aligner, because an analyst's new event is named the same way
+    (:func:`nato_compare.store.new_events.new_event`)."""
+    key = first_passage_id if claim_start is None else f"{first_passage_id}#{claim_start}"
+    return "ev-" + hashlib.sha1(key.encode()).hexdigest()[:12]
+
+
+def event_label(words: str) -> str:
+    """An event's label: the first :data:`LABEL_WORDS` words of its best claim (or passage)."""
+    parts = words.split()
+    return " ".join(parts[:LABEL_WORDS]) + (" …" if len(parts) > LABEL_WORDS else "")
 
 
 class SupportsToDict(Protocol):

@@ -100,3 +100,30 @@ def build_event_db(db_path: Path) -> Path:
             f"need at least {MIN_EVENTS}"
         )
     return db_path
+
+
+def apart_from(db, passage: str) -> str:
+    """A passage of another outlet that no event holds with ``passage``: the first such of the
+    Rutte article (an outlet no other article has), else of CGTN."""
+    from nato_compare.store.judgements import passage_outlet_keys
+
+    together = {
+        r[0]
+        for r in db.execute(
+            "SELECT y.passage_id FROM event_passages x JOIN event_passages y "
+            "ON y.event_id = x.event_id WHERE x.passage_id = ?",
+            [passage],
+        )
+    }
+    for article in (RUTTE, CGTN):
+        ids = [
+            r[0]
+            for r in db.execute(
+                "SELECT id FROM passages WHERE article_id = ? ORDER BY seq", [article]
+            )
+        ]
+        keys = passage_outlet_keys(db, [passage, *ids])
+        for other in ids:
+            if other not in together and keys[other] != keys[passage]:
+                return str(other)
+    raise AssertionError("no passage of another outlet apart from the chosen one")

@@ -39,7 +39,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import NatoCompareError
-from ..model import AlignedPair, AlignmentResult, outlet_key
+from ..model import AlignedPair, AlignmentResult, event_label, outlet_key
 from .claims import (
     Sentences,
     best_per_sentence,
@@ -61,7 +61,6 @@ from .stories import Story, StoryArticle, describe_stories, link_stories
 
 Progress = Callable[[int, int, str], None]
 STAGES = ("stories", "sentences", "score", "select", "events", "evidence")
-LABEL_WORDS = 14  # words of the best claim shown as an event's label
 COMMON_MIN_SENTENCES = 5  # a word in at most this many sentences is never set aside as common
 SUGGESTION_FLOOR = 20.0  # a left-out claim below this probability is not worth an analyst's look
 MIN_CLAIM_WORDS = 3  # content words a sentence needs to be paired as a claim of its own
@@ -378,11 +377,6 @@ def _evidence_chunk(
     )
 
 
-def _label(words: str) -> str:
-    parts = words.split()
-    return " ".join(parts[:LABEL_WORDS]) + (" …" if len(parts) > LABEL_WORDS else "")
-
-
 def _align(
     data: _Input,
     params: AlignParams,
@@ -474,7 +468,7 @@ def _align(
         must=must,
         must_claims=must_claims,
         cannot=cannot,
-        label=_label,
+        label=event_label,
     )
     report(1, 1, "events")
     lap("events")

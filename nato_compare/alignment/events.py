@@ -13,25 +13,14 @@ are merged first, whatever their score.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from ..model import Event, EventMember
+from ..model import Event, EventMember, event_id
 from .claims import Sentences
-
-
-def event_id(first_passage_id: str, claim_start: int | None = None) -> str:
-    """``ev-`` + 12 hex digits of SHA-1 over the smallest member id, and the offset of that
-    passage's first claim in the event unless it is the passage's first sentence (-1: the
-    passage is there by an analyst's link only): stable from run to run, and an event's own
-    (it does not depend on which other events exist). When a run renames an event, the
-    annotators' notes and verdicts follow it (:func:`nato_compare.store.events.save_run`)."""
-    key = first_passage_id if claim_start is None else f"{first_passage_id}#{claim_start}"
-    return "ev-" + hashlib.sha1(key.encode()).hexdigest()[:12]
 
 
 @dataclass(frozen=True)

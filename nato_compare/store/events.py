@@ -133,6 +133,28 @@ def _follow_renamed_events(
             db.execute(f"UPDATE OR IGNORE {table} SET event_id = ? WHERE event_id = ?", [new, old])
 
 
+def put_event(db: sqlite_utils.Database, event: dict[str, Any]) -> None:
+    """Add an event an analyst made (``id``, ``label``) to the latest run, after its last
+    event and without members yet (adding them counts them); kept as it is if the run has it."""
+    db.execute(
+        """INSERT OR IGNORE INTO events (id, run_id, seq, label, passages, outlets)
+           SELECT :id, r.id, coalesce((SELECT max(seq) FROM events WHERE run_id = r.id), 0) + 1,
+                  :label, 0, 0
+           FROM (SELECT max(id) AS id FROM align_runs) r WHERE r.id IS NOT NULL""",
+        {"id": event["id"], "label": event["label"]},
+    )
+
+
+def drop_event_if_empty(db: sqlite_utils.Database, event_id: str) -> None:
+    """Remove an event that has no member left (an analyst's new event, undone); pairs that
+    named it name no event."""
+    if db.execute("SELECT 1 FROM event_passages WHERE event_id = ?", [event_id]).fetchone():
+        return
+    db.execute("UPDATE alignments SET event_id = NULL WHERE event_id = ?", [event_id])
+    db.execute("UPDATE suggestions SET event_id = NULL WHERE event_id = ?", [event_id])
+    db.execute("DELETE FROM events WHERE id = ?", [event_id])
+
+
 def latest_run(db: sqlite_utils.Database) -> dict[str, Any] | None:
     """The most recent alignment run (its ``params`` decoded), or None."""
     rows = list(db.query("SELECT * FROM align_runs ORDER BY id DESC LIMIT 1"))

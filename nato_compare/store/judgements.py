@@ -7,14 +7,15 @@ One table, ``judgements``, one row per decision, keyed by
   survives re-ingest and re-alignment) and ``verdict`` ``same`` or ``different``. ``via`` says
   how it was given: ``accept``/``reject`` (a link judged on its own), ``detach`` (the passage
   was taken out of an event: ``different`` from each other member), ``attach`` (added to an
-  event: ``same`` as the member it was suggested for), ``import``. ``score`` is the pair's score
-  when judged (None if it was never scored). These rows steer the next alignment (must-link /
-  cannot-link) and are what ``export --links`` writes.
+  event: ``same`` as the member it was suggested for), ``new_event`` (the two made a new
+  event: :mod:`.new_events`), ``import``. ``score`` is the pair's score when judged (None if it
+  was never scored). These rows steer the next alignment (must-link / cannot-link) and are what
+  ``export --links`` writes.
 - ``kind='event'``: ``event_id`` and ``verdict`` ``same_fact``, ``same_theme`` or ``unrelated``.
 - ``kind='title'``: ``event_id``, ``verdict='title'`` and the annotator's title in ``note``.
 
-Detaching and attaching also change the current run's ``event_passages`` at once, so the
-event on screen shows the correction before the next ``align``. Every call is one transaction
+Detaching, attaching and a new event also change the current run's ``event_passages`` (and
+``events``) at once, so the event on screen shows the correction before the next ``align``. Every call is one transaction
 with an ``action_log`` entry holding the rows and memberships before and after, so undo/redo
 (:func:`nato_compare.store.annotations.undo`) restores them, across restarts. Judgements are per
 annotator and read per annotator (blind, like labels).
@@ -35,10 +36,12 @@ import sqlite_utils
 from ..errors import NatoCompareError
 from ..model import outlet_key
 from .annotations import _log, _now
+from .events import drop_event_if_empty, put_event
 from .worklist import claim_spans
 
 LINK, EVENT, TITLE = "link", "event", "title"
 SAME, DIFFERENT = "same", "different"
+NEW_EVENT = "new_event"  # the ``via`` of a link that made a new event (see .new_events)
 LINK_VERDICTS = (SAME, DIFFERENT)
 EVENT_VERDICTS = ("same_fact", "same_theme", "unrelated")
 EVENT_VERDICT_NAMES = {
@@ -160,10 +163,12 @@ def _change(
     removed: Iterable[list[Any]] = (),
     event_id: str = "",
     passage_id: str = "",
-    membership: tuple[str, str, float | None] | None = None,
+    memberships: Iterable[tuple[str, str, float | None]] = (),
+    created_event: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Write ``after_rows`` (replacing rows of the same keys) and remove the ``removed`` keys,
-    and set one membership, in one logged transaction (caller holds it)."""
+    create ``created_event`` (an ``events`` row: id, label) and set ``memberships`` (event,
+    passage, score; None: out), in one logged transaction (caller holds it)."""
     keys = [_key_of(r) for r in after_rows] + [list(k) for k in removed]
     before = [row for key in keys if (row := _get(db, key)) is not None]
     _put(db, keys, after_rows)
@@ -176,27 +181,39 @@ def _change(
         "before": before,
         "after": after_rows,
     }
-    if membership is not None:
-        m_event, m_passage, score = membership
-        action["membership"] = {
-            "event_id": m_event,
-            "passage_id": m_passage,
-            "before": _membership(db, m_event, m_passage),
-            "after": score,
-            # the sentences that put it there, underlined again when a detach is undone
-            "before_claims": _membership_claims(db, m_event, m_passage),
-        }
+    if created_event is not None:
+        action["created_event"] = created_event
+        put_event(db, created_event)  # before its members (they reference it)
+    changed = []
+    for m_event, m_passage, score in memberships:
+        changed.append(
+            {
+                "event_id": m_event,
+                "passage_id": m_passage,
+                "before": _membership(db, m_event, m_passage),
+                "after": score,
+                # the sentences that put it there, underlined again when a detach is undone
+                "before_claims": _membership_claims(db, m_event, m_passage),
+            }
+        )
         _put_membership(db, m_event, m_passage, score)
+    if changed:
+        action["memberships"] = changed
     _log(db, annotator, action)
     return action
 
 
 def restore(db: sqlite_utils.Database, action: dict[str, Any], state: str) -> None:
     """Put an action's ``state`` ("before" or "after") back (undo/redo; caller holds the
-    transaction)."""
+    transaction). An event the action created is made again before its members, and removed
+    after them once it has none left."""
     _put(db, action["keys"], action[state])
-    membership = action.get("membership")
-    if membership is not None:
+    created = action.get("created_event")
+    if created is not None and state == "after":
+        put_event(db, created)
+    # "membership": one, as actions logged before new events were possible wrote it
+    memberships = action.get("memberships") or [m for m in [action.get("membership")] if m]
+    for membership in memberships:
         _put_membership(
             db,
             membership["event_id"],
@@ -204,6 +221,8 @@ def restore(db: sqlite_utils.Database, action: dict[str, Any], state: str) -> No
             membership[state],
             membership.get(f"{state}_claims", "[]"),
         )
+    if created is not None and state == "before":
+        drop_event_if_empty(db, created["id"])
 
 
 def _check_passages(db: sqlite_utils.Database, *ids: str) -> None:
@@ -312,7 +331,7 @@ def detach(
             rows,
             event_id=event_id,
             passage_id=passage_id,
-            membership=(event_id, passage_id, None),
+            memberships=[(event_id, passage_id, None)],
         )
 
 
@@ -339,7 +358,7 @@ def attach(
             [row],
             event_id=event_id,
             passage_id=passage_id,
-            membership=(event_id, passage_id, score if score is not None else 0.0),
+            memberships=[(event_id, passage_id, score if score is not None else 0.0)],
         )
 
 
@@ -419,10 +438,21 @@ def link_claims(
 ) -> dict[tuple[str, str], tuple[int | None, int | None]]:
     """For each of ``pairs`` that one event of the latest run holds: the start offset of each
     passage's first claim there (None: the passage is there without a claim, as an attached
-    one is). An accepted link then keeps the passage with the fact it was attached to."""
-    wanted = {tuple(pair) for pair in pairs}
+    one is). An accepted link then keeps the passage with the fact it was attached to.
+
+    A pair whose latest link verdict made a new event (``via="new_event"``) is (None, None):
+    the two passages themselves are tied, apart from the events either is in through a
+    sentence, so they form that event again (:mod:`nato_compare.store.new_events`)."""
+    wanted = {(a, b) for a, b in pairs}
     if not wanted:
         return {}
+    latest_via: dict[tuple[str, str], str] = {}
+    for a, b, via in db.execute(
+        "SELECT passage_a, passage_b, via FROM judgements WHERE kind = 'link' "
+        "ORDER BY created_at, rowid"
+    ):
+        latest_via[(a, b)] = via
+    own = {pair for pair in wanted if latest_via.get(pair) == NEW_EVENT}
     claims: dict[str, dict[str, int | None]] = {}  # passage -> event -> first claim start
     for passage_id, event_id, found in db.execute(
         "SELECT passage_id, event_id, claims FROM event_passages"
@@ -430,7 +460,7 @@ def link_claims(
         starts = [start for start, _ in claim_spans(found)]
         claims.setdefault(passage_id, {})[event_id] = min(starts) if starts else None
     hints: dict[tuple[str, str], tuple[int | None, int | None]] = {}
-    for a, b in sorted(wanted):
+    for a, b in sorted(wanted - own):
         # an event where at least one of the two has a claim (both without: a database from
         # before claims, or two attached passages: no hint, the aligner picks the sentences)
         shared = sorted(
@@ -440,6 +470,7 @@ def link_claims(
         if shared and not shared[0][0]:
             event = shared[0][1]
             hints[(a, b)] = (claims[a][event], claims[b][event])
+    hints.update(dict.fromkeys(own, (None, None)))
     return hints
 
 

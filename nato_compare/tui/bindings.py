@@ -59,6 +59,15 @@ REVIEW_BINDINGS: list[Binding] = [
         id="review.attach",
         tooltip="Add a passage: the aligner's suggestions, or type to search.",
     ),
+    Binding(
+        "N",
+        "new_event",
+        "New event",
+        show=False,
+        id="review.new_event",
+        tooltip="A new event of the focused passage and a passage of another outlet that"
+        " reports the same fact: suggestions, or type to search.",
+    ),
     Binding("F", "judge_event('same_fact')", "Same fact", show=False, id="review.same_fact"),
     Binding(
         "T", "judge_event('same_theme')", "Same theme only", show=False, id="review.same_theme"

@@ -154,6 +154,8 @@ class Change:
     review: bool = False
     #: the progress of the other events that hold the passage (it states several facts)
     others: list[EventSummary] = field(default_factory=list)
+    #: the list of events changed (a new event made, or undone): it is read again
+    events: bool = False
 
 
 # --- text is data: what the screen shows of the database goes through terminal_safe ----------
@@ -421,10 +423,16 @@ def apply_undo(
             event_note=terminal_safe(annotations_store.event_note(db, annotator, event_id)),
         )
     if action["kind"] == "judgements":
-        event_id = action["event_id"] or None
+        # the event it was done in; a new event undone is gone: where its passage is
+        event_id = event_of_action(db, action)
         summary = _shown_summary(get_event(db, annotator, event_id, required)) if event_id else None
         return Change(
-            action["description"], event_id, action["passage_id"] or None, None, summary, None, True
+            terminal_safe(action["description"]),
+            event_id,
+            action["passage_id"] or None,
+            summary=summary,
+            review=True,
+            events="created_event" in action,
         )
     passage_id = action["passage_id"]
     return _passage_change(

@@ -7,6 +7,7 @@ write is one store call (one transaction, logged for undo), and each returns a
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from ..normalize import word_form
 from ..safe_text import terminal_safe
 from ..store import judgements as store
+from ..store import new_events as new_events_store
 from ..store.seen_events import event_changes
 from ..store.worklist import EventSummary, get_event
 from .data import Change, _shown_summary
@@ -144,19 +146,27 @@ def candidates(db, event_id: str, members: list[str], limit: int = 30) -> list[C
     """The best passages outside the event that the aligner scored against one of its members
     (suggestions it left out, and pairs it kept that ended elsewhere), from outlets other than
     that member's, best first, one per passage."""
-    if not members:
+    return _scored(db, members, set(members), limit)
+
+
+def _scored(db, anchors: list[str], outside: set[str], limit: int) -> list[Candidate]:
+    """The best passages not in ``outside`` that the aligner scored against one of
+    ``anchors``, from outlets other than that anchor's, best first, one per passage."""
+    if not anchors:
         return []
-    inside = set(members)
-    marks = ",".join("?" * len(members))
-    pairs = _pairs(db, f"passage_a IN ({marks}) OR passage_b IN ({marks})", members * 2)
+    inside = set(anchors)
+    marks = ",".join("?" * len(anchors))
+    pairs = _pairs(db, f"passage_a IN ({marks}) OR passage_b IN ({marks})", anchors * 2)
     best: dict[str, tuple[float, str, dict]] = {}
     for (a, b), info in pairs.items():
         if (a in inside) == (b in inside):
             continue
-        outside, anchor = (b, a) if a in inside else (a, b)
-        if outside not in best or info.score > best[outside][0]:
-            best[outside] = (info.score, anchor, info.evidence)
-    described = _describe(db, [*best, *members])
+        other, anchor = (b, a) if a in inside else (a, b)
+        if other in outside:
+            continue
+        if other not in best or info.score > best[other][0]:
+            best[other] = (info.score, anchor, info.evidence)
+    described = _describe(db, [*best, *anchors])
     found = []
     for pid, (score, anchor, evidence) in best.items():
         if pid in described and described[pid][0] != described[anchor][0]:
@@ -183,6 +193,15 @@ def search(
 ) -> list[Candidate]:
     """Live passages outside the event that contain ``words`` (case-insensitive), with their
     score against ``anchor_id`` when the aligner scored the pair."""
+    return _search(db, set(members), anchor_id, words, limit)
+
+
+def _search(
+    db, outside: set[str], anchor_id: str, words: str, limit: int, other_outlets: bool = False
+) -> list[Candidate]:
+    """Live passages not in ``outside`` that contain ``words`` (with ``other_outlets``: only
+    those of outlets other than the anchor's), scored against ``anchor_id`` where the aligner
+    scored the pair."""
     words = words.strip()
     if not words:
         return []
@@ -193,10 +212,13 @@ def search(
         "ORDER BY p.article_id, p.seq",
         [f"%{escaped}%"],
     ).fetchall()
-    inside = set(members)
+    own_outlet = None
+    if other_outlets:
+        keys = store.passage_outlet_keys(db, [anchor_id, *(r[0] for r in rows)])
+        own_outlet = keys.get(anchor_id)
     found = []
     for pid, outlet, seq, text in rows:
-        if pid in inside:
+        if pid in outside or (own_outlet is not None and keys.get(pid) == own_outlet):
             continue
         pair = _pairs(db, "passage_a = ? AND passage_b = ?", list(store.ordered(pid, anchor_id)))
         info = next(iter(pair.values()), None)
@@ -214,6 +236,30 @@ def search(
         if len(found) >= limit:
             break
     return found
+
+
+def _together_with(db, passage_id: str) -> set[str]:
+    """The passage and every passage an event of the latest run holds with it."""
+    return {passage_id} | {
+        r[0]
+        for r in db.execute(
+            "SELECT DISTINCT y.passage_id FROM event_passages x JOIN event_passages y "
+            "ON y.event_id = x.event_id WHERE x.passage_id = ?",
+            [passage_id],
+        )
+    }
+
+
+def new_event_candidates(db, passage_id: str, limit: int = 30) -> list[Candidate]:
+    """For a new event with ``passage_id``: the passages of other outlets the aligner scored
+    best against it that no event holds with it, best first."""
+    return _scored(db, [passage_id], _together_with(db, passage_id), limit)
+
+
+def new_event_search(db, passage_id: str, words: str, limit: int = 30) -> list[Candidate]:
+    """For a new event with ``passage_id``: live passages of other outlets that contain
+    ``words`` and that no event holds with it."""
+    return _search(db, _together_with(db, passage_id), passage_id, words, limit, True)
 
 
 # --- judgements ---------------------------------------------------------------------------
@@ -250,6 +296,12 @@ def attach(
 ) -> Change:
     action = store.attach(db, annotator, event_id, passage_id, anchor_id)
     return _review_change(db, annotator, action, required)
+
+
+def new_event(db, annotator: str, passage_id: str, other_id: str, required=()) -> Change:
+    """A new event of the two passages; the change names it and says the list changed."""
+    action = new_events_store.new_event(db, annotator, passage_id, other_id)
+    return dataclasses.replace(_review_change(db, annotator, action, required), events=True)
 
 
 def judge_event(db, annotator: str, event_id: str, verdict: str, required=()) -> Change:

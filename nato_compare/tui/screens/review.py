@@ -4,7 +4,8 @@ verdicts on it, one key each.
 A mixin of :class:`~.event_screen.EventScreen`. The *link* the keys act on joins the focused
 passage and a *partner*: another member of the event (``,`` and ``.`` step through them, best
 scored first). ``y`` accepts the link, ``d`` rejects it, ``b`` detaches the focused passage from
-the event, ``s`` attaches a passage from the suggestions or a search, ``F``/``T``/``U`` mark the
+the event, ``s`` attaches a passage from the suggestions or a search, ``N`` makes a new event of
+the focused passage and one chosen the same way, ``F``/``T``/``U`` mark the
 whole event same fact / same theme only / unrelated, ``R`` edits its title, ``w`` shows the
 evidence in full. Every judgement is queued on the database thread in the key's handler (key
 order), saved at once and undone with ``u`` like a label.
@@ -281,6 +282,29 @@ class ReviewMixin(EventScreenParts):
 
         self.app.push_screen(AttachScreen(event_id, members, anchor), chosen)
 
+    def action_new_event(self) -> None:
+        judged = self._judged()
+        if judged is None:
+            return
+        _, focused = judged
+        passage_id = focused.passage.id
+
+        def chosen(choice: tuple[str, str] | None) -> None:
+            if choice is not None:
+                other_id, _ = choice
+                self._write(
+                    "Saved",
+                    review_data.new_event,
+                    self.annotator,
+                    passage_id,
+                    other_id,
+                    self.codebook.required,
+                )
+
+        from .review_dialogs import NewEventScreen
+
+        self.app.push_screen(NewEventScreen(focused.passage), chosen)
+
     def action_why(self) -> None:
         judged = self._judged()
         if judged is None:
@@ -298,6 +322,10 @@ class ReviewMixin(EventScreenParts):
             self.notify(f"{verb}: {change.description}", markup=False)
         if change.summary is not None:
             self.event_list.update_event(change.summary)
+        if change.events:  # an event made or undone: the list gains or loses it
+            if change.event_id is not None:
+                self.wanted_event = change.event_id  # the list's cursor goes there
+            self.load_events()
         if change.event_id is not None:
             focus = change.passage_id
             if self.view is not None and change.event_id == self.view.summary.id:

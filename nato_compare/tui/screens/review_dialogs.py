@@ -1,5 +1,5 @@
-"""The review's dialogs: attach a passage (suggestions or a search), the evidence in full, and
-the event's title."""
+"""The review's dialogs: choose a passage (suggestions or a search) to attach to the event or
+to make a new event with, the evidence in full, and the event's title."""
 
 from __future__ import annotations
 
@@ -42,13 +42,13 @@ def _one_line(text: str, width: int = 200) -> str:
     return " ".join(text.split())[:width]
 
 
-class AttachScreen(ModalScreen[tuple[str, str] | None]):
-    """The best candidates from other outlets that the aligner left out of the event, with
-    score and evidence; typing searches every passage instead. Enter attaches the highlighted
-    one; returns (passage id, the member it joins) or None."""
+class PassagePicker(ModalScreen[tuple[str, str] | None]):
+    """Choose a passage: the aligner's best candidates for the anchor passage(s), with score
+    and evidence; typing searches every passage instead. Enter takes the highlighted one;
+    returns (passage id, the anchor it goes with) or None. Subclasses say what for."""
 
     DEFAULT_CSS = """
-    #attach-dialog OptionList { height: 1fr; }
+    PassagePicker .dialog OptionList { height: 1fr; }
     """
     if TYPE_CHECKING:
         app: AnnotateApp  # Textual types it App[object]
@@ -58,27 +58,35 @@ class AttachScreen(ModalScreen[tuple[str, str] | None]):
         Binding("down", "move(1)", "Next", show=False),
         Binding("up", "move(-1)", "Previous", show=False),
     ]
+    DIALOG_ID = "pick-dialog"
+    VERB = "choose"  # what Enter does, in the dialog's last line
+    NONE_FOUND = "no passage contains that"
+    NO_SUGGESTIONS = "no suggestions: the aligner scored no other candidate; type to search"
 
-    def __init__(self, event_id: str, members: list[str], anchor) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.event_id, self.members, self.anchor_passage = event_id, members, anchor
         self.candidates: list[review_data.Candidate] = []
 
+    def title_text(self) -> str:
+        raise NotImplementedError
+
+    def suggestions(self, db) -> list[review_data.Candidate]:
+        """The candidates shown before anything is typed (on the database thread)."""
+        raise NotImplementedError
+
+    def found(self, db, words: str) -> list[review_data.Candidate]:
+        """The passages that contain ``words`` (on the database thread)."""
+        raise NotImplementedError
+
     def compose(self) -> ComposeResult:
-        with Vertical(id="attach-dialog", classes="dialog"):
-            yield Label(
-                Text(
-                    "Attach a passage to this event (a search result joins it as the same as "
-                    f"{self.anchor_passage.outlet} ¶{self.anchor_passage.seq + 1})"
-                ),
-                classes="dialog-title",
-            )
+        with Vertical(id=self.DIALOG_ID, classes="dialog"):
+            yield Label(Text(self.title_text()), classes="dialog-title")
             yield Input(placeholder="type to search all passages; empty: suggestions", id="find")
             yield OptionList(id="candidates")
-            yield Label("↑↓ choose · Enter attach · Esc cancel", classes="dim")
+            yield Label(f"↑↓ choose · Enter {self.VERB} · Esc cancel", classes="dim")
 
     def on_mount(self) -> None:
-        _widen(self.query_one("#attach-dialog"))
+        _widen(self.query_one(f"#{self.DIALOG_ID}"))
         self.query_one(Input).focus()
         self._find("")
 
@@ -90,11 +98,9 @@ class AttachScreen(ModalScreen[tuple[str, str] | None]):
         db = self.app.db
         if words.strip():
             await asyncio.sleep(SEARCH_PAUSE)  # a key typed meanwhile cancels this search
-            found = await db.call(
-                review_data.search, self.event_id, self.members, self.anchor_passage.id, words
-            )
+            found = await db.call(self.found, words)
         else:
-            found = await db.call(review_data.candidates, self.event_id, self.members)
+            found = await db.call(self.suggestions)
         self._show(found, searching=bool(words.strip()))
 
     def _show(self, found: list[review_data.Candidate], searching: bool) -> None:
@@ -102,11 +108,7 @@ class AttachScreen(ModalScreen[tuple[str, str] | None]):
         options = self.query_one(OptionList)
         options.clear_options()
         if not found:
-            what = (
-                "no passage outside the event contains that"
-                if searching
-                else ("no suggestions: the aligner scored no other candidate; type to search")
-            )
+            what = self.NONE_FOUND if searching else self.NO_SUGGESTIONS
             options.add_option(Option(Text(what, style="dim italic"), disabled=True))
             return
         width = max(30, (options.size.width or 80) - 4)
@@ -151,6 +153,62 @@ class AttachScreen(ModalScreen[tuple[str, str] | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class AttachScreen(PassagePicker):
+    """The best candidates from other outlets that the aligner left out of the event; Enter
+    attaches the highlighted one (as the same as the member it was suggested for, or as the
+    focused passage when found by a search)."""
+
+    DIALOG_ID = "attach-dialog"
+    VERB = "attach"
+    NONE_FOUND = "no passage outside the event contains that"
+
+    def __init__(self, event_id: str, members: list[str], anchor) -> None:
+        super().__init__()
+        self.event_id, self.members, self.anchor_passage = event_id, members, anchor
+
+    def title_text(self) -> str:
+        anchor = self.anchor_passage
+        return (
+            "Attach a passage to this event (a search result joins it as the same as "
+            f"{anchor.outlet} ¶{anchor.seq + 1})"
+        )
+
+    def suggestions(self, db) -> list[review_data.Candidate]:
+        return review_data.candidates(db, self.event_id, self.members)
+
+    def found(self, db, words: str) -> list[review_data.Candidate]:
+        return review_data.search(db, self.event_id, self.members, self.anchor_passage.id, words)
+
+
+class NewEventScreen(PassagePicker):
+    """The passages of other outlets the aligner scored best against the focused passage and
+    that no event holds with it; Enter makes a new event of the two."""
+
+    DIALOG_ID = "new-event-dialog"
+    VERB = "new event"
+    NONE_FOUND = "no passage of another outlet, in no event with this one, contains that"
+    NO_SUGGESTIONS = (
+        "no suggestions: the aligner scored no passage of another outlet against this one; "
+        "type to search"
+    )
+
+    def __init__(self, passage) -> None:
+        super().__init__()
+        self.passage = passage
+
+    def title_text(self) -> str:
+        return (
+            f"New event with {self.passage.outlet} ¶{self.passage.seq + 1}: choose a passage "
+            "of another outlet that reports the same fact"
+        )
+
+    def suggestions(self, db) -> list[review_data.Candidate]:
+        return review_data.new_event_candidates(db, self.passage.id)
+
+    def found(self, db, words: str) -> list[review_data.Candidate]:
+        return review_data.new_event_search(db, self.passage.id, words)
 
 
 class EvidenceScreen(ModalScreen[None]):

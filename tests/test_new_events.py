@@ -1,0 +1,203 @@
+"""An analyst's new event of two passages: what it writes, what it refuses, undo and redo, and
+what the next alignment does with it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.events_fixture import CGTN, HERALD, MINISTERS, RUTTE, apart_from, build_event_db
+from nato_compare.alignment.database import align_db
+from nato_compare.errors import NatoCompareError
+from nato_compare.model import event_id, event_label
+from nato_compare.store import annotations, judgements, open_db
+from nato_compare.store.new_events import new_event
+from nato_compare.tui.data import apply_undo
+
+TABLES = ("events", "event_passages", "judgements", "action_log", "alignments")
+
+
+def pid(db, article: str, seq: int) -> str:
+    return db.execute(
+        "SELECT id FROM passages WHERE article_id = ? AND seq = ?", [article, seq]
+    ).fetchone()[0]
+
+
+def snapshot(db) -> dict[str, list[tuple]]:
+    return {t: sorted(map(tuple, db.execute(f"SELECT * FROM {t}"))) for t in TABLES}
+
+
+def members(db, event: str) -> set[str]:
+    return {
+        r[0]
+        for r in db.execute("SELECT passage_id FROM event_passages WHERE event_id = ?", [event])
+    }
+
+
+def claim_member(db) -> tuple[str, str]:
+    """(event, passage): a passage the aligner put in an event through one of its sentences."""
+    row = db.execute(
+        "SELECT ep.event_id, ep.passage_id FROM event_passages ep JOIN events e "
+        "ON e.id = ep.event_id WHERE ep.claims != '[]' ORDER BY e.seq, ep.passage_id LIMIT 1"
+    ).fetchone()
+    assert row is not None, "the aligner put no passage in an event through a claim"
+    return row[0], row[1]
+
+
+def suggested_apart(db) -> tuple[str, str, str]:
+    """(event, passage, other): a passage in an event through one of its sentences, and a
+    passage of another outlet the aligner scored against it (a suggestion) but left out: an
+    accepted link between the two would join the other to that sentence's event."""
+    row = db.execute(
+        "SELECT ep.event_id, ep.passage_id, CASE WHEN s.passage_a = ep.passage_id "
+        "THEN s.passage_b ELSE s.passage_a END FROM suggestions s JOIN event_passages ep "
+        "ON ep.passage_id IN (s.passage_a, s.passage_b) AND ep.claims != '[]' "
+        "ORDER BY s.score DESC, ep.event_id LIMIT 1"
+    ).fetchone()
+    assert row is not None, "the aligner suggested nothing for a passage of an event"
+    return row[0], row[1], row[2]
+
+
+@pytest.fixture
+def aligned(tmp_path: Path) -> Path:
+    """The seed articles aligned by the real aligner."""
+    return build_event_db(tmp_path / "aligned.db")
+
+
+def test_a_new_event_holds_both_passages_and_undo_redo_remove_and_restore_it(
+    aligned: Path,
+) -> None:
+    db = open_db(aligned)
+    old_event, p = claim_member(db)
+    q = apart_from(db, p)
+    first = min(p, q)
+    text = db.execute("SELECT text FROM passages WHERE id = ?", [first]).fetchone()[0]
+    run, last_seq = db.execute("SELECT max(run_id), max(seq) FROM events").fetchone()
+    before = snapshot(db)
+
+    action = new_event(db, "alice", p, q)
+
+    new_id = event_id(first, -1)  # as the aligner names an event of an analyst's link
+    assert action["event_id"] == new_id
+    assert db.execute(
+        "SELECT run_id, seq, label, passages, outlets FROM events WHERE id = ?", [new_id]
+    ).fetchone() == (run, last_seq + 1, event_label(text), 2, 2)
+    assert members(db, new_id) == {p, q}
+    assert db.execute(
+        "SELECT DISTINCT claims FROM event_passages WHERE event_id = ?", [new_id]
+    ).fetchall() == [("[]",)]
+    assert p in members(db, old_event)  # it stays in the event it was in
+    a, b = judgements.ordered(p, q)
+    assert db.execute(
+        "SELECT annotator, kind, passage_a, passage_b, verdict, via FROM judgements"
+    ).fetchall() == [("alice", "link", a, b, "same", "new_event")]
+    assert action["description"].startswith("new event of ")
+    after = snapshot(db)
+
+    # undone the way the interface does it: where the passage is now, and the list changed
+    change = apply_undo(db, "alice")
+    assert change is not None and change.events and change.event_id == old_event
+    assert snapshot(db) == {**before, "action_log": snapshot(db)["action_log"]}
+    change = apply_undo(db, "alice", redo=True)
+    assert change is not None and change.events and change.event_id == new_id
+    assert {t: rows for t, rows in snapshot(db).items() if t != "action_log"} == {
+        t: rows for t, rows in after.items() if t != "action_log"
+    }
+    db.close()
+
+
+def test_passages_of_two_unknown_outlets_count_as_two(aligned: Path) -> None:
+    db = open_db(aligned)
+    ministers, rutte = pid(db, MINISTERS, 0), pid(db, RUTTE, 0)
+    assert (ministers, rutte) not in judgements.together_pairs(
+        db, [judgements.ordered(ministers, rutte)]
+    )
+    made = new_event(db, "alice", ministers, rutte)["event_id"]
+    assert db.execute("SELECT passages, outlets FROM events WHERE id = ?", [made]).fetchone() == (
+        2,
+        2,
+    )
+    db.close()
+
+
+def refusal_cases(db) -> dict[str, tuple[str, str, str]]:
+    """Name -> (passage, other passage, what the refusal says)."""
+    event, p = claim_member(db)
+    mate = next(iter(members(db, event) - {p}))
+    q = apart_from(db, p)
+    herald = [pid(db, HERALD, 0), pid(db, HERALD, 1)]
+    judgements.judge_link(db, "bob", p, q, "different")
+    return {
+        "one passage twice": (p, p, "a new event needs two different passages"),
+        "one outlet": (*herald, "both passages are from The Eastern Herald"),
+        "held by an event": (p, mate, "already holds both passages"),
+        "rejected": (q, p, "bob rejected the link between these passages"),
+        "unknown passage": (p, "p-nothing", "no passage p-nothing"),
+    }
+
+
+@pytest.mark.parametrize(
+    "case", ["one passage twice", "one outlet", "held by an event", "rejected", "unknown passage"]
+)
+def test_a_refused_new_event_says_why_and_writes_nothing(aligned: Path, case: str) -> None:
+    db = open_db(aligned)
+    a, b, says = refusal_cases(db)[case]
+    before = snapshot(db)
+    with pytest.raises(NatoCompareError, match=says):
+        new_event(db, "alice", a, b)
+    assert snapshot(db) == before
+    assert annotations.undo(db, "alice") is None  # nothing logged either
+    db.close()
+
+
+def test_no_new_event_before_the_first_alignment(seed_db: Path) -> None:
+    db = open_db(seed_db)
+    a, b = pid(db, CGTN, 0), pid(db, HERALD, 0)
+    with pytest.raises(NatoCompareError, match="no alignment run yet: run 'nato-compare align'"):
+        new_event(db, "alice", a, b)
+    assert snapshot(db) == {t: [] for t in TABLES}
+    db.close()
+
+
+def test_a_passage_in_an_event_by_a_link_only_makes_no_second_one(aligned: Path) -> None:
+    """Tied by the passage itself, its events would merge at the next alignment: refused, and
+    the analyst told to attach instead."""
+    db = open_db(aligned)
+    _, p = claim_member(db)
+    q = apart_from(db, p)
+    new_event(db, "alice", p, q)
+    third = apart_from(db, q)
+    with pytest.raises(NatoCompareError, match=r"by an analyst's link only.*attach it"):
+        new_event(db, "alice", q, third)
+    db.close()
+
+
+def test_the_next_alignment_keeps_the_new_event_and_what_was_said_about_it(
+    aligned: Path,
+) -> None:
+    db = open_db(aligned)
+    old_event, p, q = suggested_apart(db)
+    made = new_event(db, "alice", p, q)["event_id"]
+    assert judgements.link_claims(db, [judgements.ordered(p, q)]) == {
+        judgements.ordered(p, q): (None, None)
+    }
+    annotations.set_event_note(db, "alice", made, "both report the pledge")
+    judgements.judge_event(db, "alice", made, "same_fact")
+    judgements.set_event_title(db, "alice", made, "The pledge")
+    annotations.toggle_label(db, "alice", q, "frame", "Economic", made)
+    db.close()
+
+    for _ in range(2):  # and again: the run it made steers the next one the same way
+        align_db(aligned)
+        db = open_db(aligned)
+        assert members(db, made) == {p, q}
+        assert p in members(db, old_event)  # still in the event of its own sentence
+        assert q not in members(db, old_event)
+        assert annotations.event_note(db, "alice", made) == "both report the pledge"
+        assert judgements.reviewed_events(db, "alice") == {made}
+        assert judgements.event_titles(db, "alice") == {made: "The pledge"}
+        assert annotations.labels_for_passages(db, "alice", [q])[q].labels == {
+            "frame": ["Economic"]
+        }
+        db.close()

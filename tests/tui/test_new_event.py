@@ -1,0 +1,104 @@
+"""A new event from the event view: N, a passage found by a search, Enter; undo takes it away."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.events_fixture import apart_from
+from tests.tui.helpers import db_rows, focused_passage, screen, settle
+
+from nato_compare.model import event_id
+from nato_compare.store import open_db
+from nato_compare.store.judgements import judge_link, passage_outlet_keys
+from nato_compare.tui.app import make_app
+from nato_compare.tui.screens.review_dialogs import NewEventScreen
+
+SIZE = (160, 45)
+
+
+def other_passage(db_path: Path, passage: str) -> tuple[str, str]:
+    """A passage of another outlet that no event holds with ``passage``, and words of it to
+    search for (the start of its text)."""
+    db = open_db(db_path)
+    try:
+        other = apart_from(db, passage)
+        text = db.execute("SELECT text FROM passages WHERE id = ?", [other]).fetchone()[0]
+    finally:
+        db.close()
+    words = text[:30]
+    assert words.isascii(), f"search words the test can type: {words!r}"
+    return other, words
+
+
+def messages(app) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+async def test_n_makes_an_event_of_the_focused_passage_and_a_found_one(event_db: Path) -> None:
+    app = make_app(event_db, "alice")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        first_event = screen(app).view.summary.id
+        mine = focused_passage(app).passage.id
+        other, words = other_passage(event_db, mine)
+        count = len(screen(app).event_list.event_ids)
+
+        await pilot.press("N")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, NewEventScreen)
+        # the suggestions: scored against the focused passage, of other outlets, none with it
+        keys = passage_outlet_keys(
+            open_db(event_db), [mine, *(c.passage_id for c in dialog.candidates)]
+        )
+        for candidate in dialog.candidates:
+            assert candidate.anchor_id == mine and keys[candidate.passage_id] != keys[mine]
+        await pilot.press(*words)
+        await settle(pilot)
+        assert dialog.candidates[0].passage_id == other
+        await pilot.press("enter")
+        await settle(pilot)
+
+        made = event_id(min(mine, other), -1)
+        assert db_rows(
+            event_db, "SELECT passage_id FROM event_passages WHERE event_id = ? ORDER BY 1", (made,)
+        ) == sorted([(mine,), (other,)])
+        events = screen(app).event_list
+        assert screen(app).view.summary.id == made  # the screen is on it
+        assert len(events.event_ids) == count + 1 and events.event_ids[events.cursor] == made
+        assert " 0/2 " in events.prompt_at(events.cursor)  # with its progress
+        assert (mine,) in db_rows(  # and the passage is still in the event it was in
+            event_db, "SELECT passage_id FROM event_passages WHERE event_id = ?", (first_event,)
+        )
+        assert any(m.startswith("Saved: new event of ") for m in messages(app))
+
+        await pilot.press("u")
+        await settle(pilot)
+        assert db_rows(event_db, "SELECT id FROM events WHERE id = ?", (made,)) == []
+        assert made not in events.event_ids and len(events.event_ids) == count
+        assert screen(app).view.summary.id == first_event  # back where the passage is
+        assert focused_passage(app).passage.id == mine
+
+
+async def test_a_refused_new_event_is_a_notice_and_writes_nothing(event_db: Path) -> None:
+    app = make_app(event_db, "alice")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        mine = focused_passage(app).passage.id
+        other, words = other_passage(event_db, mine)
+        db = open_db(event_db)
+        judge_link(db, "bob", mine, other, "different")
+        db.close()
+        events_before = db_rows(event_db, "SELECT * FROM events ORDER BY id")
+
+        await pilot.press("N")
+        await settle(pilot)
+        await pilot.press(*words)
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert any("bob rejected the link between these passages" in m for m in messages(app))
+        assert db_rows(event_db, "SELECT * FROM events ORDER BY id") == events_before
+        assert db_rows(event_db, "SELECT count(*) FROM judgements WHERE annotator = 'alice'") == [
+            (0,)
+        ]
