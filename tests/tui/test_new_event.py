@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.events_fixture import apart_from
-from tests.tui.helpers import db_rows, focused_passage, screen, settle
+from tests.tui.helpers import db_rows, focused_passage, screen, settle, widget_text
 
 from nato_compare.model import event_id
 from nato_compare.store import open_db
-from nato_compare.store.judgements import judge_link, passage_outlet_keys
+from nato_compare.store.judgements import judge_link, pair_score, passage_outlet_keys
 from nato_compare.tui.app import make_app
 from nato_compare.tui.screens.review_dialogs import NewEventScreen
+from nato_compare.tui.widgets.evidence import EvidenceBar
 
 SIZE = (160, 45)
 
@@ -48,9 +49,9 @@ async def test_n_makes_an_event_of_the_focused_passage_and_a_found_one(event_db:
         dialog = app.screen
         assert isinstance(dialog, NewEventScreen)
         # the suggestions: scored against the focused passage, of other outlets, none with it
-        keys = passage_outlet_keys(
-            open_db(event_db), [mine, *(c.passage_id for c in dialog.candidates)]
-        )
+        db = open_db(event_db)
+        keys = passage_outlet_keys(db, [mine, *(c.passage_id for c in dialog.candidates)])
+        db.close()
         for candidate in dialog.candidates:
             assert candidate.anchor_id == mine and keys[candidate.passage_id] != keys[mine]
         await pilot.press(*words)
@@ -71,6 +72,11 @@ async def test_n_makes_an_event_of_the_focused_passage_and_a_found_one(event_db:
             event_db, "SELECT passage_id FROM event_passages WHERE event_id = ?", (first_event,)
         )
         assert any(m.startswith("Saved: new event of ") for m in messages(app))
+        bar = widget_text(screen(app).query_one(EvidenceBar))
+        db = open_db(event_db)
+        scored = pair_score(db, mine, other) is not None
+        db.close()
+        assert ("same event ✓ accepted" if scored else "(your link) ✓ accepted") in bar
 
         await pilot.press("u")
         await settle(pilot)

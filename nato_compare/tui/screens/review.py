@@ -134,13 +134,17 @@ class ReviewMixin(EventScreenParts):
             return
         info = self.review.pair(me.id, partner.id) if self.review else None
         verdict = self.review.link(me.id, partner.id) if self.review else None
+        if info is not None:
+            how = " same event"
+        else:  # never scored: together through other members, or by the analyst's own link
+            how = " (your link)" if verdict == "same" else " (joined through others)"
         line = Text.assemble(
             (f"¶{me.seq + 1}", "bold"),
             " ↔ ",
             (f"{partner.outlet} ¶{partner.seq + 1}", "bold"),
             ": ",
             score_text(info.score if info else None),
-            (" same event" if info else " (joined through others)", "dim"),
+            (how, "dim"),
         )
         if verdict:
             line.append(" ")
