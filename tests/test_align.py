@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import re
 
+import numpy as np
 import pytest
 
 from nato_compare.alignment import align
@@ -413,3 +414,26 @@ def test_an_analysts_link_does_not_rename_the_events_it_leaves_alone() -> None:
     ]
     assert not renamed
     assert any({"p-a2", "p-c2"} <= set(e.passage_ids) for e in linked.events)
+
+
+def test_a_pair_score_is_the_claims_calibrated_probability_and_its_evidence_says_so() -> None:
+    from nato_compare.alignment.claims import CLAIM_CALIBRATION
+
+    result = align(corpus(), threshold=0)
+    assert result.pairs
+    # what the analyst reads in the evidence is the score the pair was kept by
+    assert all(pair.evidence["score"] == pair.score for pair in result.pairs)
+    # the similarity's 40 (the default before the calibration) is 32 % the same fact
+    assert CLAIM_CALIBRATION(np.array([40.0]))[0] == pytest.approx(31.8, abs=0.1)
+
+
+def test_the_calibration_keeps_the_order_and_what_the_default_kept() -> None:
+    from nato_compare.alignment.claims import CLAIM_CALIBRATION
+
+    similarities = np.linspace(0, 100, 1001)
+    probabilities = CLAIM_CALIBRATION(similarities)
+    assert probabilities[0] == 0.0  # no content word: evidence of nothing
+    assert np.all(np.diff(probabilities[1:]) > 0)
+    # the default threshold (32 %) keeps the claims the similarity's 40 kept
+    kept_before = similarities >= 40.4
+    assert np.array_equal(probabilities >= AlignParams().threshold, kept_before)

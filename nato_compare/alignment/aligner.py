@@ -62,7 +62,7 @@ from .stories import Story, StoryArticle, describe_stories, link_stories
 Progress = Callable[[int, int, str], None]
 STAGES = ("stories", "sentences", "score", "select", "events", "evidence")
 COMMON_MIN_SENTENCES = 5  # a word in at most this many sentences is never set aside as common
-SUGGESTION_FLOOR = 20.0  # a left-out claim below this probability is not worth an analyst's look
+SUGGESTION_FLOOR = 22.0  # a left-out claim below this probability is not worth an analyst's look
 MIN_CLAIM_WORDS = 3  # content words a sentence needs to be paired as a claim of its own
 
 
@@ -70,8 +70,10 @@ MIN_CLAIM_WORDS = 3  # content words a sentence needs to be paired as a claim of
 class AlignParams:
     """Every knob of :func:`align`, with its default.
 
-    - ``threshold`` — the probability (in percent) that two sentences report the same fact
-      from which they are paired. Chosen for precision: below it, "no counterpart".
+    - ``threshold`` — the probability (in percent) that two sentences state the same fact
+      from which they are paired (:class:`~nato_compare.alignment.claims.ClaimCalibration`).
+      Chosen for precision on ECB+ and BASIL (``docs/aligning.md``); it is the similarity's 40,
+      the default before the score was calibrated on claims. Below it, "no counterpart".
     - ``neighbours`` — how many most similar articles of other outlets an article considers
       for its story (linked only when each is among the other's).
     - ``lone_neighbours`` — an article left with no link is linked to its most similar
@@ -96,7 +98,7 @@ class AlignParams:
       that asks for more must guard its entry point with ``if __name__ == "__main__":``.
     """
 
-    threshold: float = 40.0
+    threshold: float = 32.0
     neighbours: int = 5
     lone_neighbours: int = 12
     shared_neighbours: int = 3
@@ -499,6 +501,7 @@ def _align(
         if int(sentences.of[sa]) != i:
             sa, sb = sb, sa
         evidence = dict(found[k])
+        evidence["score"] = round(float(pair_scores[k]), 2)  # the claim's probability
         evidence["claim_a"] = _claim(sentences, data.texts, sa)
         evidence["claim_b"] = _claim(sentences, data.texts, sb)
         same = event_of_claim.get(int(pair_claims[k]))

@@ -26,7 +26,7 @@ class NumberRange(click.FloatRange):
     type=NumberRange(0, 100),
     default=DEFAULTS.threshold,
     show_default=True,
-    help="Probability (in percent) that two sentences report the same fact from which "
+    help="Probability (in percent) that two sentences state the same fact from which "
     "they are paired; higher pairs fewer, surer.",
 )
 @click.option(

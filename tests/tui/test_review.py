@@ -110,7 +110,7 @@ async def test_evidence_is_shown_compactly_and_in_full(review_db: Path) -> None:
         assert focused_passage(app).passage.id == cgtn
         text = bar_text(app)
         # the best scored partner first: ICARO, 85%, with the amounts, names and the sentence
-        assert "¶2 ↔ ICARO Media Group ¶1: 85% same event" in text
+        assert "¶2 ↔ ICARO Media Group ¶1: 85% same fact" in text
         assert "amounts: 40 billion · names: Stoltenberg · words: support" in text
         icaro_text = db_rows(review_db, "SELECT text FROM passages WHERE id = ?", (icaro,))[0][0]
         cgtn_text = db_rows(review_db, "SELECT text FROM passages WHERE id = ?", (cgtn,))[0][0]
@@ -217,7 +217,7 @@ async def test_judgements_survive_a_restart(review_db: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert "◧4 = " in screen(app).query_one(EventList).prompt_at(0)
-        assert "¶2 ↔ ICARO Media Group ¶1: 85% same event ✗ rejected" in bar_text(app)
+        assert "¶2 ↔ ICARO Media Group ¶1: 85% same fact ✗ rejected" in bar_text(app)
         assert "event: same fact" in bar_text(app)
         await pilot.press("u")  # the undo log survives too
         await settle(pilot)

@@ -135,7 +135,7 @@ class ReviewMixin(EventScreenParts):
         info = self.review.pair(me.id, partner.id) if self.review else None
         verdict = self.review.link(me.id, partner.id) if self.review else None
         if info is not None:
-            how = " same event"
+            how = " same fact"
         else:  # never scored: together through other members, or by the analyst's own link
             how = " (your link)" if verdict == "same" else " (joined through others)"
         line = Text.assemble(

@@ -242,7 +242,9 @@ class EvidenceScreen(ModalScreen[None]):
         me, review = self.me, self.review
         out = Text()
         out.append("Scores against the other passages ", style="bold")
-        out.append("(the probability that the two report the same event)\n", style="dim")
+        out.append(
+            "(the probability that their matched sentences state the same fact)\n", style="dim"
+        )
         for other in self.others:
             info = review.pair(me.id, other.id) if review else None
             verdict = review.link(me.id, other.id) if review else None

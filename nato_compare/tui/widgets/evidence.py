@@ -2,8 +2,8 @@
 columns, the columns' headers) and in full (the ``w`` dialog, with the matched sentence marked
 inside each passage).
 
-Scores are the aligner's calibrated probability, in percent, that the two passages report the
-same event; they are shown as such ("82% same event"). A pair the aligner never scored directly
+Scores are the aligner's calibrated probability, in percent, that the two passages' matched
+sentences state the same fact; they are shown as such ("62% same fact"). A pair the aligner never scored directly
 (the two joined the event through others) says so.
 """
 
@@ -20,7 +20,8 @@ LINK_MARKS = {"same": ("✓ accepted", "bold green"), "different": ("✗ rejecte
 def score_text(score: float | None) -> Text:
     if score is None:
         return Text("not scored", style="dim")
-    style = "bold green" if score >= 70 else "yellow" if score >= 40 else "red"
+    # green: more likely than not; yellow: kept at the default threshold (32 %)
+    style = "bold green" if score >= 50 else "yellow" if score >= 32 else "red"
     return Text(f"{score:.0f}%", style=style)
 
 
