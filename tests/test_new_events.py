@@ -201,3 +201,35 @@ def test_the_next_alignment_keeps_the_new_event_and_what_was_said_about_it(
             "frame": ["Economic"]
         }
         db.close()
+
+
+def test_undo_after_the_next_alignment_removes_the_event_it_found_again(aligned: Path) -> None:
+    db = open_db(aligned)
+    _, p, q = suggested_apart(db)
+    made = new_event(db, "alice", p, q)["event_id"]
+    db.close()
+    align_db(aligned)
+    db = open_db(aligned)
+    assert members(db, made) == {p, q}
+    annotations.undo(db, "alice")
+    assert not db.execute("SELECT 1 FROM events WHERE id = ?", [made]).fetchone()
+    assert members(db, made) == set()
+    assert judgements.link_verdicts(db) == {}
+    annotations.redo(db, "alice")
+    assert members(db, made) == {p, q}
+    db.close()
+
+
+def test_the_latest_verdict_on_the_pair_decides_how_the_next_alignment_ties_it(
+    aligned: Path,
+) -> None:
+    db = open_db(aligned)
+    _, p, q = suggested_apart(db)
+    pair = judgements.ordered(p, q)
+    new_event(db, "alice", p, q)
+    assert judgements.link_claims(db, [pair]) == {pair: (None, None)}
+    with db.atomic():  # bob accepts the link later: an accepted link like any other
+        db.execute("UPDATE judgements SET created_at = '2000-01-01T00:00:00+00:00'")
+    judgements.judge_link(db, "bob", p, q, "same")
+    assert judgements.link_claims(db, [pair]) == {}  # both there without a claim: no hint
+    db.close()
