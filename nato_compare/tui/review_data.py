@@ -253,7 +253,9 @@ def _together_with(db, passage_id: str) -> set[str]:
 def new_event_candidates(db, passage_id: str, limit: int = 30) -> list[Candidate]:
     """For a new event with ``passage_id``: the passages of other outlets the aligner scored
     best against it that no event holds with it, best first."""
-    return _scored(db, [passage_id], _together_with(db, passage_id), limit)
+    found = _scored(db, [passage_id], _together_with(db, passage_id), limit)
+    # each is scored against the focused passage: "with …" would say nothing
+    return [dataclasses.replace(c, anchor="") for c in found]
 
 
 def new_event_search(db, passage_id: str, words: str, limit: int = 30) -> list[Candidate]:

@@ -124,8 +124,9 @@ class PassagePicker(ModalScreen[tuple[str, str] | None]):
             lines = [head]
             detail = Text("   ")
             if candidate.anchor:
-                detail.append(f"with {candidate.anchor} · ", style="dim")
+                detail.append(f"with {candidate.anchor}", style="dim")
             if candidate.evidence:
+                detail.append(" · " if candidate.anchor else "", style="dim")
                 detail.append_text(shared_line(candidate.evidence))
             if candidate.anchor or candidate.evidence:
                 detail.truncate(width, overflow="ellipsis")
