@@ -10,6 +10,7 @@ from tests.tui.helpers import db_rows, focused_passage, screen, settle, widget_t
 from nato_compare.model import event_id
 from nato_compare.store import open_db
 from nato_compare.store.judgements import judge_link, pair_score, passage_outlet_keys
+from nato_compare.store.worklist import ANNOTATED, EventFilter
 from nato_compare.tui.app import make_app
 from nato_compare.tui.screens.review_dialogs import NewEventScreen
 from nato_compare.tui.widgets.evidence import EvidenceBar
@@ -108,3 +109,37 @@ async def test_a_refused_new_event_is_a_notice_and_writes_nothing(event_db: Path
         assert db_rows(event_db, "SELECT count(*) FROM judgements WHERE annotator = 'alice'") == [
             (0,)
         ]
+
+
+async def test_the_new_event_is_shown_where_the_filter_leaves_it_out(event_db: Path) -> None:
+    """Listing only the events coded completely: the new event (not coded yet) is not listed,
+    and the screen shows it all the same."""
+    app = make_app(event_db, "alice")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        first_event = screen(app).view.summary.id
+        mine = focused_passage(app).passage.id
+        other, words = other_passage(event_db, mine)
+        for _ in screen(app).view.passages:  # code the event completely: frame and stance
+            await pilot.press("1", "plus", "j", "l")
+            await settle(pilot)
+        assert screen(app).view.summary.done == screen(app).view.summary.total
+        screen(app).filter = EventFilter(status=ANNOTATED)
+        screen(app).load_events()
+        await settle(pilot)
+        assert screen(app).event_list.event_ids == [first_event]
+        for _ in screen(app).view.passages:  # back to the first passage
+            await pilot.press("h", "k")
+        await settle(pilot)
+        assert focused_passage(app).passage.id == mine
+
+        await pilot.press("N")
+        await settle(pilot)
+        await pilot.press(*words)
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        made = event_id(min(mine, other), -1)
+        assert screen(app).view.summary.id == made
+        assert screen(app).event_list.event_ids == [first_event]  # not coded: not listed
+        assert "–/1 · event " in widget_text(screen(app).query_one("#event-header"))

@@ -69,6 +69,7 @@ class EventScreen(PaneMixin, NavigationMixin, ReviewMixin, AnnotatingMixin, Scre
         self._prefetch_after_paint = False
         self._list_after_paint = False  # the event list waits for the first event's paint
         self._reopen = False  # the filter changed: show the event again (search words marked)
+        self.stay_on: str | None = None  # a new event: shown even if the filter leaves it out
 
     # --- layout --------------------------------------------------------------
 
@@ -178,14 +179,15 @@ class EventScreen(PaneMixin, NavigationMixin, ReviewMixin, AnnotatingMixin, Scre
             else f"{message.total}"
         )
         current = self.wanted_event
-        if current not in self.event_index:
+        stay_on, self.stay_on = self.stay_on, None
+        if current not in self.event_index and not (current and current == stay_on):
             current = self.events[0].id if self.events else None
         self.event_list.show_events(self.events, current)
         self._update_header()  # "n/total": the total is known now
         # Long-lived objects (thousands of events, the widgets) need no more cyclic-GC scans:
         # a full collection over them would stall a key press by 100 ms and more.
         gc.freeze()
-        if not self.events:
+        if not self.events and current is None:
             self._show_empty(message.total)
         elif current is not None and (current != self.wanted_event or self._reopen):
             self._reopen = False

@@ -29,6 +29,7 @@ class EventScreenParts(Screen[None]):
     events: list[EventSummary]
     event_index: dict[str, int]
     wanted_event: str | None
+    stay_on: str | None
     filter: EventFilter
     column: int
     row: int

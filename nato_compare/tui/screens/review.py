@@ -329,6 +329,7 @@ class ReviewMixin(EventScreenParts):
         if change.events:  # an event made or undone: the list gains or loses it
             if change.event_id is not None:
                 self.wanted_event = change.event_id  # the list's cursor goes there
+                self.stay_on = change.event_id  # even where the filter leaves it out
             self.load_events()
         if change.event_id is not None:
             focus = change.passage_id
