@@ -199,3 +199,53 @@ def test_an_accepted_link_of_a_database_from_before_claims_makes_no_second_event
     for _ in range(2):
         assert run("align", "--db", aligned).exit_code == 0
         assert len(events_holding(aligned, a, b)) == 1
+
+
+def test_an_attached_passage_rejoins_its_event_after_a_run_without_judgements(
+    aligned: Path,
+) -> None:
+    """Measuring with --ignore-judgements, then aligning again, keeps an attached passage in
+    the event it was attached to (docs/reviewing.md), even though the run in between did not
+    hold it and the aligner never scored it against its anchor."""
+    from nato_compare.store import judgements
+
+    conn = sqlite3.connect(aligned)
+    # an event of the aligner, and a passage no event holds, of an article the event lacks
+    event, anchor = conn.execute(
+        "SELECT event_id, passage_id FROM event_passages ORDER BY event_id, passage_id LIMIT 1"
+    ).fetchone()
+    members = [
+        r[0]
+        for r in conn.execute(
+            "SELECT p.article_id FROM event_passages ep JOIN passages p ON p.id = ep.passage_id "
+            "WHERE ep.event_id = ?",
+            [event],
+        )
+    ]
+    outsider = conn.execute(
+        "SELECT id FROM passages WHERE superseded_at IS NULL AND id NOT IN "
+        "(SELECT passage_id FROM event_passages) AND id NOT IN "
+        "(SELECT passage_a FROM alignments UNION SELECT passage_b FROM alignments) "
+        f"AND article_id NOT IN ({','.join('?' * len(members))}) ORDER BY id LIMIT 1",
+        members,
+    ).fetchone()[0]
+    conn.close()
+    db = open_db(aligned)
+    judgements.attach(db, "alice", event, outsider, anchor)
+    db.close()
+    with_event = set(events_holding(aligned, anchor, outsider))
+    assert with_event == {event}
+
+    assert run("align", "--ignore-judgements", "--db", aligned).exit_code == 0
+    assert not together(aligned, anchor, outsider)
+    assert run("align", "--db", aligned).exit_code == 0
+    # back in the event of the anchor's claim, beside the anchor's partner: not a new event
+    # of the two alone
+    holding = events_holding(aligned, anchor, outsider)
+    assert len(holding) == 1
+    conn = sqlite3.connect(aligned)
+    size = conn.execute(
+        "SELECT count(*) FROM event_passages WHERE event_id = ?", [holding[0]]
+    ).fetchone()[0]
+    conn.close()
+    assert size >= 3

@@ -162,7 +162,9 @@ def _must_nodes(
     """An analyst's accepted passage pairs as claim node pairs: the best-scored sentence pair of
     the two passages, preferring on each side a sentence that a kept claim puts in an event (so
     that a passage attached to an event joins that event's claim, not another sentence of its
-    anchor); with no scored sentence pair, one node per passage after the sentences. A pair
+    anchor); with no scored sentence pair, each passage's best-scored sentence in a kept claim
+    (an attached passage joins its anchor's fact, also when the run before, made without the
+    judgements, did not hold it), or its own node after the sentences when it has none. A pair
     with ``hints`` (the claim start each passage had in the event that held both, None: the
     passage itself) is tied by those nodes."""
     if not must:
@@ -178,6 +180,18 @@ def _must_nodes(
 
     in_claims = np.zeros(sentence_count, dtype=bool)
     in_claims[candidates[kept].ravel()] = True
+    claim_score = np.full(sentence_count, -1.0)  # each sentence's best kept claim score
+    if len(kept):
+        np.maximum.at(claim_score, candidates[kept, 0], scores[kept])
+        np.maximum.at(claim_score, candidates[kept, 1], scores[kept])
+
+    def claim_or_passage(passage: int) -> int:
+        first, stop = int(sentences.first[passage]), int(sentences.first[passage + 1])
+        if stop > first:
+            x = first + int(np.argmax(claim_score[first:stop]))
+            if claim_score[x] >= 0:
+                return x
+        return sentence_count + passage
     best: dict[tuple[int, int], tuple[tuple[int, float], int, int]] = {}
     if len(candidates):
         a, b = sentences.of[candidates[:, 0]], sentences.of[candidates[:, 1]]
@@ -197,7 +211,7 @@ def _must_nodes(
         elif (i, j) in best:
             nodes.append(best[i, j][1:])
         else:
-            nodes.append((sentence_count + i, sentence_count + j))
+            nodes.append((claim_or_passage(i), claim_or_passage(j)))
     return nodes
 
 
