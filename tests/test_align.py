@@ -437,3 +437,32 @@ def test_the_calibration_keeps_the_order_and_what_the_default_kept() -> None:
     # the default threshold (32 %) keeps the claims the similarity's 40 kept
     kept_before = similarities >= 40.4
     assert np.array_equal(probabilities >= AlignParams().threshold, kept_before)
+
+
+def test_shared_amounts_keep_their_unit_when_the_corpus_is_all_about_billions() -> None:
+    """ "billion" and "euros" in most sentences are the corpus's common words, set aside when
+    sentences are compared; the amount both sentences give still reads "40 billion eur"."""
+    budgets = [
+        f"The ministry of {place} plans {n} billion euros for roads and rail next year."
+        for place, n in (("Spain", 3), ("Italy", 5), ("Greece", 2), ("Portugal", 7))
+    ]
+    pledge_a = (
+        "Allies pledged 40 billion euros in military aid for Ukraine at the Washington summit."
+    )
+    pledge_b = (
+        "At the Washington summit the allies pledged €40 billion in military aid for Ukraine."
+    )
+    rows = (
+        [
+            passage("a1", "art-a", "CGTN", pledge_a),
+            passage("b1", "art-b", "The Eastern Herald", pledge_b),
+        ]
+        + [passage(f"a{k}", "art-a", "CGTN", t) for k, t in enumerate(budgets, 2)]
+        + [passage(f"b{k}", "art-b", "The Eastern Herald", t) for k, t in enumerate(budgets, 2)]
+    )
+    for k, row in enumerate(rows):
+        row["seq"] = k
+    result = align(rows, threshold=0)
+    assert {"billion", "eur"} <= set(result.stats["common_words"])
+    pledge = next(p for p in result.pairs if {p.a, p.b} == {"a1", "b1"})
+    assert pledge.evidence["shared_numbers"] == ["40 billion eur"]

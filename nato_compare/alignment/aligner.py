@@ -362,20 +362,27 @@ def _claim(sentences: Sentences, texts: list[str], sentence: int) -> dict[str, A
     return {"start": start, "end": end, "text": texts[passage][start:end]}
 
 
-def _evidence_chunk(
-    workers: int, chunk: Sequence[tuple[str, str, str, str, float, float]]
-) -> list[dict[str, Any]]:
+EvidenceRow = tuple[str, str, str, str, float, float, str, str]
+"""Both sentences as written, as compared (common words set aside), their content-word counts
+and as normalised whole (for the amounts)."""
+
+
+def _evidence_chunk(workers: int, chunk: Sequence[EvidenceRow]) -> list[dict[str, Any]]:
     if not chunk:
         return []
-    a, b, normalized_a, normalized_b, lengths_a, lengths_b = (list(c) for c in zip(*chunk))
+    a, b, compared_a, compared_b, lengths_a, lengths_b, whole_a, whole_b = (
+        list(c) for c in zip(*chunk)
+    )
     return evidence_many(
         a,
         b,
-        normalized_a=normalized_a,
-        normalized_b=normalized_b,
+        normalized_a=compared_a,
+        normalized_b=compared_b,
         workers=workers,
         lengths_a=lengths_a,
         lengths_b=lengths_b,
+        whole_a=whole_a,
+        whole_b=whole_b,
     )
 
 
@@ -485,6 +492,8 @@ def _align(
             compared[sb],
             float(sentences.lengths[sa]),
             float(sentences.lengths[sb]),
+            sentences.normalized[sa],
+            sentences.normalized[sb],
         )
         for sa, sb in (map(int, c) for c in claim_rows)
     ]
@@ -552,9 +561,7 @@ class _EvidenceTask:
 
     threads: int
 
-    def __call__(
-        self, chunk: Sequence[tuple[str, str, str, str, float, float]]
-    ) -> list[dict[str, Any]]:
+    def __call__(self, chunk: Sequence[EvidenceRow]) -> list[dict[str, Any]]:
         return _evidence_chunk(self.threads, chunk)
 
 

@@ -192,6 +192,7 @@ def _must_nodes(
             if claim_score[x] >= 0:
                 return x
         return sentence_count + passage
+
     best: dict[tuple[int, int], tuple[tuple[int, float], int, int]] = {}
     if len(candidates):
         a, b = sentences.of[candidates[:, 0]], sentences.of[candidates[:, 1]]

@@ -112,13 +112,17 @@ def evidence_many(
     weights: SimilarityWeights = DEFAULT_WEIGHTS,
     lengths_a: Sequence[float] | None = None,
     lengths_b: Sequence[float] | None = None,
+    whole_a: Sequence[str] | None = None,
+    whole_b: Sequence[str] | None = None,
 ) -> list[dict[str, Any]]:
     """:func:`evidence` of every pair ``(a[i], b[i])``; the scores in one vectorised call,
     names and amounts once per distinct text. Pass ``normalized_a`` / ``normalized_b``
     (:func:`normalize` of the texts) when you have them, and ``lengths_a`` / ``lengths_b``
     when the aligner scored them with whole-passage lengths (see
     :func:`nato_compare.alignment.similarity.similarity_many_normalized`): the evidence's score is then
-    the pair's score."""
+    the pair's score. ``whole_a`` / ``whole_b``: when the normalised texts have words set aside
+    (the aligner's common words: "billion", "eur" in a corpus about budgets), the normalised
+    texts whole, so that amounts keep their scale and currency."""
     if len(a) != len(b):
         raise ValueError(f"a and b must have the same length ({len(a)} != {len(b)})")
     cache: dict[str, str] = {}
@@ -132,14 +136,16 @@ def evidence_many(
     scores = _scores(features, empty, weights)
     odds = log_odds(features, weights)
     contributions = features * weights.coefficients()
+    wa = list(whole_a) if whole_a is not None else na
+    wb = list(whole_b) if whole_b is not None else nb
     per_text: dict[tuple[str, str], tuple[set[str], set[str], dict[str, str]]] = {}
-    for text, normalized in zip((*a, *b), (*na, *nb)):
+    for text, normalized, whole in zip((*a, *b), (*na, *nb), (*wa, *wb)):
         if (text, normalized) not in per_text:
             # the content tokens (see normalize.is_content), without a call per token
             content = {
                 t for t in set(normalized.split()) - STOP_WORDS if len(t) > 1 or t[:1].isdigit()
             }
-            per_text[text, normalized] = (content, set(amounts(normalized)), _name_words(text))
+            per_text[text, normalized] = (content, set(amounts(whole)), _name_words(text))
     found = []
     # rounded in one vectorised pass, not per value
     values, parts = np.round(features, 4).tolist(), np.round(contributions, 4).tolist()

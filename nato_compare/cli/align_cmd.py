@@ -159,8 +159,9 @@ def align(
     where = {None: "", "-": " -> stdout"}.get(summary.output, f" -> {summary.output}")
     click.echo(
         f"{summary.passages} passages from {summary.outlets} outlets: "
-        f"{summary.candidates} sentence pairs scored, {summary.pairs} pairs kept "
-        f"(probability >= {threshold:g} %), {summary.events} events "
+        f"{_count(summary.candidates, 'sentence pair')} scored, "
+        f"{_count(summary.pairs, 'pair')} kept (probability >= {threshold:g} %), "
+        f"{_count(summary.events, 'event')} "
         f"in {summary.seconds:.1f} s{where}"
         + (
             f"; {summary.must_link} accepted and {summary.cannot_link} rejected links kept"
@@ -169,3 +170,7 @@ def align(
         ),
         err=True,
     )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")

@@ -84,6 +84,12 @@ def event_changes(db: Database, annotator: str, event_id: str, members: list[str
         elif new:
             parts.append(f"{len(new)} passage(s) new to you")
         notice = "; ".join(parts) or None
+    _record(db, annotator, event_id, units)
+    return notice
+
+
+def _record(db: Database, annotator: str, event_id: str, units: dict[str, tuple[str, str]]) -> None:
+    keys = sorted(units)
     try:
         # a convenience, not worth holding up the reads queued behind it: while another
         # program writes (an alignment being saved) it is left for next time
@@ -101,4 +107,18 @@ def event_changes(db: Database, annotator: str, event_id: str, members: list[str
             )
     except sqlite3.OperationalError:
         pass
-    return notice
+
+
+def mark_seen(db: Database, annotator: str, event_id: str) -> None:
+    """Record the event's members as the annotator sees them now: after their own attach,
+    detach or undo, the event is as they made it, not changed behind their back."""
+    members = [
+        row[0]
+        for row in db.execute(
+            "SELECT passage_id FROM event_passages WHERE event_id = ? ORDER BY passage_id",
+            [event_id],
+        )
+    ]
+    units = _units(db, event_id, members)
+    if units:
+        _record(db, annotator, event_id, units)

@@ -32,6 +32,7 @@ from ..codebook import Dimension
 from ..safe_text import terminal_safe
 from ..store import get_setting, open_db, set_setting
 from ..store.failures import is_busy
+from ..store.seen_events import mark_seen
 from ..store.worklist import (
     EventFilter,
     EventPassage,
@@ -425,6 +426,8 @@ def apply_undo(
     if action["kind"] == "judgements":
         # the event it was done in; a new event undone is gone: where its passage is
         event_id = event_of_action(db, action)
+        if event_id and ("memberships" in action or "membership" in action):
+            mark_seen(db, annotator, event_id)  # undoing one's own attach is no news either
         summary = _shown_summary(get_event(db, annotator, event_id, required)) if event_id else None
         return Change(
             terminal_safe(action["description"]),

@@ -16,7 +16,7 @@ from ..normalize import word_form
 from ..safe_text import terminal_safe
 from ..store import judgements as store
 from ..store import new_events as new_events_store
-from ..store.seen_events import event_changes
+from ..store.seen_events import event_changes, mark_seen
 from ..store.worklist import EventSummary, get_event
 from .data import Change, _shown_summary
 from .layout.highlight import WORD
@@ -269,6 +269,8 @@ def new_event_search(db, passage_id: str, words: str, limit: int = 30) -> list[C
 
 def _review_change(db, annotator: str, action: dict, required=()) -> Change:
     event_id = action.get("event_id") or None
+    if event_id and ("memberships" in action or "membership" in action):
+        mark_seen(db, annotator, event_id)  # the analyst's own change is what they saw
     summary: EventSummary | None = (
         get_event(db, annotator, event_id, required) if event_id else None
     )

@@ -338,3 +338,30 @@ async def test_the_shared_words_read_as_the_sentences_write_them(review_db: Path
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert f"words: {word}" in bar_text(app)
+
+
+async def test_the_analysts_own_attach_detach_and_undo_raise_no_changed_notice(
+    review_db: Path,
+) -> None:
+    """The "⚠ … since you last saw it" notice is about alignment runs; what the analyst just
+    did on screen is what they saw."""
+    app = make_app(review_db, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "⚠" not in bar_text(app)
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("enter")  # attach the first suggestion
+        await settle(pilot)
+        assert "⚠" not in bar_text(app)
+        await pilot.press("b")  # detach the focused passage
+        await settle(pilot)
+        assert "⚠" not in bar_text(app)
+        await pilot.press("u", "u")
+        await settle(pilot)
+        assert "⚠" not in bar_text(app)
+    # and a restart shows no notice either: the event is as the analyst left it
+    app = make_app(review_db, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "⚠" not in bar_text(app)
