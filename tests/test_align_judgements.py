@@ -249,3 +249,48 @@ def test_an_attached_passage_rejoins_its_event_after_a_run_without_judgements(
     ).fetchone()[0]
     conn.close()
     assert size >= 3
+
+
+def test_an_attached_passage_of_another_event_does_not_merge_the_two_events(
+    aligned: Path,
+) -> None:
+    """A passage the aligner put in one event (its own fact), attached to another event, then a
+    run without the judgements and a run with them: the accepted link keeps the two passages
+    together, but does not weld the two facts into one event (the other members of each stay
+    apart)."""
+    from nato_compare.store import judgements
+
+    conn = sqlite3.connect(aligned)
+    rows = conn.execute(
+        "SELECT ep.event_id, ep.passage_id, p.article_id FROM event_passages ep "
+        "JOIN passages p ON p.id = ep.passage_id WHERE ep.claims != '[]' "
+        "ORDER BY ep.event_id, ep.passage_id"
+    ).fetchall()
+    conn.close()
+    by_event: dict[str, list[tuple[str, str]]] = {}
+    for event, passage, article in rows:
+        by_event.setdefault(event, []).append((passage, article))
+    # two events with no article in common, no pair of them scored: one's passage attached to
+    # the other
+    first, second = next(
+        (e, f)
+        for e in sorted(by_event)
+        for f in sorted(by_event)
+        if e < f and not {a for _, a in by_event[e]} & {a for _, a in by_event[f]}
+    )
+    anchor, outsider = by_event[first][0][0], by_event[second][0][0]
+    anchor_partner = by_event[first][1][0]
+    outsider_partner = by_event[second][1][0]
+    db = open_db(aligned)
+    assert judgements.pair_score(db, anchor, outsider) is None
+    judgements.attach(db, "alice", first, outsider, anchor)
+    db.close()
+
+    assert run("align", "--ignore-judgements", "--db", aligned).exit_code == 0
+    assert run("align", "--db", aligned).exit_code == 0
+    assert together(aligned, anchor, outsider)
+    assert together(aligned, outsider, outsider_partner)  # still in the event of its own fact
+    assert not together(aligned, anchor_partner, outsider_partner)  # the two facts stay apart
+    assert run("align", "--db", aligned).exit_code == 0  # and so they stay
+    assert together(aligned, anchor, outsider)
+    assert not together(aligned, anchor_partner, outsider_partner)

@@ -162,9 +162,11 @@ def _must_nodes(
     """An analyst's accepted passage pairs as claim node pairs: the best-scored sentence pair of
     the two passages, preferring on each side a sentence that a kept claim puts in an event (so
     that a passage attached to an event joins that event's claim, not another sentence of its
-    anchor); with no scored sentence pair, each passage's best-scored sentence in a kept claim
-    (an attached passage joins its anchor's fact, also when the run before, made without the
-    judgements, did not hold it), or its own node after the sentences when it has none. A pair
+    anchor); with no scored sentence pair, the best-scored sentence in a kept claim of the one
+    passage that has such a sentence (an attached passage joins its anchor's fact, also when the
+    run before, made without the judgements, did not hold it) and the other passage's own node
+    after the sentences; both passages' own nodes when both or neither have one (never two
+    claims of two events: that would merge the two facts). A pair
     with ``hints`` (the claim start each passage had in the event that held both, None: the
     passage itself) is tied by those nodes."""
     if not must:
@@ -212,7 +214,12 @@ def _must_nodes(
         elif (i, j) in best:
             nodes.append(best[i, j][1:])
         else:
-            nodes.append((claim_or_passage(i), claim_or_passage(j)))
+            ends = claim_or_passage(i), claim_or_passage(j)
+            if ends[0] < sentence_count and ends[1] < sentence_count:
+                # each states a fact an event holds: tying the two sentences would merge those
+                # two events on a link that says only that the passages report one fact
+                ends = sentence_count + i, sentence_count + j
+            nodes.append(ends)
     return nodes
 
 
