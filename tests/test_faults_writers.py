@@ -258,3 +258,42 @@ def test_align_gives_up_in_one_line_when_the_passages_keep_changing(seed_db, tmp
         )
     finally:
         conn.close()
+
+
+def test_an_event_made_in_the_interface_while_align_runs_is_in_the_stored_run(seed_db, monkeypatch):
+    """The analyst makes a new event (N) while `align` runs, after it read the judgements: the
+    run it stores holds that event (it aligns again with the judgement), so the event does not
+    vanish from the analyst's list until some later run."""
+    from nato_compare.alignment import align_db, database
+    from nato_compare.store import open_db
+    from nato_compare.store.new_events import new_event
+    from tests.events_fixture import apart_from
+
+    align_db(seed_db)
+    db = open_db(seed_db)
+    passage = db.execute(
+        "SELECT passage_id FROM event_passages ORDER BY event_id, passage_id LIMIT 1"
+    ).fetchone()[0]
+    other = apart_from(db, passage)
+    db.close()
+    real_align, made = database.align, []
+
+    def align_while_the_analyst_works(passages, **kwargs):
+        result = real_align(passages, **kwargs)
+        if not made:
+            writer = open_db(seed_db)
+            made.append(new_event(writer, "alice", passage, other)["event_id"])
+            writer.close()
+        return result
+
+    monkeypatch.setattr(database, "align", align_while_the_analyst_works)
+    with pytest.warns(UserWarning, match="judgements of .* changed while aligning"):
+        align_db(seed_db)
+    conn = sqlite3.connect(seed_db)
+    try:
+        members = conn.execute(
+            "SELECT passage_id FROM event_passages WHERE event_id = ? ORDER BY 1", made
+        ).fetchall()
+        assert members == sorted([(passage,), (other,)])
+    finally:
+        conn.close()

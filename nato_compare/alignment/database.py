@@ -8,7 +8,9 @@ output path is reported before anything is computed.
 
 Passages ingested while an alignment runs are noticed: the run is stored only if the live
 passages are still those it aligned (checked inside the write transaction); otherwise they are
-read and aligned again (with a warning), up to :data:`ATTEMPTS` times.
+read and aligned again (with a warning), up to :data:`ATTEMPTS` times. So are the analysts'
+link judgements the run was steered by (an attach, detach or new event made in the interface
+meanwhile would otherwise vanish from the events until the next run).
 """
 
 from __future__ import annotations
@@ -86,6 +88,19 @@ class _PassagesChanged(Exception):
     """The live passages differ from those aligned: storing the run would store stale events."""
 
 
+class _JudgementsChanged(_PassagesChanged):
+    """The link judgements differ from those that steered the run (an analyst's change made
+    meanwhile): storing the run would drop that change from the events."""
+
+
+def _link_judgements(db: Database) -> list[tuple[Any, ...]]:
+    """Every link judgement as it steers an alignment (pair, verdict, how it was given)."""
+    return db.execute(
+        "SELECT passage_a, passage_b, annotator, verdict, via, created_at FROM judgements "
+        "WHERE kind = 'link' ORDER BY passage_a, passage_b, annotator"
+    ).fetchall()
+
+
 def _live_passages(db: Database, db_path: Path) -> list[dict[str, Any]]:
     passages = current_passages(db)
     if not passages:
@@ -109,6 +124,7 @@ def _store(
     stream: IO[str] | None,
     output: Path | str | None,
     fmt: str,
+    judgements: list[tuple[Any, ...]] | None = None,
 ) -> int:
     """Store the run and write the pairs, in one write transaction; raises
     :class:`_PassagesChanged` (nothing stored) if another program changed the passages since
@@ -118,6 +134,8 @@ def _store(
     with db.atomic():
         if current_passages_signature(db) != passages_signature(passages):
             raise _PassagesChanged
+        if judgements is not None and _link_judgements(db) != judgements:
+            raise _JudgementsChanged
         run_id = save_run(db, result, started_at=started, finished_at=_now())
         rows = alignment_rows(db) if output is not None else []
         if stream is not None:
@@ -167,6 +185,7 @@ def align_db(
                 passages = _live_passages(db, db_path)
                 started = _now()
                 must, cannot = list(must_link), list(cannot_link)
+                judgements = _link_judgements(db) if use_judgements else None
                 if use_judgements:
                     stored_must, stored_cannot = constraints(db)
                     must += stored_must
@@ -185,19 +204,24 @@ def align_db(
                     stream = pending.open()
                 try:
                     report(0, 1, "store")
-                    run_id = _store(db, result, started, passages, stream, output, fmt)
+                    run_id = _store(db, result, started, passages, stream, output, fmt, judgements)
                     report(1, 1, "store")
                     break
-                except _PassagesChanged:
+                except _PassagesChanged as changed:
+                    what, who = (
+                        ("judgements", "an analyst is reviewing")
+                        if isinstance(changed, _JudgementsChanged)
+                        else ("passages", "another program is ingesting")
+                    )
                     if attempt == ATTEMPTS:
                         raise NatoCompareError(
-                            f"the passages of {db_path} changed during each of {ATTEMPTS} "
-                            "alignments (another program is ingesting): run align again when "
-                            "it has finished; nothing was stored"
+                            f"the {what} of {db_path} changed during each of {ATTEMPTS} "
+                            f"alignments ({who}): run align again when it has finished; "
+                            "nothing was stored"
                         ) from None
                     warnings.warn(
-                        f"the passages of {db_path} changed while aligning (another program "
-                        "ingested): aligning them again",
+                        f"the {what} of {db_path} changed while aligning ({who}): "
+                        "aligning them again",
                         stacklevel=2,
                     )
         if pending is not None:
