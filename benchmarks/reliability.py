@@ -17,9 +17,14 @@ claims of the whole run its tenth holds.
 
 The calibration was fitted on the ECB+ labels; BASIL is held out. Printed per corpus: the
 readers' agreement, the reliability curve of the shipped score (score bin, claims, mean
-probability, share right with a 95 % interval), its expected calibration error beside that of
-the similarity read as a probability, and the estimated share of the claims kept at the
-default threshold that state one fact.
+probability, share right with a 95 % interval) and that of the similarity read as a
+probability, the expected calibration error of both, and the estimated share of the claims kept
+at the default threshold that state one fact. The 95 % intervals of the errors, of their
+difference and of that share come from a bootstrap that redraws the labelled claims within each
+tenth of the similarity, as they were sampled (``BOOTSTRAP`` resamples, seeded: the same
+figures every run; printed in brackets). An expected calibration error measured on a few
+hundred claims is biased upward (noise alone puts bins off the diagonal), so its interval lies
+mostly above it.
 """
 
 from __future__ import annotations
@@ -48,7 +53,10 @@ from nato_compare.store.articles import current_passages
 HERE = Path(__file__).resolve().parent
 ECBPLUS = HERE.parent.parent / "shared" / "eval" / "ecbplus"
 BINS = np.linspace(0, 1, 11)
-Row = tuple[float, int, float, float, float]  # bin start, claims, weight, mean p, share right
+OLD_THRESHOLD = 40.0  # the default --threshold before the claim calibration (a similarity)
+BOOTSTRAP = 1000  # resamples for the intervals of the calibration errors and the kept share
+# bin start, claims, weight, mean p, share right, effective claims (Kish: the weights differ)
+Row = tuple[float, int, float, float, float, float]
 
 
 @dataclass
@@ -61,6 +69,7 @@ class Labelled:
     weights: np.ndarray  # claims of the whole run each labelled claim stands for
     groups: np.ndarray  # topic or event, for fitting on one half and reading the other
     gone: int  # labelled claims the aligner no longer makes
+    population: np.ndarray  # the similarity (0-1) of every claim of the run
 
     @property
     def right(self) -> np.ndarray:
@@ -76,6 +85,17 @@ def _similarity(probability: np.ndarray) -> np.ndarray:
 
 def _tenth(values: np.ndarray) -> np.ndarray:
     return np.clip(np.digitize(values, BINS) - 1, 0, 9)
+
+
+def stratum_weights(sampled: np.ndarray, population: np.ndarray) -> np.ndarray:
+    """How many claims of the whole run (similarities ``population``, 0-1) each sampled claim
+    (similarities ``sampled``) stands for: its tenth's claims over the labelled claims there.
+    The sample was drawn alike from each tenth of the similarity, so the tenths are the strata;
+    the weights of a tenth add up to its claims."""
+    every, chosen = _tenth(population), _tenth(sampled)
+    counts = np.bincount(every, minlength=10)
+    drawn = np.bincount(chosen, minlength=10)
+    return (counts[chosen] / drawn[chosen]).astype(float)
 
 
 def _ingested(corpus: Path, db_path: Path) -> list[dict]:
@@ -115,12 +135,9 @@ def labelled(passages: list[dict], labels: Path, group_of: Callable[[str], str])
             groups.append(group_of(row["article_a"]))
     probability = np.array(scores)
     similarity = _similarity(probability)
-    every = _tenth(_similarity(np.array([pair.score / 100 for pair in result.pairs])))
-    sampled = _tenth(similarity)
-    weights = np.array(
-        [(every == k).sum() / (sampled == k).sum() for k in sampled.tolist()], dtype=float
-    )
-    return Labelled(probability, similarity, readers, weights, np.array(groups), gone)
+    population = _similarity(np.array([pair.score / 100 for pair in result.pairs]))
+    weights = stratum_weights(similarity, population)
+    return Labelled(probability, similarity, readers, weights, np.array(groups), gone, population)
 
 
 def ecbplus() -> Labelled:
@@ -143,8 +160,10 @@ def basil() -> Labelled:
 
 
 def curve(probabilities: np.ndarray, right: np.ndarray, weights: np.ndarray) -> list[Row]:
-    """Per tenth of probability: (bin start, claims, weight, mean probability, share right),
-    the means weighted."""
+    """Per tenth of probability: (bin start, claims, weight, mean probability, share right,
+    effective claims), the means weighted. A bin of a probability can hold claims of two
+    tenths of the similarity, weighted differently: its share is then worth fewer claims
+    (Kish's effective sample size, which the interval uses)."""
     rows = []
     place = _tenth(probabilities)
     for k in range(10):
@@ -158,6 +177,7 @@ def curve(probabilities: np.ndarray, right: np.ndarray, weights: np.ndarray) -> 
                     float(w.sum()),
                     float(np.average(probabilities[chosen], weights=w)),
                     float(np.average(right[chosen], weights=w)),
+                    float(w.sum() ** 2 / (w**2).sum()),
                 )
             )
     return rows
@@ -165,7 +185,37 @@ def curve(probabilities: np.ndarray, right: np.ndarray, weights: np.ndarray) -> 
 
 def calibration_error(rows: Sequence[Row]) -> float:
     """Mean |probability - share right| over the bins, weighted by their weight."""
-    return sum(w * abs(p - o) for _, _, w, p, o in rows) / sum(w for _, _, w, _, _ in rows)
+    return sum(r[2] * abs(r[3] - r[4]) for r in rows) / sum(r[2] for r in rows)
+
+
+def kept_share(data: Labelled, threshold: float, chosen: np.ndarray | None = None) -> float:
+    """The estimated share of the claims scored at least ``threshold`` (percent) that state
+    one fact (``chosen``: indices of the labelled claims to use, default all)."""
+    at = np.arange(len(data.probability)) if chosen is None else chosen
+    kept = at[data.probability[at] >= threshold / 100]
+    return float(np.average(data.right[kept], weights=data.weights[kept]))
+
+
+def bootstrap(
+    data: Labelled, threshold: float, resamples: int = BOOTSTRAP, seed: int = 0
+) -> dict[str, tuple[float, float]]:
+    """95 % intervals (2.5th and 97.5th percentiles) of the calibration error of the shipped
+    score ("after"), of the similarity ("before"), of their difference (before - after) and of
+    the kept share, the labelled claims redrawn with replacement within each tenth of the
+    similarity (the strata they were sampled from)."""
+    rng = np.random.default_rng(seed)
+    strata = [np.flatnonzero(_tenth(data.similarity) == k) for k in range(10)]
+    right = data.right
+    figures = []
+    for _ in range(resamples):
+        at = np.concatenate([rng.choice(s, len(s)) for s in strata if len(s)])
+        w, y = data.weights[at], right[at]
+        after = calibration_error(curve(data.probability[at], y, w))
+        before = calibration_error(curve(data.similarity[at], y, w))
+        figures.append((after, before, before - after, kept_share(data, threshold, at)))
+    low, high = np.percentile(np.array(figures), [2.5, 97.5], axis=0)
+    names = ("after", "before", "difference", "kept")
+    return {name: (float(a), float(b)) for name, a, b in zip(names, low, high)}
 
 
 def agreement(readers: list[tuple[str, str]]) -> str:
@@ -176,28 +226,49 @@ def agreement(readers: list[tuple[str, str]]) -> str:
     return f"readers agree on {agree:.0%} (Krippendorff's alpha {alpha:.2f})"
 
 
+def print_curve(rows: Sequence[Row]) -> None:
+    print("  bin        claims  mean p  share right  95 % interval")
+    for start, n, _, p, observed, effective in rows:
+        low, high = wilson(round(observed * effective), max(1, round(effective))) or (0.0, 1.0)
+        print(
+            f"  {start:.1f}-{start + 0.1:.1f}  {n:6}  {p:6.2f}  {observed:11.2f}  {low:.2f}-{high:.2f}"
+        )
+
+
 def report(name: str, data: Labelled, threshold: float) -> None:
     right = data.right
     rows = curve(data.probability, right, data.weights)
-    before = calibration_error(curve(data.similarity, right, data.weights))
+    before = curve(data.similarity, right, data.weights)
+    interval = bootstrap(data, threshold)
     print(
         f"\n{name}: {len(right)} labelled claims ({data.gone} no longer made by the aligner); "
         f"{agreement(data.readers)}; both say same: {right.sum()}"
     )
     print(
         f"  expected calibration error {calibration_error(rows):.3f} "
-        f"(the similarity read as a probability: {before:.3f})"
-    )
-    print("  bin        claims  mean p  share right  95 % interval")
-    for start, n, _, p, observed in rows:
-        low, high = wilson(round(observed * n), n) or (0.0, 1.0)
-        print(
-            f"  {start:.1f}-{start + 0.1:.1f}  {n:6}  {p:6.2f}  {observed:11.2f}  {low:.2f}-{high:.2f}"
+        "[{:.3f}, {:.3f}]; the similarity read as a probability: {:.3f} [{:.3f}, {:.3f}]; "
+        "the difference {:.3f} [{:.3f}, {:.3f}]".format(
+            *interval["after"],
+            calibration_error(before),
+            *interval["before"],
+            calibration_error(before) - calibration_error(rows),
+            *interval["difference"],
         )
-    kept = data.probability >= threshold / 100
-    share = np.average(right[kept], weights=data.weights[kept])
+    )
+    print_curve(rows)
+    print("  the similarity read as a probability:")
+    print_curve(before)
+    old = OLD_THRESHOLD / 100
+    now = float(_similarity(np.array([threshold / 100]))[0])
     print(
-        f"  claims kept at the default threshold ({threshold:g} %) that state one fact: {share:.2f}"
+        f"  the default threshold ({threshold:g} %) is the similarity's {100 * now:.2f}; of the "
+        f"{(data.population >= old).sum()} claims of the run at or above the similarity's "
+        f"{OLD_THRESHOLD:g} (the default before the calibration), "
+        f"{((data.population >= old) & (data.population < now)).sum()} fall below it"
+    )
+    print(
+        f"  claims kept at the default threshold ({threshold:g} %) that state one fact: "
+        "{:.2f} [{:.2f}, {:.2f}]".format(kept_share(data, threshold), *interval["kept"])
     )
 
 
@@ -223,6 +294,7 @@ def show_fit(data: Labelled) -> None:
             data.weights[train],
             data.groups[train],
             0,
+            data.population,
         )
         model = fit(part)
         z = logit(np.clip(data.similarity[~train], 1e-3, 1 - 1e-3))[:, None]

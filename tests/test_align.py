@@ -427,42 +427,26 @@ def test_a_pair_score_is_the_claims_calibrated_probability_and_its_evidence_says
     assert CLAIM_CALIBRATION(np.array([40.0]))[0] == pytest.approx(31.8, abs=0.1)
 
 
-def test_the_calibration_keeps_the_order_and_what_the_default_kept() -> None:
+def test_the_calibration_keeps_the_order_and_says_which_similarity_the_default_keeps() -> None:
     from nato_compare.alignment.claims import CLAIM_CALIBRATION
 
-    similarities = np.linspace(0, 100, 1001)
+    similarities = np.linspace(0, 100, 10001)
     probabilities = CLAIM_CALIBRATION(similarities)
     assert probabilities[0] == 0.0  # no content word: evidence of nothing
     assert np.all(np.diff(probabilities[1:]) > 0)
-    # the default threshold (32 %) keeps the claims the similarity's 40 kept
-    kept_before = similarities >= 40.4
-    assert np.array_equal(probabilities >= AlignParams().threshold, kept_before)
+    assert probabilities[-1] < 100  # the same words in the same order: finite, above the rest
+    # the default 32 % keeps the claims of similarity 40.33 and above (docs/claim-labels.md):
+    # not quite the old default's 40, which is 31.85 % and keeps the claims it kept before
+    kept = similarities[probabilities >= AlignParams().threshold]
+    assert kept.min() == pytest.approx(40.33, abs=0.01)
+    old_default = float(CLAIM_CALIBRATION(40.0))
+    assert old_default == pytest.approx(31.85, abs=0.005)
+    assert similarities[probabilities >= old_default].min() == pytest.approx(40.0)
 
 
-def test_shared_amounts_keep_their_unit_when_the_corpus_is_all_about_billions() -> None:
-    """ "billion" and "euros" in most sentences are the corpus's common words, set aside when
-    sentences are compared; the amount both sentences give still reads "40 billion eur"."""
-    budgets = [
-        f"The ministry of {place} plans {n} billion euros for roads and rail next year."
-        for place, n in (("Spain", 3), ("Italy", 5), ("Greece", 2), ("Portugal", 7))
-    ]
-    pledge_a = (
-        "Allies pledged 40 billion euros in military aid for Ukraine at the Washington summit."
-    )
-    pledge_b = (
-        "At the Washington summit the allies pledged €40 billion in military aid for Ukraine."
-    )
-    rows = (
-        [
-            passage("a1", "art-a", "CGTN", pledge_a),
-            passage("b1", "art-b", "The Eastern Herald", pledge_b),
-        ]
-        + [passage(f"a{k}", "art-a", "CGTN", t) for k, t in enumerate(budgets, 2)]
-        + [passage(f"b{k}", "art-b", "The Eastern Herald", t) for k, t in enumerate(budgets, 2)]
-    )
-    for k, row in enumerate(rows):
-        row["seq"] = k
-    result = align(rows, threshold=0)
-    assert {"billion", "eur"} <= set(result.stats["common_words"])
-    pledge = next(p for p in result.pairs if {p.a, p.b} == {"a1", "b1"})
-    assert pledge.evidence["shared_numbers"] == ["40 billion eur"]
+def test_the_calibration_reads_a_single_similarity_as_it_reads_many() -> None:
+    from nato_compare.alignment.claims import CLAIM_CALIBRATION
+
+    many = CLAIM_CALIBRATION(np.array([0.0, 40.0, 100.0]))
+    assert [float(CLAIM_CALIBRATION(s)) for s in (0.0, 40.0, 100.0)] == many.tolist()
+    assert float(CLAIM_CALIBRATION(-3.0)) == 0.0  # below the scale: evidence of nothing

@@ -48,20 +48,22 @@ class ClaimCalibration:
     similarity, each labelled by two readers who saw only the two sentences (right: both said
     "same fact"; agreement 93 %, Krippendorff's alpha 0.86), weighted by how many claims each
     tenth holds. On 250 BASIL claims labelled alike (held out) the expected calibration error is
-    0.092, against 0.106 for the similarity read as a probability. Monotone: it changes no
-    ranking, only what a threshold means: the similarity's 20 is 22 here, its 40 is 32, its 90
-    is 64 and its 100 (the same words in the same order) 99.9."""
+    0.090, against 0.106 for the similarity read as a probability (a difference within the
+    noise of 250 claims). Monotone: it changes no ranking, only what a threshold means: the
+    similarity's 20 is 21.9 here, its 40 is 31.85 (the default 32 is its 40.33), its 90 is 64.4
+    and its 100 (the same words in the same order) 99.9."""
 
     scale: float = 0.52
     offset: float = -0.55
 
-    def __call__(self, similarity: np.ndarray) -> np.ndarray:
+    def __call__(self, similarity: np.ndarray | float) -> np.ndarray:
+        values = np.asarray(similarity, dtype=np.float64)
         # clipped so that 100 (the same words in the same order) stays finite, and above the
         # others
-        share = np.clip(np.asarray(similarity, dtype=np.float64) / 100.0, 1e-6, 1 - 1e-6)
+        share = np.clip(values / 100.0, 1e-6, 1 - 1e-6)
         z = self.scale * np.log(share / (1 - share)) + self.offset
-        probability: np.ndarray = 100.0 / (1.0 + np.exp(-z))
-        probability[np.asarray(similarity) <= 0] = 0.0  # no content word: evidence of nothing
+        # no content word (0): evidence of nothing
+        probability: np.ndarray = np.where(values <= 0, 0.0, 100.0 / (1.0 + np.exp(-z)))
         return probability
 
 
