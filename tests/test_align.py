@@ -423,7 +423,7 @@ def test_a_pair_score_is_the_claims_calibrated_probability_and_its_evidence_says
     assert result.pairs
     # what the analyst reads in the evidence is the score the pair was kept by
     assert all(pair.evidence["score"] == pair.score for pair in result.pairs)
-    # the similarity's 40 (the default before the calibration) is 32 % the same fact
+    # the similarity's 40 (the default before the calibration) is 31.8 % the same fact
     assert CLAIM_CALIBRATION(np.array([40.0]))[0] == pytest.approx(31.8, abs=0.1)
 
 
