@@ -228,8 +228,43 @@ def test_the_latest_verdict_on_the_pair_decides_how_the_next_alignment_ties_it(
     pair = judgements.ordered(p, q)
     new_event(db, "alice", p, q)
     assert judgements.link_claims(db, [pair]) == {pair: (None, None)}
-    with db.atomic():  # bob accepts the link later: an accepted link like any other
+    with db.atomic():  # bob accepts the link later
         db.execute("UPDATE judgements SET created_at = '2000-01-01T00:00:00+00:00'")
     judgements.judge_link(db, "bob", p, q, "same")
-    assert judgements.link_claims(db, [pair]) == {}  # both there without a claim: no hint
+    # in the new event: he agrees with it, and it is found again
+    assert judgements.link_claims(db, [pair]) == {pair: (None, None)}
     db.close()
+    align_db(aligned, use_judgements=False)  # a run that does not hold the new event
+    db = open_db(aligned)
+    assert judgements.link_claims(db, [pair]) == {}  # an accepted link like any other
+    db.close()
+
+
+def test_another_annotator_accepting_the_new_events_link_keeps_the_event(aligned: Path) -> None:
+    """Bob presses y on the pair in Alice's new event (he agrees): the next alignment still
+    finds the event, with its passages, and Alice's verdict and title stay on it (the pair is
+    not tied into the event of the first passage's sentence instead)."""
+    db = open_db(aligned)
+    old_event, p = claim_member(db)
+    keys = judgements.passage_outlet_keys(db, [r[0] for r in db.execute("SELECT id FROM passages")])
+    q = db.execute(  # a passage no event holds (tied by a sentence, it would join old_event)
+        "SELECT id FROM passages WHERE id NOT IN (SELECT passage_id FROM event_passages) "
+        "ORDER BY id"
+    ).fetchall()
+    q = next(r[0] for r in q if keys[r[0]] != keys[p])
+    made = new_event(db, "alice", p, q)["event_id"]
+    judgements.judge_event(db, "alice", made, "same_fact")
+    judgements.set_event_title(db, "alice", made, "The pledge")
+    with db.atomic():  # Alice's link is older than Bob's
+        db.execute("UPDATE judgements SET created_at = '2000-01-01T00:00:00+00:00'")
+    judgements.judge_link(db, "bob", p, q, "same", event_id=made)
+    db.close()
+
+    for _ in range(2):
+        align_db(aligned)
+        db = open_db(aligned)
+        assert members(db, made) == {p, q}
+        assert q not in members(db, old_event)
+        assert judgements.reviewed_events(db, "alice") == {made}
+        assert judgements.event_titles(db, "alice") == {made: "The pledge"}
+        db.close()

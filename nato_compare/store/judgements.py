@@ -442,23 +442,41 @@ def link_claims(
 
     A pair whose latest link verdict made a new event (``via="new_event"``) is (None, None):
     the two passages themselves are tied, apart from the events either is in through a
-    sentence, so they form that event again (:mod:`nato_compare.store.new_events`)."""
+    sentence, so they form that event again (:mod:`nato_compare.store.new_events`). So is a
+    pair someone made a new event of that an event holds without a claim of either (that
+    event), whatever was said about the pair later: another annotator's accept there agrees."""
     wanted = {(a, b) for a, b in pairs}
     if not wanted:
         return {}
     latest_via: dict[tuple[str, str], str] = {}
+    made: set[tuple[str, str]] = set()  # pairs someone made a new event of
     for a, b, via in db.execute(
         "SELECT passage_a, passage_b, via FROM judgements WHERE kind = 'link' "
         "ORDER BY created_at, rowid"
     ):
         latest_via[(a, b)] = via
-    own = {pair for pair in wanted if latest_via.get(pair) == NEW_EVENT}
+        if via == NEW_EVENT:
+            made.add((a, b))
     claims: dict[str, dict[str, int | None]] = {}  # passage -> event -> first claim start
     for passage_id, event_id, found in db.execute(
         "SELECT passage_id, event_id, claims FROM event_passages"
     ):
         starts = [start for start, _ in claim_spans(found)]
         claims.setdefault(passage_id, {})[event_id] = min(starts) if starts else None
+
+    def in_made_event(a: str, b: str) -> bool:
+        # an event holds both without a claim: the new event, and a later accept (another
+        # annotator's y there) agrees with it rather than retying the pair by its sentences
+        return any(
+            claims[a][e] is None and claims[b][e] is None
+            for e in claims.get(a, {}).keys() & claims.get(b, {}).keys()
+        )
+
+    own = {
+        pair
+        for pair in wanted
+        if latest_via.get(pair) == NEW_EVENT or (pair in made and in_made_event(*pair))
+    }
     hints: dict[tuple[str, str], tuple[int | None, int | None]] = {}
     for a, b in sorted(wanted - own):
         # an event where at least one of the two has a claim (both without: a database from
