@@ -294,3 +294,51 @@ def test_an_attached_passage_of_another_event_does_not_merge_the_two_events(
     assert run("align", "--db", aligned).exit_code == 0  # and so they stay
     assert together(aligned, anchor, outsider)
     assert not together(aligned, anchor_partner, outsider_partner)
+
+
+def test_redo_of_an_attach_after_align_renamed_its_event_restores_the_link(
+    aligned: Path,
+) -> None:
+    """Attach a passage whose id comes first (the next align names the event after it), align,
+    undo, redo: the redo restores the accepted link (the next align puts the passage back)
+    instead of failing on the event that is gone, and leaves no membership of a missing event."""
+    from nato_compare.store import judgements
+    from nato_compare.tui.data import apply_undo
+
+    conn = sqlite3.connect(aligned)
+    event, anchor = conn.execute(
+        "SELECT event_id, passage_id FROM event_passages ORDER BY event_id, passage_id LIMIT 1"
+    ).fetchone()
+    articles = [
+        r[0]
+        for r in conn.execute(
+            "SELECT p.article_id FROM event_passages ep JOIN passages p ON p.id = ep.passage_id "
+            "WHERE ep.event_id = ?",
+            [event],
+        )
+    ]
+    first = conn.execute(  # before every member by id: the event is renamed after it
+        "SELECT id FROM passages WHERE superseded_at IS NULL AND id < (SELECT min(passage_id) "
+        f"FROM event_passages WHERE event_id = ?) AND article_id NOT IN "
+        f"({','.join('?' * len(articles))}) ORDER BY id LIMIT 1",
+        [event, *articles],
+    ).fetchone()[0]
+    conn.close()
+    db = open_db(aligned)
+    judgements.attach(db, "alice", event, first, anchor)
+    db.close()
+    assert run("align", "--db", aligned).exit_code == 0
+    assert events_holding(aligned, anchor, first) != [event]  # renamed
+
+    db = open_db(aligned)
+    assert apply_undo(db, "alice") is not None
+    assert judgements.link_verdicts(db) == {}
+    change = apply_undo(db, "alice", redo=True)
+    assert change is not None
+    assert judgements.link_verdicts(db) == {judgements.ordered(anchor, first): "same"}
+    assert not db.execute(
+        "SELECT 1 FROM event_passages WHERE event_id NOT IN (SELECT id FROM events)"
+    ).fetchone()
+    db.close()
+    assert run("align", "--db", aligned).exit_code == 0
+    assert together(aligned, anchor, first)

@@ -214,6 +214,15 @@ def restore(db: sqlite_utils.Database, action: dict[str, Any], state: str) -> No
     # "membership": one, as actions logged before new events were possible wrote it
     memberships = action.get("memberships") or [m for m in [action.get("membership")] if m]
     for membership in memberships:
+        if (
+            membership[state] is not None
+            and not db.execute(
+                "SELECT 1 FROM events WHERE id = ?", [membership["event_id"]]
+            ).fetchone()
+        ):
+            # an align since renamed or dropped the event: the judgement put back above places
+            # the passage at the next align (a row here would name no event)
+            continue
         _put_membership(
             db,
             membership["event_id"],
