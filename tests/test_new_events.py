@@ -268,3 +268,42 @@ def test_another_annotator_accepting_the_new_events_link_keeps_the_event(aligned
         assert judgements.reviewed_events(db, "alice") == {made}
         assert judgements.event_titles(db, "alice") == {made: "The pledge"}
         db.close()
+
+
+def test_undoing_a_new_event_another_annotator_added_to_leaves_no_event_of_one_passage(
+    aligned: Path,
+) -> None:
+    """Bob attaches a third passage to Alice's new event, then Alice undoes it: no event of
+    Bob's passage alone is left in the list (an event joins reports of two outlets at least);
+    Bob's link stays, and the next alignment makes its event."""
+    db = open_db(aligned)
+    _, p = claim_member(db)
+    q = apart_from(db, p)
+    made = new_event(db, "alice", p, q)["event_id"]
+    keys = judgements.passage_outlet_keys(db, [r[0] for r in db.execute("SELECT id FROM passages")])
+    r = next(
+        row[0]
+        for row in db.execute(
+            "SELECT id FROM passages WHERE id NOT IN (SELECT passage_id FROM event_passages) "
+            "ORDER BY id"
+        )
+        if keys[row[0]] not in (keys[p], keys[q])
+    )
+    judgements.attach(db, "bob", made, r, q)
+    annotations.undo(db, "alice")
+    assert not db.execute("SELECT 1 FROM events WHERE id = ?", [made]).fetchone()
+    assert not db.execute(
+        "SELECT 1 FROM event_passages WHERE event_id NOT IN (SELECT id FROM events)"
+    ).fetchone()
+    assert not db.execute("SELECT 1 FROM events WHERE passages < 2").fetchone()
+    assert judgements.link_verdicts(db, "bob") == {judgements.ordered(q, r): "same"}
+    db.close()
+    align_db(aligned)
+    db = open_db(aligned)
+    held = db.execute(
+        "SELECT 1 FROM event_passages x JOIN event_passages y ON x.event_id = y.event_id "
+        "WHERE x.passage_id = ? AND y.passage_id = ?",
+        [q, r],
+    ).fetchone()
+    assert held
+    db.close()

@@ -146,10 +146,16 @@ def put_event(db: sqlite_utils.Database, event: dict[str, Any]) -> None:
 
 
 def drop_event_if_empty(db: sqlite_utils.Database, event_id: str) -> None:
-    """Remove an event that has no member left (an analyst's new event, undone); pairs that
-    named it name no event."""
-    if db.execute("SELECT 1 FROM event_passages WHERE event_id = ?", [event_id]).fetchone():
+    """Remove an event that has fewer than two members left (an analyst's new event, undone,
+    perhaps after another annotator attached a passage to it: one passage is no event; that
+    annotator's link stays, and the next alignment places it); pairs that named it name no
+    event."""
+    left = db.execute(
+        "SELECT count(*) FROM event_passages WHERE event_id = ?", [event_id]
+    ).fetchone()[0]
+    if left >= 2:
         return
+    db.execute("DELETE FROM event_passages WHERE event_id = ?", [event_id])
     db.execute("UPDATE alignments SET event_id = NULL WHERE event_id = ?", [event_id])
     db.execute("UPDATE suggestions SET event_id = NULL WHERE event_id = ?", [event_id])
     db.execute("DELETE FROM events WHERE id = ?", [event_id])
