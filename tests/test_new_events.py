@@ -307,3 +307,35 @@ def test_undoing_a_new_event_another_annotator_added_to_leaves_no_event_of_one_p
     ).fetchone()
     assert held
     db.close()
+
+
+def test_undoing_a_new_event_keeps_the_notice_of_what_changed_in_the_passages_event(
+    aligned: Path,
+) -> None:
+    """Alice saw the passage's event, made a new event; meanwhile Bob attached a passage to the
+    event she saw. Undoing her new event lands her there: the notice still tells her of Bob's
+    passage (her undo changed nothing in that event, so it is not marked as seen)."""
+    from nato_compare.tui.review_data import load_review
+
+    db = open_db(aligned)
+    old_event, p = claim_member(db)
+    shown = sorted(members(db, old_event))
+    assert load_review(db, "alice", old_event, shown).notice is None  # she sees it
+    q = apart_from(db, p)
+    new_event(db, "alice", p, q)
+    keys = judgements.passage_outlet_keys(db, [r[0] for r in db.execute("SELECT id FROM passages")])
+    r = next(
+        row[0]
+        for row in db.execute(
+            "SELECT id FROM passages WHERE id NOT IN (SELECT passage_id FROM event_passages) "
+            "ORDER BY id"
+        )
+        if keys[row[0]] not in {keys[m] for m in shown} | {keys[q]}
+    )
+    judgements.attach(db, "bob", old_event, r, p)
+
+    change = apply_undo(db, "alice")
+    assert change is not None and change.event_id == old_event
+    notice = load_review(db, "alice", old_event, sorted(members(db, old_event))).notice
+    assert notice is not None and "joined since you last saw it" in notice
+    db.close()

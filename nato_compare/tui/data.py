@@ -426,8 +426,11 @@ def apply_undo(
     if action["kind"] == "judgements":
         # the event it was done in; a new event undone is gone: where its passage is
         event_id = event_of_action(db, action)
-        if event_id and ("memberships" in action or "membership" in action):
-            mark_seen(db, annotator, event_id)  # undoing one's own attach is no news either
+        changed = action.get("memberships") or [m for m in [action.get("membership")] if m]
+        if event_id and event_id in {m["event_id"] for m in changed}:
+            # undoing one's own attach is no news either; the event a new event's passage is
+            # shown in after its undo was not changed by it: what changed there is still news
+            mark_seen(db, annotator, event_id)
         summary = _shown_summary(get_event(db, annotator, event_id, required)) if event_id else None
         return Change(
             terminal_safe(action["description"]),
