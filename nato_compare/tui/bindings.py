@@ -65,8 +65,8 @@ REVIEW_BINDINGS: list[Binding] = [
         "New event",
         show=False,
         id="review.new_event",
-        tooltip="A new event of the focused passage and a passage of another outlet that"
-        " reports the same fact: suggestions, or type to search.",
+        tooltip="A new event of two passages of different outlets that report the same fact:"
+        " the focused one (Enter) or any you search for, then its partner.",
     ),
     Binding("F", "judge_event('same_fact')", "Same fact", show=False, id="review.same_fact"),
     Binding(

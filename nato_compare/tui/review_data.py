@@ -264,6 +264,27 @@ def new_event_search(db, passage_id: str, words: str, limit: int = 30) -> list[C
     return _search(db, _together_with(db, passage_id), passage_id, words, limit, True)
 
 
+def passage_as_candidate(db, passage_id: str) -> list[Candidate]:
+    """The passage itself, as the one a new event starts from unless another is chosen."""
+    row = db.execute(
+        "SELECT a.outlet, p.seq, p.text FROM passages p JOIN articles a ON a.id = p.article_id "
+        "WHERE p.id = ?",
+        [passage_id],
+    ).fetchone()
+    if row is None:
+        return []
+    outlet, seq, text = row
+    return [
+        Candidate(passage_id, passage_id, terminal_safe(outlet), seq, terminal_safe(text), None, {})
+    ]
+
+
+def any_passage_search(db, passage_id: str, words: str, limit: int = 30) -> list[Candidate]:
+    """Live passages of any outlet, in an event or not, that contain ``words``: where a new
+    event may start (``passage_id``: the focused one, which scores are read against)."""
+    return _search(db, set(), passage_id, words, limit)
+
+
 # --- judgements ---------------------------------------------------------------------------
 
 

@@ -12,7 +12,7 @@ from nato_compare.store import open_db
 from nato_compare.store.judgements import judge_link, pair_score, passage_outlet_keys
 from nato_compare.store.worklist import ANNOTATED, EventFilter
 from nato_compare.tui.app import make_app
-from nato_compare.tui.screens.review_dialogs import NewEventScreen
+from nato_compare.tui.screens.review_dialogs import NewEventScreen, NewEventStartScreen
 from nato_compare.tui.widgets.evidence import EvidenceBar
 
 SIZE = (160, 45)
@@ -47,6 +47,8 @@ async def test_n_makes_an_event_of_the_focused_passage_and_a_found_one(event_db:
 
         await pilot.press("N")
         await settle(pilot)
+        await pilot.press("enter")  # start from the focused passage
+        await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, NewEventScreen)
         # the suggestions: scored against the focused passage, of other outlets, none with it
@@ -77,7 +79,7 @@ async def test_n_makes_an_event_of_the_focused_passage_and_a_found_one(event_db:
         db = open_db(event_db)
         scored = pair_score(db, mine, other) is not None
         db.close()
-        assert ("same event ✓ accepted" if scored else "(your link) ✓ accepted") in bar
+        assert ("same fact ✓ accepted" if scored else "(your link) ✓ accepted") in bar
 
         await pilot.press("u")
         await settle(pilot)
@@ -99,6 +101,8 @@ async def test_a_refused_new_event_is_a_notice_and_writes_nothing(event_db: Path
         events_before = db_rows(event_db, "SELECT * FROM events ORDER BY id")
 
         await pilot.press("N")
+        await settle(pilot)
+        await pilot.press("enter")  # start from the focused passage
         await settle(pilot)
         await pilot.press(*words)
         await settle(pilot)
@@ -135,6 +139,8 @@ async def test_the_new_event_is_shown_where_the_filter_leaves_it_out(event_db: P
 
         await pilot.press("N")
         await settle(pilot)
+        await pilot.press("enter")  # start from the focused passage
+        await settle(pilot)
         await pilot.press(*words)
         await settle(pilot)
         await pilot.press("enter")
@@ -143,3 +149,43 @@ async def test_the_new_event_is_shown_where_the_filter_leaves_it_out(event_db: P
         assert screen(app).view.summary.id == made
         assert screen(app).event_list.event_ids == [first_event]  # not coded: not listed
         assert "–/1 · event " in widget_text(screen(app).query_one("#event-header"))
+
+
+async def test_a_new_event_may_start_from_a_passage_no_event_holds(event_db: Path) -> None:
+    """A fact the aligner left out everywhere: N, search the first passage, then its partner."""
+    app = make_app(event_db, "alice")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        mine = focused_passage(app).passage.id
+        lone = db_rows(
+            event_db,
+            "SELECT id, text FROM passages WHERE superseded_at IS NULL AND id NOT IN "
+            "(SELECT passage_id FROM event_passages) ORDER BY id LIMIT 1",
+        )[0]
+        first, first_words = lone[0], lone[1][:30]
+        other, other_words = other_passage(event_db, first)
+        assert first_words.isascii() and mine not in (first, other)
+
+        await pilot.press("N")
+        await settle(pilot)
+        start = app.screen
+        assert isinstance(start, NewEventStartScreen)
+        assert [c.passage_id for c in start.candidates] == [mine]  # Enter: the focused one
+        await pilot.press(*first_words)
+        await settle(pilot)
+        assert start.candidates[0].passage_id == first
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, NewEventScreen) and app.screen.passage.id == first
+        await pilot.press(*other_words)
+        await settle(pilot)
+        assert app.screen.candidates[0].passage_id == other
+        await pilot.press("enter")
+        await settle(pilot)
+
+        made = event_id(min(first, other), -1)
+        assert db_rows(
+            event_db, "SELECT passage_id FROM event_passages WHERE event_id = ? ORDER BY 1", (made,)
+        ) == sorted([(first,), (other,)])
+        assert screen(app).view.summary.id == made
+        assert {ref.passage.id for column in screen(app).grid for ref in column} == {first, other}

@@ -291,23 +291,30 @@ class ReviewMixin(EventScreenParts):
         if judged is None:
             return
         _, focused = judged
-        passage_id = focused.passage.id
+        from .review_dialogs import NewEventScreen, NewEventStartScreen
 
-        def chosen(choice: tuple[str, str] | None) -> None:
-            if choice is not None:
-                other_id, _ = choice
-                self._write(
-                    "Saved",
-                    review_data.new_event,
-                    self.annotator,
-                    passage_id,
-                    other_id,
-                    self.codebook.required,
-                )
+        start = NewEventStartScreen(focused.passage)
 
-        from .review_dialogs import NewEventScreen
+        def started(choice: tuple[str, str] | None) -> None:
+            first = start.chosen
+            if choice is None or first is None:
+                return
 
-        self.app.push_screen(NewEventScreen(focused.passage), chosen)
+            def chosen(choice: tuple[str, str] | None) -> None:
+                if choice is not None:
+                    other_id, _ = choice
+                    self._write(
+                        "Saved",
+                        review_data.new_event,
+                        self.annotator,
+                        first.id,
+                        other_id,
+                        self.codebook.required,
+                    )
+
+            self.app.push_screen(NewEventScreen(first), chosen)
+
+        self.app.push_screen(start, started)
 
     def action_why(self) -> None:
         judged = self._judged()

@@ -4,6 +4,7 @@ to make a new event with, the evidence in full, and the event's title."""
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -62,6 +63,7 @@ class PassagePicker(ModalScreen[tuple[str, str] | None]):
     VERB = "choose"  # what Enter does, in the dialog's last line
     NONE_FOUND = "no passage contains that"
     NO_SUGGESTIONS = "no suggestions: the aligner scored no other candidate; type to search"
+    SCORED = True  # each candidate is shown with its score against the anchor
 
     def __init__(self) -> None:
         super().__init__()
@@ -114,8 +116,8 @@ class PassagePicker(ModalScreen[tuple[str, str] | None]):
         width = max(30, (options.size.width or 80) - 4)
         for candidate in found:
             head = Text.assemble(
-                score_text(candidate.score),
-                "  ",
+                score_text(candidate.score) if self.SCORED else "",
+                "  " if self.SCORED else "",
                 (f"{candidate.outlet} ¶{candidate.seq + 1}", "bold"),
                 ": ",
                 _one_line(candidate.text),
@@ -181,6 +183,49 @@ class AttachScreen(PassagePicker):
 
     def found(self, db, words: str) -> list[review_data.Candidate]:
         return review_data.search(db, self.event_id, self.members, self.anchor_passage.id, words)
+
+
+@dataclass(frozen=True)
+class ChosenPassage:
+    """The passage a new event starts from, as the next dialog names it."""
+
+    id: str
+    outlet: str
+    seq: int
+
+
+class NewEventStartScreen(PassagePicker):
+    """The first of the two passages of a new event: the focused one (Enter), or any passage a
+    search finds, also one no event holds (a fact the aligner left out everywhere)."""
+
+    DIALOG_ID = "new-event-start-dialog"
+    VERB = "start from it"
+    NONE_FOUND = "no passage contains that"
+    NO_SUGGESTIONS = "type to search every passage"
+    SCORED = False  # nothing to score it against yet
+
+    def __init__(self, passage) -> None:
+        super().__init__()
+        self.passage = passage
+        self.chosen: ChosenPassage | None = None
+
+    def title_text(self) -> str:
+        return (
+            f"New event: start from {self.passage.outlet} ¶{self.passage.seq + 1} (Enter), or "
+            "type to find another passage, in an event or not"
+        )
+
+    def suggestions(self, db) -> list[review_data.Candidate]:
+        return review_data.passage_as_candidate(db, self.passage.id)
+
+    def found(self, db, words: str) -> list[review_data.Candidate]:
+        return review_data.any_passage_search(db, self.passage.id, words)
+
+    def _choose(self, index: int | None) -> None:
+        if index is not None and 0 <= index < len(self.candidates):
+            picked = self.candidates[index]
+            self.chosen = ChosenPassage(picked.passage_id, picked.outlet, picked.seq)
+        super()._choose(index)
 
 
 class NewEventScreen(PassagePicker):
