@@ -102,6 +102,37 @@ def bar_text(app) -> str:
     return widget_text(screen(app).query_one(EvidenceBar))
 
 
+@pytest.mark.parametrize(
+    ("score", "shown", "colour"),
+    [
+        (49.5, "49%", "yellow"),
+        (50.0, "50%", "green"),
+        (32.0, "32%", "yellow"),
+        (31.9, "31%", "red"),
+    ],
+)
+async def test_a_score_reads_as_its_colour_says(
+    review_db: Path, score: float, shown: str, colour: str
+) -> None:
+    # green from 50 (more likely the same fact than not), yellow from the default threshold of
+    # 32, red below (docs/reviewing.md): the number shown never contradicts its colour
+    db = open_db(review_db)
+    with db.atomic():
+        db.execute("UPDATE alignments SET score = ?", (score,))
+    db.close()
+    app = make_app(review_db, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        content = screen(app).query_one(EvidenceBar).content
+        line = content.renderables[0] if hasattr(content, "renderables") else content
+        assert f"ICARO Media Group ¶1: {shown} same fact" in line.plain
+        at = line.plain.index(f": {shown}") + 2
+        styles = [str(span.style) for span in line.spans if span.start <= at < span.end]
+        assert any(colour in style for style in styles), styles
+        columns = {c.border_title.split(" · ")[0]: c for c in screen(app).query(OutletColumn)}
+        assert columns["ICARO Media Group"].border_subtitle == shown
+
+
 async def test_evidence_is_shown_compactly_and_in_full(review_db: Path) -> None:
     cgtn, icaro = pid(review_db, CGTN, 1), pid(review_db, ICARO, 0)
     app = make_app(review_db, "alice")

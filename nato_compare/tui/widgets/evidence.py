@@ -3,11 +3,15 @@ columns, the columns' headers) and in full (the ``w`` dialog, with the matched s
 inside each passage).
 
 Scores are the aligner's calibrated probability, in percent, that the two passages' matched
-sentences state the same fact; they are shown as such ("62% same fact"). A pair the aligner never scored directly
-(the two joined the event through others) says so.
+sentences state the same fact; they are shown as such ("62% same fact"), in whole percent
+rounded down, so that the number and its colour agree: green from 50 (more likely the same
+fact than not), yellow from 32 (the default threshold), red below. A pair the aligner never
+scored directly (the two joined the event through others) says so.
 """
 
 from __future__ import annotations
+
+import math
 
 from rich.text import Text
 from textual.widgets import Static
@@ -17,17 +21,23 @@ from ...store.judgements import EVENT_VERDICT_NAMES
 LINK_MARKS = {"same": ("✓ accepted", "bold green"), "different": ("✗ rejected", "bold red")}
 
 
+def whole_percent(score: float) -> int:
+    """A score as the interface shows it: rounded down, so 49.5 reads 49 (below the 50 that
+    turns it green) and 31.9 reads 31 (below the default threshold of 32)."""
+    return math.floor(score)
+
+
 def score_text(score: float | None) -> Text:
     if score is None:
         return Text("not scored", style="dim")
     # green: more likely than not; yellow: kept at the default threshold (32 %)
     style = "bold green" if score >= 50 else "yellow" if score >= 32 else "red"
-    return Text(f"{score:.0f}%", style=style)
+    return Text(f"{whole_percent(score)}%", style=style)
 
 
 def header_mark(score: float | None, verdict: str | None) -> str:
     """A column header's few cells: the pair's score and the annotator's verdict on it."""
-    text = "–" if score is None else f"{score:.0f}%"
+    text = "–" if score is None else f"{whole_percent(score)}%"
     if verdict == "same":
         text += " ✓"
     elif verdict == "different":
