@@ -427,6 +427,19 @@ def test_a_pair_score_is_the_claims_calibrated_probability_and_its_evidence_says
     assert CLAIM_CALIBRATION(np.array([40.0]))[0] == pytest.approx(31.8, abs=0.1)
 
 
+def test_the_same_sentence_in_two_outlets_reads_as_the_calibrated_100() -> None:
+    # the similarity's 100 (the same words in the same order) is 99.87 % the same fact: a
+    # score of exactly 100 would mean the calibration was not applied
+    from nato_compare.alignment.claims import CLAIM_CALIBRATION
+
+    rows = corpus()
+    rows[2] = passage("p-b1", "art-b", "The Eastern Herald", RUTTE)
+    result = align(rows)
+    same = next(p for p in result.pairs if {p.a, p.b} == {"p-a1", "p-b1"})
+    assert same.score == pytest.approx(float(CLAIM_CALIBRATION(100.0)), abs=0.01)
+    assert same.score < 100
+
+
 def test_the_calibration_keeps_the_order_and_says_which_similarity_the_default_keeps() -> None:
     from nato_compare.alignment.claims import CLAIM_CALIBRATION
 
@@ -450,3 +463,32 @@ def test_the_calibration_reads_a_single_similarity_as_it_reads_many() -> None:
     many = CLAIM_CALIBRATION(np.array([0.0, 40.0, 100.0]))
     assert [float(CLAIM_CALIBRATION(s)) for s in (0.0, 40.0, 100.0)] == many.tolist()
     assert float(CLAIM_CALIBRATION(-3.0)) == 0.0  # below the scale: evidence of nothing
+
+
+def test_shared_amounts_keep_their_unit_when_the_corpus_is_all_about_billions() -> None:
+    """ "billion" and "euros" in most sentences are the corpus's common words, set aside when
+    sentences are compared; the amount both sentences give still reads "40 billion eur"."""
+    budgets = [
+        f"The ministry of {place} plans {n} billion euros for roads and rail next year."
+        for place, n in (("Spain", 3), ("Italy", 5), ("Greece", 2), ("Portugal", 7))
+    ]
+    pledge_a = (
+        "Allies pledged 40 billion euros in military aid for Ukraine at the Washington summit."
+    )
+    pledge_b = (
+        "At the Washington summit the allies pledged €40 billion in military aid for Ukraine."
+    )
+    rows = (
+        [
+            passage("a1", "art-a", "CGTN", pledge_a),
+            passage("b1", "art-b", "The Eastern Herald", pledge_b),
+        ]
+        + [passage(f"a{k}", "art-a", "CGTN", t) for k, t in enumerate(budgets, 2)]
+        + [passage(f"b{k}", "art-b", "The Eastern Herald", t) for k, t in enumerate(budgets, 2)]
+    )
+    for k, row in enumerate(rows):
+        row["seq"] = k
+    result = align(rows, threshold=0)
+    assert {"billion", "eur"} <= set(result.stats["common_words"])
+    pledge = next(p for p in result.pairs if {p.a, p.b} == {"a1", "b1"})
+    assert pledge.evidence["shared_numbers"] == ["40 billion eur"]
