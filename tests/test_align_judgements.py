@@ -342,3 +342,44 @@ def test_redo_of_an_attach_after_align_renamed_its_event_restores_the_link(
     db.close()
     assert run("align", "--db", aligned).exit_code == 0
     assert together(aligned, anchor, first)
+
+
+def test_undo_of_an_attach_after_align_renamed_its_event_takes_the_passage_out(
+    aligned: Path,
+) -> None:
+    """Attach a passage whose id comes first, align (the event is renamed after it), undo: the
+    passage leaves the renamed event at once, as an undo before the align would."""
+    from nato_compare.store import judgements
+    import nato_compare.store.annotations as annotations
+
+    conn = sqlite3.connect(aligned)
+    event, anchor = conn.execute(
+        "SELECT event_id, passage_id FROM event_passages ORDER BY event_id, passage_id LIMIT 1"
+    ).fetchone()
+    articles = [
+        r[0]
+        for r in conn.execute(
+            "SELECT p.article_id FROM event_passages ep JOIN passages p ON p.id = ep.passage_id "
+            "WHERE ep.event_id = ?",
+            [event],
+        )
+    ]
+    first = conn.execute(
+        "SELECT id FROM passages WHERE superseded_at IS NULL AND id < (SELECT min(passage_id) "
+        f"FROM event_passages WHERE event_id = ?) AND article_id NOT IN "
+        f"({','.join('?' * len(articles))}) ORDER BY id LIMIT 1",
+        [event, *articles],
+    ).fetchone()[0]
+    conn.close()
+    db = open_db(aligned)
+    judgements.attach(db, "alice", event, first, anchor)
+    db.close()
+    assert run("align", "--db", aligned).exit_code == 0
+    (renamed,) = events_holding(aligned, anchor, first)
+    assert renamed != event
+
+    db = open_db(aligned)
+    annotations.undo(db, "alice")
+    db.close()
+    assert not together(aligned, anchor, first)
+    assert len(events_holding(aligned, anchor, anchor)) >= 1  # the event itself stays

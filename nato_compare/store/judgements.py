@@ -214,14 +214,12 @@ def restore(db: sqlite_utils.Database, action: dict[str, Any], state: str) -> No
     # "membership": one, as actions logged before new events were possible wrote it
     memberships = action.get("memberships") or [m for m in [action.get("membership")] if m]
     for membership in memberships:
-        if (
-            membership[state] is not None
-            and not db.execute(
-                "SELECT 1 FROM events WHERE id = ?", [membership["event_id"]]
-            ).fetchone()
-        ):
+        if not db.execute("SELECT 1 FROM events WHERE id = ?", [membership["event_id"]]).fetchone():
             # an align since renamed or dropped the event: the judgement put back above places
-            # the passage at the next align (a row here would name no event)
+            # the passage at the next align (a row here would name no event); a passage to
+            # take out is taken out of where the link put it
+            if membership[state] is None:
+                _leave_linked_events(db, action, membership["passage_id"])
             continue
         _put_membership(
             db,
@@ -232,6 +230,24 @@ def restore(db: sqlite_utils.Database, action: dict[str, Any], state: str) -> No
         )
     if created is not None and state == "before":
         drop_event_if_empty(db, created["id"])
+
+
+def _leave_linked_events(db: sqlite_utils.Database, action: dict[str, Any], passage: str) -> None:
+    """Take ``passage`` out of the events of the latest run that hold it without a claim of
+    its own together with its partner in one of the action's links (where the action's link put
+    it, under the name the align since gave that event)."""
+    partners = {
+        row["passage_b"] if row["passage_a"] == passage else row["passage_a"]
+        for row in (*action["before"], *action["after"])
+        if row["kind"] == LINK and passage in (row["passage_a"], row["passage_b"])
+    }
+    for (event,) in db.execute(
+        "SELECT DISTINCT x.event_id FROM event_passages x JOIN event_passages y "
+        "ON y.event_id = x.event_id WHERE x.passage_id = ? AND x.claims = '[]' "
+        f"AND y.passage_id IN ({','.join('?' * len(partners))})",
+        [passage, *partners],
+    ).fetchall():
+        _put_membership(db, event, passage, None)
 
 
 def _check_passages(db: sqlite_utils.Database, *ids: str) -> None:
