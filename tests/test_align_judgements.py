@@ -383,3 +383,48 @@ def test_undo_of_an_attach_after_align_renamed_its_event_takes_the_passage_out(
     db.close()
     assert not together(aligned, anchor, first)
     assert len(events_holding(aligned, anchor, anchor)) >= 1  # the event itself stays
+
+
+def test_undo_of_an_attach_after_the_aligns_made_the_pair_an_event_removes_that_event(
+    aligned: Path,
+) -> None:
+    """attach, align --ignore-judgements, align (the two passages, each in an event of its own
+    fact, are an event of their own), undo: that event, made of the link alone, goes at once;
+    the list is told to change."""
+    from nato_compare.store import judgements
+    from nato_compare.tui.data import apply_undo
+
+    conn = sqlite3.connect(aligned)
+    rows = conn.execute(
+        "SELECT ep.event_id, ep.passage_id, p.article_id FROM event_passages ep "
+        "JOIN passages p ON p.id = ep.passage_id WHERE ep.claims != '[]' "
+        "ORDER BY ep.event_id, ep.passage_id"
+    ).fetchall()
+    conn.close()
+    by_event: dict[str, list[tuple[str, str]]] = {}
+    for event, passage, article in rows:
+        by_event.setdefault(event, []).append((passage, article))
+    first, second = next(
+        (e, f)
+        for e in sorted(by_event)
+        for f in sorted(by_event)
+        if e < f and not {a for _, a in by_event[e]} & {a for _, a in by_event[f]}
+    )
+    anchor, outsider = by_event[first][0][0], by_event[second][0][0]
+    db = open_db(aligned)
+    judgements.attach(db, "alice", first, outsider, anchor)
+    db.close()
+    assert run("align", "--ignore-judgements", "--db", aligned).exit_code == 0
+    assert run("align", "--db", aligned).exit_code == 0
+    (pair_event,) = events_holding(aligned, anchor, outsider)
+
+    db = open_db(aligned)
+    change = apply_undo(db, "alice")
+    assert change is not None and change.events
+    assert not db.execute("SELECT 1 FROM events WHERE id = ?", [pair_event]).fetchone()
+    assert not db.execute("SELECT 1 FROM events WHERE passages < 2").fetchone()
+    assert not db.execute(
+        "SELECT 1 FROM event_passages WHERE event_id NOT IN (SELECT id FROM events)"
+    ).fetchone()
+    db.close()
+    assert not together(aligned, anchor, outsider)

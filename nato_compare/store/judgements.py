@@ -213,13 +213,15 @@ def restore(db: sqlite_utils.Database, action: dict[str, Any], state: str) -> No
         put_event(db, created)
     # "membership": one, as actions logged before new events were possible wrote it
     memberships = action.get("memberships") or [m for m in [action.get("membership")] if m]
+    dropped: list[str] = []
     for membership in memberships:
-        if not db.execute("SELECT 1 FROM events WHERE id = ?", [membership["event_id"]]).fetchone():
+        event = membership["event_id"]
+        exists = db.execute("SELECT 1 FROM events WHERE id = ?", [event]).fetchone() is not None
+        if membership[state] is None:  # taken out: also of where an align since put the link
+            dropped += _leave_linked_events(db, action, membership["passage_id"], event, exists)
+        if not exists:
             # an align since renamed or dropped the event: the judgement put back above places
-            # the passage at the next align (a row here would name no event); a passage to
-            # take out is taken out of where the link put it
-            if membership[state] is None:
-                _leave_linked_events(db, action, membership["passage_id"])
+            # the passage at the next align (a row here would name no event)
             continue
         _put_membership(
             db,
@@ -230,24 +232,37 @@ def restore(db: sqlite_utils.Database, action: dict[str, Any], state: str) -> No
         )
     if created is not None and state == "before":
         drop_event_if_empty(db, created["id"])
+    if dropped:  # for the caller: the list of events changed
+        action["dropped_events"] = dropped
 
 
-def _leave_linked_events(db: sqlite_utils.Database, action: dict[str, Any], passage: str) -> None:
-    """Take ``passage`` out of the events of the latest run that hold it without a claim of
-    its own together with its partner in one of the action's links (where the action's link put
-    it, under the name the align since gave that event)."""
+def _leave_linked_events(
+    db: sqlite_utils.Database, action: dict[str, Any], passage: str, event: str, exists: bool
+) -> list[str]:
+    """Take ``passage`` out of the events of the latest run, other than ``event``, where an
+    align since put it by one of the action's links: an event that holds it and its partner
+    there both without a claim (made of the link alone), or, when ``event`` is gone (renamed),
+    one that holds it without a claim beside its partner. Returns the events that, left with
+    fewer than two passages, were removed."""
     partners = {
         row["passage_b"] if row["passage_a"] == passage else row["passage_a"]
         for row in (*action["before"], *action["after"])
         if row["kind"] == LINK and passage in (row["passage_a"], row["passage_b"])
     }
-    for (event,) in db.execute(
+    linked = db.execute(
         "SELECT DISTINCT x.event_id FROM event_passages x JOIN event_passages y "
-        "ON y.event_id = x.event_id WHERE x.passage_id = ? AND x.claims = '[]' "
-        f"AND y.passage_id IN ({','.join('?' * len(partners))})",
-        [passage, *partners],
-    ).fetchall():
-        _put_membership(db, event, passage, None)
+        "ON y.event_id = x.event_id WHERE x.passage_id = ? AND x.event_id != ? "
+        f"AND x.claims = '[]' AND y.passage_id IN ({','.join('?' * len(partners))}) "
+        "AND (? OR y.claims = '[]')",
+        [passage, event, *partners, not exists],
+    ).fetchall()
+    dropped = []
+    for (other,) in linked:
+        _put_membership(db, other, passage, None)
+        drop_event_if_empty(db, other)
+        if not db.execute("SELECT 1 FROM events WHERE id = ?", [other]).fetchone():
+            dropped.append(other)
+    return dropped
 
 
 def _check_passages(db: sqlite_utils.Database, *ids: str) -> None:

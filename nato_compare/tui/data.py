@@ -438,7 +438,7 @@ def apply_undo(
             action["passage_id"] or None,
             summary=summary,
             review=True,
-            events="created_event" in action,
+            events="created_event" in action or bool(action.get("dropped_events")),
         )
     passage_id = action["passage_id"]
     return _passage_change(
