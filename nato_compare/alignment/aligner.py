@@ -73,7 +73,7 @@ class AlignParams:
     - ``threshold`` — the probability (in percent) that two sentences state the same fact
       from which they are paired (:class:`~nato_compare.alignment.claims.ClaimCalibration`).
       Chosen for precision on ECB+ and BASIL (``docs/aligning.md``); it is the similarity's
-      40.33, next to 40, the default before the score was calibrated on claims (which is 31.85
+      40.33, next to 40, the default before the score was calibrated on claims (which is 31.846
       here). Below it, "no counterpart".
     - ``neighbours`` — how many most similar articles of other outlets an article considers
       for its story (linked only when each is among the other's).
