@@ -12,6 +12,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from ..model import outlet_key
 from ..normalize import word_form
 from ..safe_text import terminal_safe
 from ..store import judgements as store
@@ -207,18 +208,19 @@ def _search(
         return []
     escaped = words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     rows = db.execute(
-        "SELECT p.id, a.outlet, p.seq, p.text FROM passages p JOIN articles a "
+        "SELECT p.id, a.outlet, p.seq, p.text, a.id FROM passages p JOIN articles a "
         "ON a.id = p.article_id WHERE p.superseded_at IS NULL AND p.text LIKE ? ESCAPE '\\' "
         "ORDER BY p.article_id, p.seq",
         [f"%{escaped}%"],
     ).fetchall()
-    own_outlet = None
-    if other_outlets:
-        keys = store.passage_outlet_keys(db, [anchor_id, *(r[0] for r in rows)])
-        own_outlet = keys.get(anchor_id)
+    # the rows' own outlet keys: looking up every match (a one-letter search matches most
+    # passages) doubled the time the database thread is busy with a search
+    own_outlet = (
+        store.passage_outlet_keys(db, [anchor_id]).get(anchor_id) if other_outlets else None
+    )
     found = []
-    for pid, outlet, seq, text in rows:
-        if pid in outside or (own_outlet is not None and keys.get(pid) == own_outlet):
+    for pid, outlet, seq, text, article in rows:
+        if pid in outside or (own_outlet is not None and outlet_key(outlet, article) == own_outlet):
             continue
         pair = _pairs(db, "passage_a = ? AND passage_b = ?", list(store.ordered(pid, anchor_id)))
         info = next(iter(pair.values()), None)
