@@ -339,3 +339,38 @@ def test_undoing_a_new_event_keeps_the_notice_of_what_changed_in_the_passages_ev
     notice = load_review(db, "alice", old_event, sorted(members(db, old_event))).notice
     assert notice is not None and "joined since you last saw it" in notice
     db.close()
+
+
+def test_a_passage_attached_to_a_new_event_stays_in_it_after_the_next_alignment(
+    aligned: Path,
+) -> None:
+    """A new event of two passages that each state a fact of another event; a third passage
+    attached to it (as the refusal of a second new event advises): the next alignment keeps the
+    third with the new event, not in the event of its anchor's own sentence."""
+    db = open_db(aligned)
+    rows = db.execute(
+        "SELECT ep.event_id, ep.passage_id FROM event_passages ep WHERE ep.claims != '[]' "
+        "ORDER BY ep.event_id, ep.passage_id"
+    ).fetchall()
+    everyone = [r[0] for r in db.execute("SELECT id FROM passages")]
+    keys = judgements.passage_outlet_keys(db, everyone)
+    (e1, p), (e2, q) = next(
+        (x, y) for x in rows for y in rows if x[0] < y[0] and keys[x[1]] != keys[y[1]]
+    )
+    made = new_event(db, "alice", p, q)["event_id"]
+    in_events = {r[0] for r in db.execute("SELECT passage_id FROM event_passages")}
+    r = next(
+        x for x in sorted(everyone) if x not in in_events and keys[x] not in (keys[p], keys[q])
+    )
+    judgements.attach(db, "alice", made, r, q)
+    db.close()
+
+    for _ in range(2):
+        align_db(aligned)
+        db = open_db(aligned)
+        (holding,) = [  # renamed after r when its id comes first, as the aligner names events
+            e for e in (made, event_id(min(p, q, r), -1)) if {p, q} <= members(db, e)
+        ]
+        assert members(db, holding) == {p, q, r}
+        assert r not in members(db, e2)
+        db.close()

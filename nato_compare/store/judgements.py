@@ -483,8 +483,8 @@ def link_claims(
     A pair whose latest link verdict made a new event (``via="new_event"``) is (None, None):
     the two passages themselves are tied, apart from the events either is in through a
     sentence, so they form that event again (:mod:`nato_compare.store.new_events`). So is a
-    pair someone made a new event of that an event holds without a claim of either (that
-    event), whatever was said about the pair later: another annotator's accept there agrees."""
+    pair that such an event holds without a claim of either, whatever was said about it later:
+    another annotator's accept there agrees, and a passage attached there stays there."""
     wanted = {(a, b) for a, b in pairs}
     if not wanted:
         return {}
@@ -504,19 +504,24 @@ def link_claims(
         starts = [start for start, _ in claim_spans(found)]
         claims.setdefault(passage_id, {})[event_id] = min(starts) if starts else None
 
+    # events that hold a pair someone made a new event of, both without a claim: new events
+    made_events = {
+        e
+        for a, b in made
+        for e in claims.get(a, {}).keys() & claims.get(b, {}).keys()
+        if claims[a][e] is None and claims[b][e] is None
+    }
+
     def in_made_event(a: str, b: str) -> bool:
-        # an event holds both without a claim: the new event, and a later accept (another
-        # annotator's y there) agrees with it rather than retying the pair by its sentences
+        # a new event holds both without a claim: a later accept there (another annotator's
+        # y) agrees with it, and a passage attached there stays there, rather than being tied
+        # by its anchor's sentence to the event of that sentence
         return any(
             claims[a][e] is None and claims[b][e] is None
-            for e in claims.get(a, {}).keys() & claims.get(b, {}).keys()
+            for e in claims.get(a, {}).keys() & claims.get(b, {}).keys() & made_events
         )
 
-    own = {
-        pair
-        for pair in wanted
-        if latest_via.get(pair) == NEW_EVENT or (pair in made and in_made_event(*pair))
-    }
+    own = {pair for pair in wanted if latest_via.get(pair) == NEW_EVENT or in_made_event(*pair)}
     hints: dict[tuple[str, str], tuple[int | None, int | None]] = {}
     for a, b in sorted(wanted - own):
         # an event where at least one of the two has a claim (both without: a database from
