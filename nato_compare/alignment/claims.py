@@ -13,7 +13,7 @@ sentences are kept as the pair's evidence (``claim_a`` / ``claim_b`` offsets).
 
 A claim pair's score is the probability, in percent, that the two sentences state the same fact
 (:class:`ClaimCalibration`): the similarity of :mod:`nato_compare.alignment.similarity`, mapped
-by a curve fitted on ECB+ claims that two readers labelled and read on BASIL claims labelled
+by a curve fitted on ECB+ claims that two model readers labelled and read on BASIL claims labelled
 alike (``benchmarks/reliability.py``; ``docs/claim-labels.md``).
 """
 
@@ -45,7 +45,8 @@ class ClaimCalibration:
 
     Fitted by ``python benchmarks/reliability.py --fit`` (logistic regression on the
     similarity's log-odds) on 250 ECB+ claims of the aligner, 25 from each tenth of the
-    similarity, each labelled by two readers who saw only the two sentences (right: both said
+    similarity, each labelled by two model readers (language-model sessions following the guide
+    in ``docs/claim-labels.md``) who saw only the two sentences (right: both said
     "same fact"; agreement 93 %, Krippendorff's alpha 0.86), weighted by how many claims each
     tenth holds. On 250 BASIL claims labelled alike (held out) the expected calibration error is
     0.090, against 0.106 for the similarity read as a probability (a difference within the
