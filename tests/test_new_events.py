@@ -374,3 +374,21 @@ def test_a_passage_attached_to_a_new_event_stays_in_it_after_the_next_alignment(
         assert members(db, holding) == {p, q, r}
         assert r not in members(db, e2)
         db.close()
+
+
+def test_undoing_an_attach_of_a_new_events_passage_leaves_the_new_event_whole(
+    aligned: Path,
+) -> None:
+    """Alice makes a new event of a passage and a member of another event, then attaches the
+    first passage to that event too, and undoes the attach: the new event keeps both passages
+    (the link that made it is still there)."""
+    db = open_db(aligned)
+    event, member = claim_member(db)
+    other = apart_from(db, member)
+    made = new_event(db, "alice", member, other)["event_id"]
+    judgements.attach(db, "alice", event, other, member)
+    annotations.undo(db, "alice")
+    assert members(db, made) == {member, other}
+    assert other not in members(db, event)
+    assert judgements.link_verdicts(db, "alice") == {judgements.ordered(member, other): "same"}
+    db.close()

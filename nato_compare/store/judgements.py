@@ -242,12 +242,24 @@ def _leave_linked_events(
     """Take ``passage`` out of the events of the latest run, other than ``event``, where an
     align since put it by one of the action's links: an event that holds it and its partner
     there both without a claim (made of the link alone), or, when ``event`` is gone (renamed),
-    one that holds it without a claim beside its partner. Returns the events that, left with
-    fewer than two passages, were removed."""
+    one that holds it without a claim beside its partner; not beside a partner an accepted link
+    still ties it to. Returns the events that, left with fewer than two passages, were
+    removed."""
     partners = {
         row["passage_b"] if row["passage_a"] == passage else row["passage_a"]
         for row in (*action["before"], *action["after"])
         if row["kind"] == LINK and passage in (row["passage_a"], row["passage_b"])
+    }
+    # a pair an accepted link still ties (another annotator's, or the new event the undone
+    # action had replaced) stays where it is
+    partners = {
+        partner
+        for partner in partners
+        if not db.execute(
+            "SELECT 1 FROM judgements WHERE kind = ? AND verdict = ? AND passage_a = ? "
+            "AND passage_b = ?",
+            [LINK, SAME, *ordered(passage, partner)],
+        ).fetchone()
     }
     linked = db.execute(
         "SELECT DISTINCT x.event_id FROM event_passages x JOIN event_passages y "
