@@ -492,3 +492,23 @@ def test_shared_amounts_keep_their_unit_when_the_corpus_is_all_about_billions() 
     assert {"billion", "eur"} <= set(result.stats["common_words"])
     pledge = next(p for p in result.pairs if {p.a, p.b} == {"a1", "b1"})
     assert pledge.evidence["shared_numbers"] == ["40 billion eur"]
+
+
+def test_an_accepted_link_between_two_facts_events_does_not_merge_them() -> None:
+    """An accepted link (an attach, an imported links file) between a Rutte paragraph and a
+    Cavoli paragraph, each in its own event, whose sentences the aligner scored too low to
+    keep: the two passages end in one event, and the two events stay apart (a link says the
+    two passages report one fact, not that the two events are one)."""
+    rows = corpus()
+    seqs = {"p-a1": 0, "p-a2": 1, "p-b1": 0, "p-b2": 1, "p-c1": 0, "p-c2": 1}
+    for row in rows:
+        row["seq"] = seqs[row["id"]]
+    apart = align(rows, return_scored=True)
+    assert ("p-a1", "p-b2") in apart.scored and ("p-a1", "p-b2") not in pair_set(apart)
+    rutte = next(set(e.passage_ids) for e in apart.events if "p-a1" in e.passage_ids)
+    cavoli = next(set(e.passage_ids) for e in apart.events if "p-b2" in e.passage_ids)
+    assert rutte.isdisjoint(cavoli)
+
+    linked = align(rows, must_link=[("p-a1", "p-b2")])
+    assert any({"p-a1", "p-b2"} <= set(e.passage_ids) for e in linked.events)
+    assert not any({"p-b1", "p-a2"} <= set(e.passage_ids) for e in linked.events)

@@ -162,7 +162,8 @@ def _must_nodes(
     """An analyst's accepted passage pairs as claim node pairs: the best-scored sentence pair of
     the two passages, preferring on each side a sentence that a kept claim puts in an event (so
     that a passage attached to an event joins that event's claim, not another sentence of its
-    anchor); with no scored sentence pair, the best-scored sentence in a kept claim of the one
+    anchor), but the two passages' own nodes when both are claims the aligner did not keep
+    together (tying them would merge their two events); with no scored sentence pair, the best-scored sentence in a kept claim of the one
     passage that has such a sentence (an attached passage joins its anchor's fact, also when the
     run before, made without the judgements, did not hold it) and the other passage's own node
     after the sentences; both passages' own nodes when both or neither have one (never two
@@ -182,6 +183,7 @@ def _must_nodes(
 
     in_claims = np.zeros(sentence_count, dtype=bool)
     in_claims[candidates[kept].ravel()] = True
+    kept_pairs = {(int(x), int(y)) for x, y in candidates[kept].tolist()}
     claim_score = np.full(sentence_count, -1.0)  # each sentence's best kept claim score
     if len(kept):
         np.maximum.at(claim_score, candidates[kept, 0], scores[kept])
@@ -212,7 +214,17 @@ def _must_nodes(
         if (i, j) in hints:
             nodes.append((node(i, hints[i, j][0]), node(j, hints[i, j][1])))
         elif (i, j) in best:
-            nodes.append(best[i, j][1:])
+            (in_both, _), x, y = best[i, j]
+            # both sentences state facts events hold, and the aligner did not keep them as one:
+            # tying them would merge those two events on one accepted link
+            nodes.append(
+                (x, y)
+                if in_both < 2 or (x, y) in kept_pairs
+                else (
+                    sentence_count + i,
+                    sentence_count + j,
+                )
+            )
         else:
             ends = claim_or_passage(i), claim_or_passage(j)
             if ends[0] < sentence_count and ends[1] < sentence_count:
