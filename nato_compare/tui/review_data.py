@@ -268,16 +268,9 @@ def new_event_search(db, passage_id: str, words: str, limit: int = 30) -> list[C
 
 def passage_as_candidate(db, passage_id: str) -> list[Candidate]:
     """The passage itself, as the one a new event starts from unless another is chosen."""
-    row = db.execute(
-        "SELECT a.outlet, p.seq, p.text FROM passages p JOIN articles a ON a.id = p.article_id "
-        "WHERE p.id = ?",
-        [passage_id],
-    ).fetchone()
-    if row is None:
-        return []
-    outlet, seq, text = row
     return [
-        Candidate(passage_id, passage_id, terminal_safe(outlet), seq, terminal_safe(text), None, {})
+        Candidate(passage_id, passage_id, outlet, seq, text, None, {})
+        for outlet, seq, text in _describe(db, [passage_id]).values()
     ]
 
 

@@ -291,30 +291,30 @@ class ReviewMixin(EventScreenParts):
         if judged is None:
             return
         _, focused = judged
-        from .review_dialogs import NewEventScreen, NewEventStartScreen
+        from .review_dialogs import NewEventStartScreen
 
         start = NewEventStartScreen(focused.passage)
+        self.app.push_screen(start, lambda choice: self._pick_partner(start.chosen, choice))
 
-        def started(choice: tuple[str, str] | None) -> None:
-            first = start.chosen
-            if choice is None or first is None:
-                return
+    def _pick_partner(self, first, choice: tuple[str, str] | None) -> None:
+        """The second step of a new event: a partner for the passage it starts from."""
+        if choice is None or first is None:
+            return
+        from .review_dialogs import NewEventScreen
 
-            def chosen(choice: tuple[str, str] | None) -> None:
-                if choice is not None:
-                    other_id, _ = choice
-                    self._write(
-                        "Saved",
-                        review_data.new_event,
-                        self.annotator,
-                        first.id,
-                        other_id,
-                        self.codebook.required,
-                    )
+        def chosen(choice: tuple[str, str] | None) -> None:
+            if choice is not None:
+                other_id, _ = choice
+                self._write(
+                    "Saved",
+                    review_data.new_event,
+                    self.annotator,
+                    first.id,
+                    other_id,
+                    self.codebook.required,
+                )
 
-            self.app.push_screen(NewEventScreen(first), chosen)
-
-        self.app.push_screen(start, started)
+        self.app.push_screen(NewEventScreen(first), chosen)
 
     def action_why(self) -> None:
         judged = self._judged()
